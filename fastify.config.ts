@@ -1,0 +1,152 @@
+/**
+ * The one typed configuration of hihi. Every environment variable the app reads is declared
+ * here with its default and meaning; `process.env` is read nowhere else (see src/server.ts).
+ */
+import { z } from 'zod';
+import cron from 'node-cron';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const envSchema = z.object({
+  /** production: JSON logs, SESSION_SECRET required. Anything else: pretty logs. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** TCP port to listen on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind. 127.0.0.1 keeps a laptop install private; use 0.0.0.0 in containers. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the embedded default keeps its SQLite file and generated session secret. */
+  DATA_DIR: z.string().min(1).default('data'),
+  /** mysql://user:pass@host:port/db. Unset: SQLite file under DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z
+      .url()
+      .refine((u) => u.startsWith('mysql://'), 'must be a mysql:// URL (unset it for the embedded SQLite)')
+      .optional(),
+  ),
+  /** Connections in the MySQL pool per instance. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** redis://host:port/db. Unset: in-process live state (one instance only). */
+  REDIS_URL: optionalString.pipe(
+    z
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('hihi:'),
+  /** Cookie-signing secret, at least 32 characters. Required in production. */
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Absolute session lifetime in hours. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
+  /** The origin browsers use (https://chat.example.org). Unset: websocket Origin must match Host. */
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /** Trust X-Forwarded-* from this proxy (true, a hop count, or comma-separated addresses). */
+  TRUST_PROXY: z.string().default('false'),
+  /** First admin, created on first start when no user exists. */
+  ADMIN_USERNAME: z.string().trim().min(2).max(32).default('admin'),
+  /** Password of the first admin. Unset: a random one is generated and logged once. */
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  /** Messages older than this many days are pruned (decimals allowed). */
+  RETENTION_DAYS: z.coerce.number().positive().default(7),
+  /** node-cron schedule of the prune job (seconds field allowed). */
+  PRUNE_CRON: z
+    .string()
+    .default('*/10 * * * *')
+    .refine((s) => cron.validate(s), 'is not a valid node-cron expression'),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Pretty, human-readable logs (default: on unless NODE_ENV=production). */
+  LOG_PRETTY: bool.optional(),
+  /** Messages a socket may send per 10 seconds before `rate_limited`. */
+  SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10000).default(30),
+  /** A socket whose unsent buffer grows past this many bytes is dropped. */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
+  /** Seconds between websocket pings; a socket silent for two intervals is dropped. */
+  WS_HEARTBEAT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** Login attempts per IP per minute. */
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; poolSize: number };
+  redis: { url: string; prefix: string } | undefined;
+  session: { secret: string | undefined; ttlMs: number };
+  publicUrl: URL | undefined;
+  trustProxy: boolean | number | string;
+  admin: { username: string; password: string | undefined };
+  retentionMs: number;
+  pruneCron: string;
+  log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  limits: {
+    sendPer10s: number;
+    wsMaxBufferedBytes: number;
+    wsHeartbeatMs: number;
+    loginPerMinute: number;
+    frameBytes: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
+  }
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    database: e.DATABASE_URL
+      ? { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'sqlite', file: `${e.DATA_DIR}/hihi.sqlite` },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
+    session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_HOURS * 3600_000 },
+    publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
+    retentionMs: e.RETENTION_DAYS * 86_400_000,
+    pruneCron: e.PRUNE_CRON,
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? !production },
+    limits: {
+      sendPer10s: e.SEND_RATE_PER_10S,
+      wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
+      loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
+      frameBytes: 16 * 1024,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** Table shapes for Kysely. Rows never leave the repositories: they map them to domain types. */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  /** NFKC + lower case: what uniqueness is checked on. */
+  username_key: string;
+  display_name: string;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+}
+
+export interface PermissionsTable {
+  user_id: number;
+  permission: string;
+}
+
+export interface RoomsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  description: string;
+  owner_id: number;
+  created_at: number;
+}
+
+/** Embedded live-state adapter only (Redis holds these in production). */
+export interface LiveMessagesTable {
+  room_id: number;
+  id: number;
+  ts: number;
+  user_id: number;
+  user_name: string;
+  body: string;
+  client_id: string;
+}
+
+export interface LiveMessageSeqsTable {
+  room_id: number;
+  last_id: number;
+}
+
+export interface LiveMembersTable {
+  room_id: number;
+  user_id: number;
+  joined_at: number;
+}
+
+export interface LiveSessionsTable {
+  id: string;
+  user_id: number | null;
+  data: string;
+  expires_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  permissions: PermissionsTable;
+  rooms: RoomsTable;
+  live_messages: LiveMessagesTable;
+  live_message_seqs: LiveMessageSeqsTable;
+  live_members: LiveMembersTable;
+  live_sessions: LiveSessionsTable;
+}

@@ -1,0 +1,24 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import type { LiveState } from '../ports.js';
+import { createMemoryEventBus } from './event-bus.js';
+import { createSqlMembership } from './membership.js';
+import { createSqlMessageLog } from './message-log.js';
+import { createMemoryPresence } from './presence.js';
+import { createSqlSessionStore } from './session-store.js';
+
+/** Live state for a single instance: SQL tables on the app's own database plus in-process pub/sub. */
+export function createEmbeddedLiveState(deps: { db: Db; now: () => number }): LiveState {
+  return {
+    kind: 'embedded',
+    messages: createSqlMessageLog(deps.db),
+    membership: createSqlMembership(deps.db, deps.now),
+    presence: createMemoryPresence(),
+    bus: createMemoryEventBus(),
+    sessions: createSqlSessionStore(deps.db, deps.now),
+    async ping() {
+      await sql`select 1`.execute(deps.db);
+    },
+    async close() {},
+  };
+}

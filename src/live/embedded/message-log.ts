@@ -1,0 +1,96 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import { retryOnConflict } from '../../db/errors.js';
+import type { LiveMessagesTable } from '../../db/schema.js';
+import type { ChatMessage } from '../../shared/protocol.js';
+import type { MessageLog } from '../ports.js';
+
+function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
+  return {
+    room: Number(r.room_id),
+    id: Number(r.id),
+    ts: Number(r.ts),
+    user: { id: Number(r.user_id), name: r.user_name },
+    body: r.body,
+    clientId: r.client_id,
+  };
+}
+
+class AlreadyStored extends Error {
+  constructor(readonly stored: ChatMessage) {
+    super('already stored');
+  }
+}
+
+/** Messages in a SQL table; ids come from a per-room counter row updated in the same transaction. */
+export function createSqlMessageLog(db: Db): MessageLog {
+  return {
+    async append(input) {
+      try {
+        // A lost race (the room's first counter row, a deadlock) reruns the whole transaction.
+        return await retryOnConflict(() =>
+          db.transaction().execute(async (trx) => {
+            // Taking the room's counter row first serializes appends per room, so the duplicate
+            // check below cannot race with another append of the same clientId.
+            const bumped = await trx
+              .updateTable('live_message_seqs')
+              .set((eb) => ({ last_id: eb('last_id', '+', 1) }))
+              .where('room_id', '=', input.room)
+              .executeTakeFirst();
+            if (Number(bumped.numUpdatedRows) === 0) {
+              await trx.insertInto('live_message_seqs').values({ room_id: input.room, last_id: 1 }).execute();
+            }
+            const existing = await trx
+              .selectFrom('live_messages')
+              .selectAll()
+              .where('room_id', '=', input.room)
+              .where('user_id', '=', input.user.id)
+              .where('client_id', '=', input.clientId)
+              .executeTakeFirst();
+            // Throwing rolls the counter back, so ids stay gap-free.
+            if (existing) throw new AlreadyStored(toMessage(existing));
+            const { last_id } = await trx
+              .selectFrom('live_message_seqs')
+              .select('last_id')
+              .where('room_id', '=', input.room)
+              .executeTakeFirstOrThrow();
+            const row = {
+              room_id: input.room,
+              id: Number(last_id),
+              ts: input.ts,
+              user_id: input.user.id,
+              user_name: input.user.name,
+              body: input.body,
+              client_id: input.clientId,
+            };
+            await trx.insertInto('live_messages').values(row).execute();
+            return { message: toMessage(row), duplicate: false };
+          }),
+        );
+      } catch (err) {
+        if (err instanceof AlreadyStored) return { message: err.stored, duplicate: true };
+        throw err;
+      }
+    },
+
+    async page(room, { before, after, limit }) {
+      let q = db.selectFrom('live_messages').selectAll().where('room_id', '=', room);
+      if (before !== undefined) q = q.where('id', '<', before);
+      if (after !== undefined) q = q.where('id', '>', after);
+      // With only `after`, page forwards from it; otherwise take the newest page below `before`.
+      const forward = after !== undefined && before === undefined;
+      const rows = await q
+        .orderBy('id', forward ? 'asc' : 'desc')
+        .limit(limit + 1)
+        .execute();
+      const hasMore = rows.length > limit;
+      const taken = rows.slice(0, limit).map(toMessage);
+      return { messages: forward ? taken : taken.reverse(), hasMore };
+    },
+
+    async clear(room) {
+      await db.deleteFrom('live_messages').where('room_id', '=', room).execute();
+      await db.deleteFrom('live_message_seqs').where('room_id', '=', room).execute();
+    },
+  };
+}

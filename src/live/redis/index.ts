@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis';
+import type { LiveState } from '../ports.js';
+import { createRedisEventBus } from './event-bus.js';
+import { redisKeys } from './keys.js';
+import { createRedisMembership } from './membership.js';
+import { createRedisMessageLog } from './message-log.js';
+import { createRedisPresence } from './presence.js';
+import { createRedisSessionStore } from './session-store.js';
+
+export interface RedisLiveOptions {
+  url: string;
+  prefix: string;
+  instanceId: string;
+  presenceTtlMs: number;
+  now: () => number;
+}
+
+/** Live state shared by every instance through one Redis. */
+export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
+  const clientOptions = {
+    // Fail a command within a couple of seconds instead of queueing it forever while Redis is down.
+    maxRetriesPerRequest: 2,
+    connectTimeout: 2000,
+    enableAutoPipelining: true,
+  };
+  const redis = new Redis(opts.url, clientOptions);
+  const subscriber = new Redis(opts.url, { ...clientOptions, enableAutoPipelining: false });
+  const keys = redisKeys(opts.prefix);
+  return {
+    kind: 'redis',
+    messages: createRedisMessageLog(redis, keys),
+    membership: createRedisMembership(redis, keys, opts.now),
+    presence: createRedisPresence(redis, keys, { instanceId: opts.instanceId, ttlMs: opts.presenceTtlMs, now: opts.now }),
+    bus: createRedisEventBus(redis, subscriber, keys),
+    sessions: createRedisSessionStore(redis, keys, opts.now),
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+    },
+  };
+}

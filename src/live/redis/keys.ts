@@ -1,0 +1,20 @@
+/**
+ * Every Redis key and channel hihi uses. A room's keys share the hash tag {r:ID} so they sit in
+ * one Redis Cluster slot and a Lua script may touch them together.
+ */
+export function redisKeys(prefix: string) {
+  const room = (id: number) => `${prefix}{r:${id}}`;
+  return {
+    messages: (id: number) => `${room(id)}:msgs`,
+    seq: (id: number) => `${room(id)}:seq`,
+    clientIds: (id: number) => `${room(id)}:cids`,
+    members: (id: number) => `${room(id)}:members`,
+    online: (id: number) => `${room(id)}:online`,
+    onlineCount: (id: number) => `${room(id)}:onlinen`,
+    session: (sid: string) => `${prefix}sess:${sid}`,
+    userSessions: (uid: number) => `${prefix}usess:${uid}`,
+    channel: (name: string) => `${prefix}ch:${name}`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,115 @@
+/**
+ * The websocket wire contract (docs/protocol.md), types only and no imports, so the browser
+ * script can check itself against it through JSDoc. Server-side parsing lives in
+ * src/realtime/frames.ts.
+ */
+
+export type RoomId = number;
+export type MessageId = number;
+
+export interface UserRef {
+  id: number;
+  name: string;
+}
+
+export interface ChatMessage {
+  room: RoomId;
+  id: MessageId;
+  ts: number;
+  user: UserRef;
+  body: string;
+  clientId: string;
+}
+
+export type ErrorCode =
+  | 'invalid'
+  | 'too_long'
+  | 'not_member'
+  | 'muted'
+  | 'kicked'
+  | 'banned'
+  | 'rate_limited'
+  | 'forbidden'
+  | 'unavailable';
+
+// Client → server
+export interface JoinFrame {
+  type: 'join';
+  room: RoomId;
+  since?: MessageId;
+}
+export interface SendFrame {
+  type: 'send';
+  room: RoomId;
+  clientId: string;
+  body: string;
+}
+export interface LeaveFrame {
+  type: 'leave';
+  room: RoomId;
+}
+export type ClientFrame = JoinFrame | SendFrame | LeaveFrame;
+
+// Server → client
+export interface JoinedFrame {
+  type: 'joined';
+  room: RoomId;
+  members: UserRef[];
+  online: UserRef[];
+  /** Messages after `since`, oldest first (empty without `since`). */
+  missed: ChatMessage[];
+  /** More messages follow `missed`: page them with GET /rooms/:id/messages?after=. */
+  hasMore: boolean;
+}
+export interface AckFrame {
+  type: 'ack';
+  clientId: string;
+  id: MessageId;
+  ts: number;
+}
+export interface MessageFrame extends ChatMessage {
+  type: 'message';
+}
+export interface ErrorFrame {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  clientId?: string;
+  room?: RoomId;
+  until?: number;
+}
+export interface PresenceFrame {
+  type: 'presence';
+  room: RoomId;
+  user: UserRef;
+  online: boolean;
+}
+export interface MemberFrame {
+  type: 'member';
+  room: RoomId;
+  user: UserRef;
+  action: 'join' | 'leave';
+}
+export interface LeftFrame {
+  type: 'left';
+  room: RoomId;
+}
+export type ServerFrame =
+  | JoinedFrame
+  | AckFrame
+  | MessageFrame
+  | ErrorFrame
+  | PresenceFrame
+  | MemberFrame
+  | LeftFrame;
+
+export const CloseCodes = {
+  sessionGone: 4001,
+  accountDisabled: 4003,
+  goingAway: 1001,
+  policyViolation: 1008,
+  tooBig: 1009,
+} as const;
+
+export const MAX_BODY_CHARS = 2000;
+export const MAX_FRAME_BYTES = 16 * 1024;

@@ -1,0 +1,250 @@
+/**
+ * The live-state contract: every implementation must pass the same suite, so they cannot drift.
+ * Runs against embedded/SQLite always, embedded/MySQL and Redis when their servers are configured.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { connectDatabase, type Db } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createEmbeddedLiveState } from '../../src/live/embedded/index.js';
+import type { LiveState } from '../../src/live/ports.js';
+import { createRedisLiveState } from '../../src/live/redis/index.js';
+import { createMysqlDatabase, mysqlUrl, redisPrefix, redisUrl } from '../support/backends.js';
+
+interface Subject {
+  live: LiveState;
+  clock: { t: number };
+  /** A second instance on the same store, where the implementation supports several. */
+  twin?: LiveState;
+  cleanup: () => Promise<void>;
+}
+
+const factories: Record<string, (() => Promise<Subject>) | undefined> = {
+  'embedded (SQLite)': async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-live-'));
+    const db = connectDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
+    await migrateToLatest(db);
+    const clock = { t: 1_000_000 };
+    return {
+      live: createEmbeddedLiveState({ db, now: () => clock.t }),
+      clock,
+      cleanup: async () => {
+        await db.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  'embedded (MySQL)': mysqlUrl
+    ? async () => {
+        const mdb = await createMysqlDatabase();
+        const db: Db = connectDatabase({ kind: 'mysql', url: mdb.url, poolSize: 5 });
+        await migrateToLatest(db);
+        const clock = { t: 1_000_000 };
+        return {
+          live: createEmbeddedLiveState({ db, now: () => clock.t }),
+          clock,
+          cleanup: async () => {
+            await db.destroy();
+            await mdb.drop();
+          },
+        };
+      }
+    : undefined,
+  redis: redisUrl
+    ? async () => {
+        const url = redisUrl!;
+        const prefix = redisPrefix();
+        const clock = { t: 1_000_000 };
+        const make = (instanceId: string) =>
+          createRedisLiveState({ url, prefix, instanceId, presenceTtlMs: 30_000, now: () => clock.t });
+        const live = make('a');
+        const twin = make('b');
+        return {
+          live,
+          twin,
+          clock,
+          cleanup: async () => {
+            await live.close();
+            await twin.close();
+            const r = new Redis(url);
+            const keys = await r.keys(`${prefix}*`);
+            if (keys.length) await r.del(...keys);
+            await r.quit();
+          },
+        };
+      }
+    : undefined,
+};
+
+const msg = (room: number, clientId: string, body = `hello ${clientId}`, userId = 1) => ({
+  room,
+  user: { id: userId, name: `user${userId}` },
+  body,
+  clientId,
+  ts: 1_700_000_000_000,
+});
+
+for (const [name, factory] of Object.entries(factories)) {
+  describe(`live state contract: ${name}`, { skip: factory ? false : 'server not configured' }, () => {
+    let s: Subject;
+    before(async () => {
+      s = await factory!();
+    });
+    after(async () => {
+      await s?.cleanup();
+    });
+
+    test('append gives each room its own monotonic ids', async () => {
+      const a1 = await s.live.messages.append(msg(101, 'a1'));
+      const a2 = await s.live.messages.append(msg(101, 'a2'));
+      const b1 = await s.live.messages.append(msg(102, 'b1'));
+      assert.deepEqual([a1.message.id, a2.message.id, b1.message.id], [1, 2, 1]);
+      assert.equal(a1.duplicate, false);
+      assert.deepEqual(a2.message, { room: 101, id: 2, ts: 1_700_000_000_000, user: { id: 1, name: 'user1' }, body: 'hello a2', clientId: 'a2' });
+    });
+
+    test('the same clientId from the same user is stored once and answered with the first copy', async () => {
+      const first = await s.live.messages.append(msg(103, 'same', 'first'));
+      const again = await s.live.messages.append(msg(103, 'same', 'second'));
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.id, first.message.id);
+      assert.equal(again.message.body, 'first');
+      const other = await s.live.messages.append(msg(103, 'same', 'other user', 2));
+      assert.equal(other.duplicate, false, 'clientIds are per user');
+      const page = await s.live.messages.page(103, { limit: 10 });
+      assert.deepEqual(page.messages.map((m) => m.body), ['first', 'other user']);
+    });
+
+    test('concurrent appends get distinct, gap-free ids; concurrent duplicates store one copy', async () => {
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => s.live.messages.append(msg(104, `c${i}`))));
+      assert.deepEqual(results.map((r) => r.message.id).sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
+      const dups = await Promise.all(Array.from({ length: 10 }, () => s.live.messages.append(msg(105, 'dup'))));
+      assert.equal(new Set(dups.map((d) => d.message.id)).size, 1);
+      assert.equal(dups.filter((d) => !d.duplicate).length, 1);
+      assert.equal((await s.live.messages.page(105, { limit: 50 })).messages.length, 1);
+    });
+
+    test('pages: newest, before, after, and hasMore, always oldest first', async () => {
+      for (let i = 1; i <= 7; i++) await s.live.messages.append(msg(106, `p${i}`));
+      const ids = (p: { messages: { id: number }[] }) => p.messages.map((m) => m.id);
+      const newest = await s.live.messages.page(106, { limit: 3 });
+      assert.deepEqual([ids(newest), newest.hasMore], [[5, 6, 7], true]);
+      const older = await s.live.messages.page(106, { before: 5, limit: 3 });
+      assert.deepEqual([ids(older), older.hasMore], [[2, 3, 4], true]);
+      const oldest = await s.live.messages.page(106, { before: 2, limit: 3 });
+      assert.deepEqual([ids(oldest), oldest.hasMore], [[1], false]);
+      const after = await s.live.messages.page(106, { after: 3, limit: 3 });
+      assert.deepEqual([ids(after), after.hasMore], [[4, 5, 6], true]);
+      const tail = await s.live.messages.page(106, { after: 6, limit: 3 });
+      assert.deepEqual([ids(tail), tail.hasMore], [[7], false]);
+      const between = await s.live.messages.page(106, { after: 2, before: 6, limit: 10 });
+      assert.deepEqual(ids(between), [3, 4, 5]);
+      assert.deepEqual(ids(await s.live.messages.page(999, { limit: 3 })), []);
+    });
+
+    test('bodies round-trip exactly, 4-byte UTF-8 and markup included', async () => {
+      const body = '𝄞 emoji 😀 聊天 <script>alert(1)</script> "quotes" \\ back';
+      const r = await s.live.messages.append(msg(107, 'u', body));
+      const page = await s.live.messages.page(107, { limit: 1 });
+      assert.equal(page.messages[0]!.body, body);
+      assert.equal(r.message.body, body);
+    });
+
+    test('clear removes a room and restarts its ids', async () => {
+      await s.live.messages.append(msg(108, 'x'));
+      await s.live.messages.clear(108);
+      assert.equal((await s.live.messages.page(108, { limit: 5 })).messages.length, 0);
+      assert.equal((await s.live.messages.append(msg(108, 'y'))).message.id, 1);
+    });
+
+    test('membership: join, leave, members in joining order', async () => {
+      assert.equal(await s.live.membership.join(201, 7), true);
+      s.clock.t += 1;
+      assert.equal(await s.live.membership.join(201, 3), true);
+      assert.equal(await s.live.membership.join(201, 7), false);
+      assert.deepEqual(await s.live.membership.members(201), [7, 3]);
+      assert.equal(await s.live.membership.isMember(201, 3), true);
+      assert.equal(await s.live.membership.leave(201, 3), true);
+      assert.equal(await s.live.membership.leave(201, 3), false);
+      assert.equal(await s.live.membership.isMember(201, 3), false);
+      assert.deepEqual(await s.live.membership.members(201), [7]);
+    });
+
+    test('presence: online while connected, reported once per change', async () => {
+      assert.equal(await s.live.presence.connect(301, 5), true);
+      assert.equal(await s.live.presence.connect(301, 6), true);
+      assert.deepEqual((await s.live.presence.online(301)).sort(), [5, 6]);
+      assert.equal(await s.live.presence.disconnect(301, 5), true);
+      assert.equal(await s.live.presence.disconnect(301, 5), false);
+      assert.deepEqual(await s.live.presence.online(301), [6]);
+      assert.deepEqual(await s.live.presence.online(302), []);
+    });
+
+    test('presence across instances: online until the last instance lets go, and expires if one dies', async (t) => {
+      if (!s.twin) return t.skip('single-instance implementation');
+      assert.equal(await s.live.presence.connect(303, 9), true);
+      assert.equal(await s.twin.presence.connect(303, 9), false, 'already online through the other instance');
+      assert.equal(await s.live.presence.disconnect(303, 9), false, 'still online through the twin');
+      assert.deepEqual(await s.live.presence.online(303), [9]);
+      // The twin stops refreshing (it died): its entry expires after the TTL.
+      s.clock.t += 31_000;
+      assert.deepEqual(await s.live.presence.online(303), []);
+      await s.live.presence.connect(303, 10);
+      s.clock.t += 20_000;
+      await s.live.presence.refresh([{ room: 303, userId: 10 }]);
+      s.clock.t += 20_000;
+      assert.deepEqual(await s.live.presence.online(303), [10], 'refresh keeps an entry alive');
+    });
+
+    test('event bus: every subscriber gets the bytes, unsubscribe stops delivery', async () => {
+      const got: string[] = [];
+      const others: string[] = [];
+      const unsub = await s.live.bus.subscribe('room:1', (b) => got.push(b.toString()));
+      const bus2 = s.twin?.bus ?? s.live.bus;
+      const unsub2 = await bus2.subscribe('room:1', (b) => others.push(b.toString()));
+      await s.live.bus.publish('room:1', '{"n":1}');
+      await s.live.bus.publish('room:2', '{"n":"other room"}');
+      await waitFor(() => got.length === 1 && others.length === 1);
+      await unsub();
+      await s.live.bus.publish('room:1', '{"n":2}');
+      await waitFor(() => others.length === 2);
+      assert.deepEqual(got, ['{"n":1}']);
+      assert.deepEqual(others, ['{"n":1}', '{"n":2}']);
+      await unsub2();
+    });
+
+    test('sessions: set, get, expire, destroy, and end all of a user', async () => {
+      const exp = s.clock.t + 60_000;
+      await s.live.sessions.set('s1', { userId: 42, data: '{"a":1}', expiresAt: exp });
+      await s.live.sessions.set('s2', { userId: 42, data: '{}', expiresAt: exp });
+      await s.live.sessions.set('s3', { userId: 43, data: '{}', expiresAt: exp });
+      await s.live.sessions.set('anon', { userId: null, data: '{}', expiresAt: exp });
+      assert.deepEqual(await s.live.sessions.get('s1'), { userId: 42, data: '{"a":1}', expiresAt: exp });
+      await s.live.sessions.set('s1', { userId: 42, data: '{"a":2}', expiresAt: exp });
+      assert.equal((await s.live.sessions.get('s1'))?.data, '{"a":2}');
+      assert.deepEqual((await s.live.sessions.destroyAllForUser(42)).sort(), ['s1', 's2']);
+      assert.equal(await s.live.sessions.get('s1'), undefined);
+      assert.equal(await s.live.sessions.get('s2'), undefined);
+      assert.ok(await s.live.sessions.get('s3'));
+      await s.live.sessions.destroy('s3');
+      assert.equal(await s.live.sessions.get('s3'), undefined);
+      assert.ok(await s.live.sessions.get('anon'));
+    });
+
+    test('ping answers while the store is up', async () => {
+      await s.live.ping();
+    });
+  });
+}
+
+async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
