@@ -1,0 +1,347 @@
+// @ts-check
+/**
+ * The chat page's live layer. The page works without it (plain forms); this adds the websocket:
+ * live messages, presence, reconnect with backoff, gap-fill by id, and resending whatever was
+ * not acknowledged (same clientId, so the server never stores it twice).
+ * @import { ServerFrame, ClientFrame, ChatMessage, UserRef, JoinedFrame } from '../../src/shared/protocol.ts'
+ */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+const root = $('chat');
+/** @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean, strings: Record<string, string> }} */
+const cfg = JSON.parse(root.dataset.client ?? '{}');
+const room = cfg.room;
+const S = cfg.strings;
+const list = $('messages');
+const scroller = $('scroller');
+const form = /** @type {HTMLFormElement} */ ($('composer'));
+const input = /** @type {HTMLTextAreaElement} */ ($('body'));
+const connEl = $('conn');
+
+/** Ids on the page: a message is shown once, however often it arrives. */
+const seen = new Set([...list.querySelectorAll('li[data-id]')].map((li) => Number(/** @type {HTMLElement} */ (li).dataset.id)));
+let lastId = cfg.lastId;
+let firstId = cfg.firstId;
+let hasOlder = cfg.hasOlder;
+
+/** Typed but not yet acknowledged; kept across reloads of this tab. */
+const OUTBOX_KEY = `hihi.outbox.${room}`;
+/** @type {Map<string, { clientId: string, body: string, sentAt: number }>} */
+const outbox = new Map(JSON.parse(sessionStorage.getItem(OUTBOX_KEY) ?? '[]'));
+const saveOutbox = () => sessionStorage.setItem(OUTBOX_KEY, JSON.stringify([...outbox]));
+
+/** @type {WebSocket | undefined} */
+let ws;
+let joined = false;
+let attempt = 0;
+/** @type {number | undefined} */
+let reconnectTimer;
+
+function newClientId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** @param {'online' | 'connecting' | 'offline'} state */
+function setState(state) {
+  connEl.dataset.state = state;
+  connEl.textContent = S[`conn.${state}`] ?? state;
+}
+
+/** @param {HTMLElement} li */
+function localTime(li) {
+  const t = li.querySelector('time');
+  if (t) t.textContent = new Date(t.dateTime).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** @param {{ user: UserRef, body: string, ts: number }} m */
+function messageElement(m) {
+  const li = document.createElement('li');
+  li.className = 'msg';
+  const author = document.createElement('span');
+  author.className = 'author';
+  const bdi = document.createElement('bdi');
+  bdi.textContent = m.user.name;
+  author.append(bdi);
+  const time = document.createElement('time');
+  time.dateTime = new Date(m.ts).toISOString();
+  const body = document.createElement('span');
+  body.className = 'body';
+  body.dir = 'auto';
+  body.textContent = m.body;
+  li.append(author, time, body);
+  localTime(li);
+  return li;
+}
+
+const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+const toBottom = () => {
+  scroller.scrollTop = scroller.scrollHeight;
+};
+
+/**
+ * Places an element among the confirmed messages by id (pending ones stay last).
+ * @param {HTMLElement} li @param {number} id
+ */
+function placeById(li, id) {
+  let before = null;
+  for (const el of /** @type {HTMLElement[]} */ ([...list.children]).reverse()) {
+    const elId = Number(el.dataset.id);
+    if (el.dataset.id && elId < id) break;
+    before = el;
+  }
+  list.insertBefore(li, before);
+}
+
+/** @param {ChatMessage} m */
+function showMessage(m) {
+  if (m.room !== room || seen.has(m.id)) return;
+  const stick = nearBottom();
+  seen.add(m.id);
+  $('empty')?.remove();
+  // My own message, typed in this tab: confirm the pending line instead of adding another.
+  const pending = m.user.id === cfg.me.id ? list.querySelector(`li[data-client-id="${CSS.escape(m.clientId)}"]`) : null;
+  const li = /** @type {HTMLElement} */ (pending ?? messageElement(m));
+  if (pending) {
+    li.classList.remove('pending', 'failed');
+    li.querySelector('.state')?.remove();
+    outbox.delete(m.clientId);
+    saveOutbox();
+  }
+  li.dataset.id = String(m.id);
+  placeById(li, m.id);
+  if (m.id > lastId + 1 && joined) void fillGap();
+  lastId = Math.max(lastId, m.id);
+  if (firstId === 0) firstId = m.id;
+  if (stick) toBottom();
+}
+
+/** @param {{ clientId: string, body: string }} item */
+function showPending(item) {
+  if (list.querySelector(`li[data-client-id="${CSS.escape(item.clientId)}"]`)) return;
+  $('empty')?.remove();
+  const li = messageElement({ user: cfg.me, body: item.body, ts: Date.now() });
+  li.classList.add('pending');
+  li.dataset.clientId = item.clientId;
+  const state = document.createElement('span');
+  state.className = 'state';
+  state.textContent = S['msg.pending'] ?? '…';
+  li.append(state);
+  list.append(li);
+  toBottom();
+}
+
+/** @param {string} clientId */
+function markFailed(clientId) {
+  outbox.delete(clientId);
+  saveOutbox();
+  const li = list.querySelector(`li[data-client-id="${CSS.escape(clientId)}"]`);
+  if (!li) return;
+  li.classList.remove('pending');
+  li.classList.add('failed');
+  const state = li.querySelector('.state');
+  if (state) state.textContent = S['msg.failed'] ?? '!';
+}
+
+/** @param {ClientFrame} frame */
+function send(frame) {
+  if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+}
+
+function flushOutbox() {
+  for (const item of outbox.values()) {
+    item.sentAt = Date.now();
+    send({ type: 'send', room, clientId: item.clientId, body: item.body });
+  }
+}
+
+/** @param {string} query */
+async function fetchPage(query) {
+  const res = await fetch(`/rooms/${room}/messages?${query}`, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`history: ${res.status}`);
+  return /** @type {Promise<{ messages: ChatMessage[], hasMore: boolean }>} */ (res.json());
+}
+
+let filling = false;
+/** Fetches everything after the last id we hold (after a reconnect or a skipped id). */
+async function fillGap() {
+  if (filling) return;
+  filling = true;
+  try {
+    for (;;) {
+      const page = await fetchPage(`after=${lastId}&limit=100`);
+      for (const m of page.messages) showMessage(m);
+      if (!page.hasMore || page.messages.length === 0) break;
+    }
+  } catch {
+    // The next reconnect or message retries.
+  } finally {
+    filling = false;
+  }
+}
+
+let loadingOlder = false;
+async function loadOlder() {
+  if (loadingOlder || !hasOlder || firstId === 0) return;
+  loadingOlder = true;
+  try {
+    const page = await fetchPage(`before=${firstId}&limit=50`);
+    const height = scroller.scrollHeight;
+    for (const m of page.messages.slice().reverse()) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      const li = messageElement(m);
+      li.dataset.id = String(m.id);
+      list.prepend(li);
+    }
+    if (page.messages[0]) firstId = page.messages[0].id;
+    hasOlder = page.hasMore;
+    if (!hasOlder) $('older')?.remove();
+    scroller.scrollTop += scroller.scrollHeight - height;
+  } finally {
+    loadingOlder = false;
+  }
+}
+
+/** @param {string} listId @param {UserRef} user @param {boolean} present */
+function setPerson(listId, user, present) {
+  const ul = $(listId);
+  const existing = ul.querySelector(`li[data-user="${user.id}"]`);
+  if (!present) return existing?.remove();
+  if (existing) return;
+  const li = document.createElement('li');
+  li.dataset.user = String(user.id);
+  const bdi = document.createElement('bdi');
+  bdi.textContent = user.name;
+  li.append(bdi);
+  ul.append(li);
+}
+
+/** @param {string} listId @param {UserRef[]} users */
+function setPeople(listId, users) {
+  $(listId).replaceChildren();
+  for (const u of users) setPerson(listId, u, true);
+}
+
+/** @param {JoinedFrame} f */
+function onJoined(f) {
+  joined = true;
+  attempt = 0;
+  setState('online');
+  setPeople('members', f.members);
+  setPeople('online', f.online);
+  for (const m of f.missed) showMessage(m);
+  if (f.hasMore) void fillGap();
+  flushOutbox();
+}
+
+/** @param {ServerFrame} f */
+function onFrame(f) {
+  switch (f.type) {
+    case 'joined':
+      if (f.room === room) onJoined(f);
+      break;
+    case 'message':
+      showMessage(f);
+      break;
+    case 'ack': {
+      const item = outbox.get(f.clientId);
+      if (item) showMessage({ room, id: f.id, ts: f.ts, user: cfg.me, body: item.body, clientId: f.clientId });
+      break;
+    }
+    case 'presence':
+      if (f.room === room) setPerson('online', f.user, f.online);
+      break;
+    case 'member':
+      if (f.room === room) setPerson('members', f.user, f.action === 'join');
+      break;
+    case 'left':
+      if (f.room === room) location.href = '/rooms';
+      break;
+    case 'error':
+      if (!f.clientId) break;
+      if (f.code === 'too_long' || f.code === 'invalid' || f.code === 'forbidden') markFailed(f.clientId);
+      else if (f.code === 'rate_limited' || f.code === 'unavailable') {
+        // Still in the outbox: send again once allowed.
+        setTimeout(flushOutbox, Math.max(1000, (f.until ?? 0) - Date.now()));
+      }
+      break;
+  }
+}
+
+function connect() {
+  clearTimeout(reconnectTimer);
+  setState('connecting');
+  const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  ws = socket;
+  socket.onopen = () => send({ type: 'join', room, since: lastId });
+  socket.onmessage = (ev) => onFrame(JSON.parse(String(ev.data)));
+  socket.onclose = (ev) => {
+    if (ws !== socket) return;
+    joined = false;
+    if (ev.code === 4001 || ev.code === 4003) {
+      location.href = '/login';
+      return;
+    }
+    setState('offline');
+    // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
+    const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random());
+    attempt = Math.min(attempt + 1, 10);
+    reconnectTimer = window.setTimeout(connect, delay);
+  };
+}
+
+/** A socket that looks open but stopped acknowledging (lid closed, network changed) is replaced. */
+function watchdog() {
+  const stale = [...outbox.values()].some((i) => i.sentAt && Date.now() - i.sentAt > 10_000);
+  if (stale && ws?.readyState === WebSocket.OPEN) ws.close(4000, 'no ack');
+}
+
+function reconnectNow() {
+  if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) {
+    attempt = 0;
+    connect();
+  }
+}
+
+form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const body = input.value.trim();
+  if (!body) return;
+  const item = { clientId: newClientId(), body, sentAt: 0 };
+  outbox.set(item.clientId, item);
+  saveOutbox();
+  showPending(item);
+  input.value = '';
+  if (joined) {
+    item.sentAt = Date.now();
+    send({ type: 'send', room, clientId: item.clientId, body });
+  }
+});
+input.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+    ev.preventDefault();
+    form.requestSubmit();
+  }
+});
+scroller.addEventListener('scroll', () => {
+  if (scroller.scrollTop < 40) void loadOlder();
+});
+$('older')?.addEventListener('click', (ev) => {
+  ev.preventDefault();
+  void loadOlder();
+});
+window.addEventListener('online', reconnectNow);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') reconnectNow();
+});
+
+for (const li of list.querySelectorAll('li.msg')) localTime(/** @type {HTMLElement} */ (li));
+if (cfg.live) {
+  for (const item of outbox.values()) showPending(item);
+  toBottom();
+  setInterval(watchdog, 2000);
+  connect();
+}

@@ -1,0 +1,117 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../fastify.config.js';
+import { connectDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { AppDeps } from './deps.js';
+import { createLiveState } from './live/index.js';
+import { loggerOptions } from './logger.js';
+import authRoutes from './modules/auth/routes.js';
+import { createPasswordHasher } from './modules/auth/passwords.js';
+import { createAuthService } from './modules/auth/service.js';
+import messageRoutes from './modules/messages/routes.js';
+import { createMessageService } from './modules/messages/service.js';
+import { createRoomRepository } from './modules/rooms/repository.js';
+import roomRoutes from './modules/rooms/routes.js';
+import { createRoomService } from './modules/rooms/service.js';
+import { ensureFirstAdmin } from './modules/users/bootstrap.js';
+import { createUserRepository } from './modules/users/repository.js';
+import currentUser from './plugins/current-user.js';
+import errorPages from './plugins/error-pages.js';
+import securityHeaders from './plugins/security-headers.js';
+import sessionPlugin from './plugins/session.js';
+import views from './plugins/views.js';
+import { createEventPublisher } from './realtime/events.js';
+import { createHub } from './realtime/hub.js';
+import realtimeRoute from './realtime/route.js';
+import healthRoutes from './routes/health.js';
+import languageRoutes from './routes/language.js';
+import { resolveSessionSecret } from './secrets.js';
+import { MAX_FRAME_BYTES } from './shared/protocol.js';
+
+export interface AppOptions {
+  /** Injected clock, for tests of expiry. */
+  now?: () => number;
+  instanceId?: string;
+}
+
+/** The one composition point: connects storage, wires services, registers plugins and routes. */
+export async function buildApp(config: Config, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const now = opts.now ?? Date.now;
+  const instanceId = opts.instanceId ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  const app = Fastify({
+    logger: loggerOptions(config),
+    // A hop count is valid at runtime (fastify docs) though its types omit it.
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: 64 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    forceCloseConnections: true,
+  });
+
+  const db = connectDatabase(config.database);
+  app.addHook('onClose', async () => {
+    await db.destroy();
+  });
+  const applied = await migrateToLatest(db);
+  if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
+
+  const live = createLiveState({ config, db, instanceId, now });
+  const events = createEventPublisher(live.bus);
+  const users = createUserRepository(db);
+  const hasher = createPasswordHasher({ maxConcurrent: Math.max(2, os.availableParallelism()) });
+  const rooms = createRoomService({ rooms: createRoomRepository(db), users, live, events, now });
+  const messages = createMessageService({ live, events, now, log: app.log });
+  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs });
+  const deps: AppDeps = {
+    config,
+    db,
+    live,
+    events,
+    users,
+    hasher,
+    auth: createAuthService({ users, hasher }),
+    rooms,
+    messages,
+    hub,
+    sessionSecret: resolveSessionSecret(config),
+    now,
+  };
+  app.decorate('deps', deps);
+  // Closed in reverse: sockets first, then live state; the database last (registered first).
+  app.addHook('onClose', async () => {
+    await live.close();
+  });
+  app.addHook('preClose', async () => {
+    await hub.stop();
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  // Infrastructure first, then the app's own plugins, then routes.
+  await app.register(securityHeaders);
+  await app.register(views);
+  await app.register(errorPages);
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false } });
+  await app.register(healthRoutes);
+  // Everything with a session lives in this context; static files and health checks skip it.
+  await app.register(async (web) => {
+    await web.register(formbody);
+    await web.register(rateLimit, { global: false });
+    await web.register(sessionPlugin);
+    await web.register(currentUser);
+    await web.register(authRoutes);
+    await web.register(languageRoutes);
+    await web.register(roomRoutes);
+    await web.register(messageRoutes);
+    await web.register(realtimeRoute);
+  });
+
+  await ensureFirstAdmin({ users, hasher, admin: config.admin, log: app.log, now });
+  await hub.start();
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { Config } from '../fastify.config.js';
+import type { Db } from './db/connect.js';
+import type { LiveState } from './live/ports.js';
+import type { AuthService } from './modules/auth/service.js';
+import type { PasswordHasher } from './modules/auth/passwords.js';
+import type { MessageService } from './modules/messages/service.js';
+import type { RoomService } from './modules/rooms/service.js';
+import type { UserRepository } from './modules/users/repository.js';
+import type { EventPublisher } from './realtime/events.js';
+import type { Hub } from './realtime/hub.js';
+
+/** Everything the routes use, wired once in buildApp. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  live: LiveState;
+  events: EventPublisher;
+  users: UserRepository;
+  hasher: PasswordHasher;
+  auth: AuthService;
+  rooms: RoomService;
+  messages: MessageService;
+  hub: Hub;
+  sessionSecret: string;
+  now: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}

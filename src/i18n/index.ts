@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { en, type MessageKey } from './en.js';
+import { zhCN } from './zh-CN.js';
+
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const localeSchema = z.enum(LOCALES);
+export const LANG_COOKIE = 'hihi.lang';
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  const catalog = catalogs[locale];
+  return (key, params) => {
+    const text = catalog[key] ?? en[key] ?? key;
+    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : text;
+  };
+}
+
+/** The user's choice (cookie) wins; otherwise the first supported Accept-Language entry by weight. */
+export function negotiateLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
+  const chosen = localeSchema.safeParse(cookie);
+  if (chosen.success) return chosen.data;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0 };
+    })
+    .filter((x) => x.tag && x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+/** Strings the browser script needs, sent in the page. */
+export function clientStrings(t: Translate) {
+  const keys = ['conn.online', 'conn.connecting', 'conn.offline', 'msg.pending', 'msg.failed', 'room.noMessages'] as const;
+  return Object.fromEntries(keys.map((k) => [k, t(k)]));
+}

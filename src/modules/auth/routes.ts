@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CloseCodes } from '../../shared/protocol.js';
+import { parseInput } from '../../plugins/validate.js';
+import { loginSchema, safeNextPath } from './schemas.js';
+
+export default async function authRoutes(app: FastifyInstance) {
+  const { auth, events, config } = app.deps;
+
+  app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
+
+  app.get('/login', async (req, reply) => {
+    const { next } = parseInput(z.object({ next: z.string().max(2000).optional() }), req.query);
+    if (req.user) return reply.redirect(safeNextPath(next), 303);
+    return reply.view('pages/auth/login.njk', { csrf: reply.generateCsrf(), next: safeNextPath(next) });
+  });
+
+  app.post(
+    '/login',
+    { config: { rateLimit: { max: config.limits.loginPerMinute, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const form = parseInput(loginSchema, req.body);
+      const user = await auth.authenticate(form.username, form.password);
+      if (!user) {
+        req.log.info({ event: 'login_failed' }, 'sign-in failed');
+        reply.code(401);
+        return reply.view('pages/auth/login.njk', {
+          csrf: reply.generateCsrf(),
+          error: req.t('login.failed'),
+          username: form.username,
+          next: safeNextPath(form.next),
+        });
+      }
+      // A new session id at sign-in (no fixation); regenerate drops the old CSRF secret too.
+      await req.session.regenerate();
+      req.session.userId = user.id;
+      req.log.info({ event: 'login', userId: user.id }, 'signed in');
+      return reply.redirect(safeNextPath(form.next), 303);
+    },
+  );
+
+  app.post('/logout', async (req, reply) => {
+    const sessionId = req.session.sessionId;
+    const userId = req.session.userId;
+    await req.session.destroy();
+    // Its sockets close on every instance.
+    await events.control({ type: 'close-sessions', sessionIds: [sessionId], code: CloseCodes.sessionGone });
+    req.log.info({ event: 'logout', userId }, 'signed out');
+    return reply.redirect('/login', 303);
+  });
+}

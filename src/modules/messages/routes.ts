@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { parseInput } from '../../plugins/validate.js';
+import { MAX_BODY_CHARS } from '../../shared/protocol.js';
+import { codePoints } from '../users/names.js';
+import { roomParamsSchema } from '../rooms/schemas.js';
+
+const cursor = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const historyQuerySchema = z.strictObject({
+  before: cursor.optional(),
+  after: cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const postSchema = z.strictObject({
+  body: z
+    .string()
+    .transform((s) => s.trim())
+    .refine((s) => s.length > 0, 'must not be empty')
+    .refine((s) => codePoints(s) <= MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters`),
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  _csrf: z.string(),
+});
+
+export default async function messageRoutes(app: FastifyInstance) {
+  const { rooms, messages } = app.deps;
+  const auth = { preHandler: app.requireUser };
+
+  /** History pages: `before` pages back, `after` fills a gap forwards; oldest first. */
+  app.get('/rooms/:id/messages', auth, async (req) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const query = parseInput(historyQuerySchema, req.query);
+    await rooms.get(id);
+    await rooms.requireMember(id, req.user!);
+    return messages.history(id, query);
+  });
+
+  /** The no-JavaScript way to send: a plain form post (the clientId makes a double submit harmless). */
+  app.post('/rooms/:id/messages', { ...auth, config: { rateLimit: { max: 30, timeWindow: '10 seconds' } } }, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const form = parseInput(postSchema, req.body);
+    await rooms.get(id);
+    await rooms.requireMember(id, req.user!);
+    try {
+      await messages.post(id, req.user!, form.clientId, form.body);
+    } catch (err) {
+      req.log.error({ err, room: id }, 'storing a message failed');
+      throw new AppError('unavailable', 'Could not store the message');
+    }
+    return reply.redirect(`/rooms/${id}`, 303);
+  });
+}

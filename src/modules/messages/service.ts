@@ -1,0 +1,51 @@
+import type { LiveState, Page, PageQuery } from '../../live/ports.js';
+import type { EventPublisher } from '../../realtime/events.js';
+import type { ChatMessage } from '../../shared/protocol.js';
+import type { User } from '../users/repository.js';
+
+export function createMessageService(deps: {
+  live: LiveState;
+  events: EventPublisher;
+  now: () => number;
+  log: { warn(obj: object, msg: string): void };
+}) {
+  async function publishWithRetry(message: ChatMessage): Promise<void> {
+    // Stored already: a failed publish is retried, and clients repair any gap by id anyway.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.events.toRoom(message.room, { type: 'message', ...message });
+      } catch (err) {
+        if (attempt >= 3) {
+          deps.log.warn({ err, room: message.room, id: message.id }, 'publish failed; clients will gap-fill');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  return {
+    /**
+     * Stores the message (or finds the copy stored under the same clientId) and fans it out.
+     * A duplicate is published again: if the first publish was lost, this repairs it, and
+     * clients drop ids they already have.
+     */
+    async post(room: number, user: User, clientId: string, body: string): Promise<ChatMessage> {
+      const { message } = await deps.live.messages.append({
+        room,
+        user: { id: user.id, name: user.displayName },
+        body,
+        clientId,
+        ts: deps.now(),
+      });
+      await publishWithRetry(message);
+      return message;
+    },
+
+    history(room: number, query: PageQuery): Promise<Page> {
+      return deps.live.messages.page(room, query);
+    },
+  };
+}
+
+export type MessageService = ReturnType<typeof createMessageService>;

@@ -1,0 +1,42 @@
+import type { Db } from '../../db/connect.js';
+import { nameKey } from '../users/names.js';
+
+export interface Room {
+  id: number;
+  name: string;
+  description: string;
+  ownerId: number;
+  createdAt: number;
+}
+
+const columns = ['id', 'name', 'description', 'owner_id', 'created_at'] as const;
+const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number }): Room => ({
+  id: Number(r.id),
+  name: r.name,
+  description: r.description,
+  ownerId: Number(r.owner_id),
+  createdAt: Number(r.created_at),
+});
+
+export function createRoomRepository(db: Db) {
+  return {
+    async findById(id: number): Promise<Room | undefined> {
+      const r = await db.selectFrom('rooms').select(columns).where('id', '=', id).executeTakeFirst();
+      return r && toRoom(r);
+    },
+    async list(): Promise<Room[]> {
+      const rows = await db.selectFrom('rooms').select(columns).orderBy('name_key').execute();
+      return rows.map(toRoom);
+    },
+    /** Throws a unique violation when the name is taken (case-insensitively). */
+    async create(r: Omit<Room, 'id'>): Promise<Room> {
+      const res = await db
+        .insertInto('rooms')
+        .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt })
+        .executeTakeFirstOrThrow();
+      return { ...r, id: Number(res.insertId) };
+    },
+  };
+}
+
+export type RoomRepository = ReturnType<typeof createRoomRepository>;

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { nameSchema } from '../users/names.js';
+
+export const roomIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+export const roomParamsSchema = z.strictObject({ id: roomIdSchema });
+
+export const createRoomSchema = z.strictObject({
+  name: nameSchema(1, 64),
+  description: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().max(500, 'must be at most 500 characters'))
+    .default(''),
+  _csrf: z.string(),
+});

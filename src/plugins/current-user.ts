@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
+import type { User } from '../modules/users/repository.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | null;
+  }
+  interface FastifyInstance {
+    /** preHandler: pages redirect to /login, JSON and websocket requests get 401. */
+    requireUser(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+  }
+}
+
+/** The signed-in user, loaded fresh per request so a disabled account stops at once. */
+export default fp(
+  async (app) => {
+    app.decorateRequest('user', null);
+    app.addHook('preHandler', async (req, reply) => {
+      const id = req.session.userId;
+      if (id === undefined) return;
+      const user = await app.deps.users.findById(id);
+      if (!user || user.disabled) {
+        await req.session.destroy();
+        return;
+      }
+      req.user = user;
+      reply.locals = { ...reply.locals, user };
+    });
+    app.decorate('requireUser', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.user) return;
+      const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+      if (wantsPage) {
+        return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+      }
+      throw new AppError('unauthorized', 'Sign in first');
+    });
+  },
+  { name: 'current-user', dependencies: ['session'] },
+);

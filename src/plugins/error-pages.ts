@@ -1,0 +1,34 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { MessageKey } from '../i18n/en.js';
+
+const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 503]);
+
+/** JSON for API callers (history endpoint, fetch), a friendly page for browsers. */
+function wantsJson(req: FastifyRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  return !accept.includes('text/html') && (accept.includes('application/json') || req.url.includes('/messages'));
+}
+
+export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  reply.code(status);
+  if (wantsJson(req)) return reply.send({ error: { status, message } });
+  const key = `error.${PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400}` as MessageKey;
+  return reply.view('pages/errors/error.njk', { status, message: req.t ? req.t(key) : message, detail: status < 500 ? message : '' });
+}
+
+/** One error handler: 4xx keep their message, everything else becomes a logged, generic 500. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (err: FastifyError, req, reply) => {
+      let status = err.statusCode ?? 500;
+      if ((err as { code?: string }).code === 'ER_CON_COUNT_ERROR' || (err as { code?: string }).code === 'ECONNREFUSED') status = 503;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
+      const message = status >= 500 ? 'Internal error' : err.message;
+      return sendError(req, reply, status, message);
+    });
+    app.setNotFoundHandler(async (req, reply) => sendError(req, reply, 404, 'Not found'));
+  },
+  { name: 'error-pages', dependencies: ['views'] },
+);

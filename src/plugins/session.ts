@@ -1,0 +1,54 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import session from '@fastify/session';
+import type { FastifyInstance, Session } from 'fastify';
+import fp from 'fastify-plugin';
+import type { SessionStore } from '../live/ports.js';
+
+declare module 'fastify' {
+  interface Session {
+    userId?: number;
+  }
+}
+
+export const SESSION_COOKIE = 'hihi.sid';
+
+/** Adapts the live-state session store to @fastify/session's callback interface. */
+function sessionStoreAdapter(store: SessionStore, ttlMs: number, now: () => number) {
+  return {
+    set(id: string, s: Session, cb: (err?: unknown) => void) {
+      const expires = s.cookie.expires ? new Date(s.cookie.expires).getTime() : now() + ttlMs;
+      store.set(id, { userId: s.userId ?? null, data: JSON.stringify(s), expiresAt: expires }).then(() => cb(), cb);
+    },
+    get(id: string, cb: (err: unknown, s?: Session | null) => void) {
+      store.get(id).then((r) => cb(null, r ? (JSON.parse(r.data) as Session) : null), (err) => cb(err));
+    },
+    destroy(id: string, cb: (err?: unknown) => void) {
+      store.destroy(id).then(() => cb(), cb);
+    },
+  };
+}
+
+/**
+ * Server-side sessions in the live-state store (SQL or Redis, never memory); CSRF secrets live
+ * in the session and every unsafe request must carry a `_csrf` token.
+ */
+async function sessionPlugin(app: FastifyInstance) {
+  const { config, live, now, sessionSecret } = app.deps;
+  const https = config.publicUrl?.protocol === 'https:';
+  await app.register(cookie);
+  await app.register(session, {
+    secret: sessionSecret,
+    cookieName: SESSION_COOKIE,
+    store: sessionStoreAdapter(live.sessions, config.session.ttlMs, now),
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: https ? true : 'auto', path: '/', maxAge: config.session.ttlMs },
+  });
+  await app.register(csrf, { sessionPlugin: '@fastify/session' });
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    app.csrfProtection(req, reply, done);
+  });
+}
+
+export default fp(sessionPlugin, { name: 'session' });

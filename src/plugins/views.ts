@@ -1,0 +1,51 @@
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import fp from 'fastify-plugin';
+import nunjucks from 'nunjucks';
+import { LANG_COOKIE, negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.js';
+import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+  }
+  interface FastifyReply {
+    /** Merged into every template's context by @fastify/view. */
+    locals: Record<string, unknown> | null;
+  }
+}
+
+/** Nunjucks (autoescape on) with the locale and translator in every template; assets under /static. */
+export default fp(
+  async (app) => {
+    await app.register(fastifyStatic, {
+      root: PUBLIC_DIR,
+      prefix: '/static/',
+      maxAge: app.deps.config.production ? '1d' : 0,
+      index: false,
+    });
+    await app.register(view, {
+      engine: { nunjucks },
+      templates: VIEWS_DIR,
+      options: {
+        autoescape: true,
+        throwOnUndefined: false,
+        noCache: !app.deps.config.production,
+        onConfigure: (env: nunjucks.Environment) => {
+          env.addFilter('isoTime', (ms: number) => new Date(ms).toISOString());
+          env.addFilter('clock', (ms: number) => new Date(ms).toISOString().slice(11, 16));
+        },
+      },
+    });
+    app.decorateRequest('locale', 'en');
+    app.decorateRequest('t', null as unknown as Translate);
+    app.addHook('onRequest', async (req, reply) => {
+      const cookie = (req.headers.cookie ?? '').match(new RegExp(`(?:^|;\\s*)${LANG_COOKIE.replace('.', '\\.')}=([^;]+)`))?.[1];
+      req.locale = negotiateLocale(cookie, req.headers['accept-language']);
+      req.t = translator(req.locale);
+      reply.locals = { ...reply.locals, locale: req.locale, t: req.t, currentPath: req.url };
+    });
+  },
+  { name: 'views' },
+);

@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { User } from '../modules/users/repository.js';
+import type { RoomId, ServerFrame } from '../shared/protocol.js';
+import { CloseCodes } from '../shared/protocol.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+interface RoomState {
+  /** False between `join` and the `joined` frame: live events wait in `queue` so `joined` comes first. */
+  joined: boolean;
+  queue: Buffer[];
+}
+
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+  sendPer10s: number;
+}
+
+/** One authenticated socket: its user, session, rooms and send budget. */
+export class Connection {
+  readonly id = crypto.randomUUID();
+  readonly rooms = new Map<RoomId, RoomState>();
+  /** Answered the last ping (or sent something) since the previous heartbeat. */
+  alive = true;
+  /** Frames are handled one at a time, in order, per connection. */
+  chain: Promise<void> = Promise.resolve();
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    readonly socket: WebSocket,
+    public user: User,
+    readonly sessionId: string,
+    private readonly batcher: WriteBatcher,
+    private readonly limits: ConnectionLimits,
+    now: number,
+  ) {
+    this.tokens = limits.sendPer10s;
+    this.refilledAt = now;
+  }
+
+  send(frame: ServerFrame): void {
+    this.write(Buffer.from(JSON.stringify(frame)));
+  }
+
+  /** Writes bytes already serialized; a socket too far behind is dropped, not waited for. */
+  write(bytes: Buffer): void {
+    const ws = this.socket;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      ws.terminate();
+      return;
+    }
+    this.batcher.cork(ws);
+    ws.send(bytes, { binary: false });
+  }
+
+  /** A room event: written now, or queued while this socket is still joining the room. */
+  deliver(room: RoomId, bytes: Buffer): void {
+    const state = this.rooms.get(room);
+    if (!state) return;
+    if (state.joined) this.write(bytes);
+    else state.queue.push(bytes);
+  }
+
+  markJoined(room: RoomId): void {
+    const state = this.rooms.get(room);
+    if (!state || state.joined) return;
+    state.joined = true;
+    for (const bytes of state.queue) this.write(bytes);
+    state.queue = [];
+  }
+
+  isJoined(room: RoomId): boolean {
+    return this.rooms.get(room)?.joined === true;
+  }
+
+  /** Token bucket for `send`: 0 when allowed, else the ms until the next token. */
+  takeSendToken(now: number): number {
+    const rate = this.limits.sendPer10s / 10_000;
+    this.tokens = Math.min(this.limits.sendPer10s, this.tokens + (now - this.refilledAt) * rate);
+    this.refilledAt = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - this.tokens) / rate);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  closeForSession(): void {
+    this.close(CloseCodes.sessionGone, 'session ended');
+  }
+}

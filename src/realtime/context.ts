@@ -1,0 +1,13 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { MessageService } from '../modules/messages/service.js';
+import type { RoomService } from '../modules/rooms/service.js';
+import type { Hub } from './hub.js';
+
+/** What frame handlers may use. */
+export interface RealtimeContext {
+  rooms: RoomService;
+  messages: MessageService;
+  hub: Hub;
+  log: FastifyBaseLogger;
+  now: () => number;
+}

@@ -1,0 +1,31 @@
+/**
+ * What travels on the event bus. Room channels carry server→client frames already serialized,
+ * so each instance writes the same bytes to all its sockets; the control channel carries
+ * instructions to every instance (close these sessions, drop this user from that room).
+ */
+import { z } from 'zod';
+import type { RoomId, ServerFrame } from '../shared/protocol.js';
+import type { EventBus } from '../live/ports.js';
+
+export const roomChannel = (room: RoomId) => `room:${room}`;
+export const CONTROL_CHANNEL = 'control';
+
+export const controlEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('close-sessions'), sessionIds: z.array(z.string()), code: z.number().int() }),
+  z.object({ type: z.literal('leave-room'), room: z.number().int(), userId: z.number().int() }),
+]);
+export type ControlEvent = z.infer<typeof controlEventSchema>;
+
+export function createEventPublisher(bus: EventBus) {
+  return {
+    /** Serialized once here; every instance forwards these bytes unchanged. */
+    toRoom(room: RoomId, frame: ServerFrame): Promise<void> {
+      return bus.publish(roomChannel(room), JSON.stringify(frame));
+    },
+    control(event: ControlEvent): Promise<void> {
+      return bus.publish(CONTROL_CHANNEL, JSON.stringify(event));
+    },
+  };
+}
+
+export type EventPublisher = ReturnType<typeof createEventPublisher>;

@@ -1,0 +1,29 @@
+import { AppError } from '../../errors.js';
+import type { JoinFrame } from '../../shared/protocol.js';
+import type { Connection } from '../connection.js';
+import type { RealtimeContext } from '../context.js';
+
+/** Missed messages sent in `joined`; beyond this the client pages the rest over HTTP. */
+export const MISSED_LIMIT = 500;
+
+export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: JoinFrame): Promise<void> {
+  try {
+    await ctx.rooms.join(frame.room, conn.user);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') {
+      return conn.send({ type: 'error', code: 'invalid', message: 'No such room', room: frame.room });
+    }
+    throw err;
+  }
+  // Listen first, then read: a message stored meanwhile is in `missed`, or arrives live after
+  // `joined` (queued until then); the client drops ids it has.
+  await ctx.hub.enterRoom(conn, frame.room);
+  const [missed, roster] = await Promise.all([
+    frame.since === undefined
+      ? { messages: [], hasMore: false }
+      : ctx.messages.history(frame.room, { after: frame.since, limit: MISSED_LIMIT }),
+    ctx.rooms.roster(frame.room),
+  ]);
+  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore });
+  conn.markJoined(frame.room);
+}

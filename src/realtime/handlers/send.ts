@@ -1,0 +1,24 @@
+import type { SendFrame } from '../../shared/protocol.js';
+import type { Connection } from '../connection.js';
+import type { RealtimeContext } from '../context.js';
+
+export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: SendFrame): Promise<void> {
+  const { room, clientId } = frame;
+  if (!conn.isJoined(room)) {
+    return conn.send({ type: 'error', code: 'not_member', message: 'Join the room first', clientId, room });
+  }
+  const wait = conn.takeSendToken(ctx.now());
+  if (wait > 0) {
+    ctx.log.info({ userId: conn.user.id, room }, 'send rate limited');
+    return conn.send({ type: 'error', code: 'rate_limited', message: 'Slow down', clientId, room, until: ctx.now() + wait });
+  }
+  let message;
+  try {
+    message = await ctx.messages.post(room, conn.user, clientId, frame.body);
+  } catch (err) {
+    // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
+    ctx.log.error({ err, room }, 'storing a message failed');
+    return conn.send({ type: 'error', code: 'unavailable', message: 'Could not store the message; retrying', clientId, room });
+  }
+  conn.send({ type: 'ack', clientId, id: message.id, ts: message.ts });
+}

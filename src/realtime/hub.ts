@@ -1,0 +1,147 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { LiveState, Unsubscribe } from '../live/ports.js';
+import type { RoomId } from '../shared/protocol.js';
+import { CloseCodes } from '../shared/protocol.js';
+import type { Connection } from './connection.js';
+import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
+
+interface RoomEntry {
+  connections: Set<Connection>;
+  /** The bus subscription; resolved once this instance is listening to the room. */
+  subscribed: Promise<Unsubscribe>;
+}
+
+/**
+ * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
+ * hands each event's bytes to every local socket in it; tracks presence for (room, user) pairs.
+ */
+export function createHub(deps: { live: LiveState; events: EventPublisher; log: FastifyBaseLogger; heartbeatMs: number }) {
+  const { live, events, log } = deps;
+  const connections = new Set<Connection>();
+  const rooms = new Map<RoomId, RoomEntry>();
+  /** Local sockets per "room:user": presence changes only on 0 ↔ 1. */
+  const userSockets = new Map<string, number>();
+  let stopControl: Unsubscribe | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  function subscribeRoom(room: RoomId): RoomEntry {
+    let entry = rooms.get(room);
+    if (entry) return entry;
+    const conns = new Set<Connection>();
+    const subscribed = live.bus.subscribe(roomChannel(room), (bytes) => {
+      for (const c of conns) c.deliver(room, bytes);
+    });
+    entry = { connections: conns, subscribed };
+    rooms.set(room, entry);
+    subscribed.catch((err) => {
+      log.error({ err, room }, 'room subscription failed');
+      if (rooms.get(room) === entry) rooms.delete(room);
+    });
+    return entry;
+  }
+
+  async function enterRoom(conn: Connection, room: RoomId): Promise<void> {
+    if (conn.rooms.has(room)) return;
+    const entry = subscribeRoom(room);
+    conn.rooms.set(room, { joined: false, queue: [] });
+    entry.connections.add(conn);
+    await entry.subscribed;
+    const key = `${room}:${conn.user.id}`;
+    const n = (userSockets.get(key) ?? 0) + 1;
+    userSockets.set(key, n);
+    if (n === 1 && (await live.presence.connect(room, conn.user.id))) {
+      await events.toRoom(room, { type: 'presence', room, user: { id: conn.user.id, name: conn.user.displayName }, online: true });
+    }
+  }
+
+  async function exitRoom(conn: Connection, room: RoomId): Promise<void> {
+    if (!conn.rooms.delete(room)) return;
+    const entry = rooms.get(room);
+    if (entry) {
+      entry.connections.delete(conn);
+      if (entry.connections.size === 0) {
+        rooms.delete(room);
+        entry.subscribed.then((unsubscribe) => unsubscribe()).catch((err) => log.warn({ err, room }, 'unsubscribe failed'));
+      }
+    }
+    const key = `${room}:${conn.user.id}`;
+    const n = (userSockets.get(key) ?? 1) - 1;
+    if (n > 0) {
+      userSockets.set(key, n);
+      return;
+    }
+    userSockets.delete(key);
+    if (await live.presence.disconnect(room, conn.user.id)) {
+      await events.toRoom(room, { type: 'presence', room, user: { id: conn.user.id, name: conn.user.displayName }, online: false });
+    }
+  }
+
+  function each(pred: (c: Connection) => boolean, fn: (c: Connection) => void) {
+    for (const c of connections) if (pred(c)) fn(c);
+  }
+
+  async function onControl(bytes: Buffer): Promise<void> {
+    const parsed = controlEventSchema.safeParse(JSON.parse(bytes.toString()));
+    if (!parsed.success) return log.warn({ issues: parsed.error.issues }, 'bad control event');
+    const ev = parsed.data;
+    if (ev.type === 'close-sessions') {
+      const ids = new Set(ev.sessionIds);
+      each((c) => ids.has(c.sessionId), (c) => c.close(ev.code, 'session ended'));
+    } else {
+      each(
+        (c) => c.user.id === ev.userId && c.rooms.has(ev.room),
+        (c) => {
+          void exitRoom(c, ev.room).catch((err) => log.warn({ err }, 'leave failed'));
+          c.send({ type: 'left', room: ev.room });
+        },
+      );
+    }
+  }
+
+  function beat(): void {
+    for (const c of connections) {
+      if (!c.alive) {
+        c.socket.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.socket.ping();
+    }
+    const held = [...userSockets.keys()].map((k) => {
+      const [room, userId] = k.split(':').map(Number) as [number, number];
+      return { room, userId };
+    });
+    live.presence.refresh(held).catch((err) => log.warn({ err }, 'presence refresh failed'));
+  }
+
+  return {
+    async start(): Promise<void> {
+      stopControl = await live.bus.subscribe(CONTROL_CHANNEL, (b) => {
+        onControl(b).catch((err) => log.error({ err }, 'control event failed'));
+      });
+      heartbeat = setInterval(beat, deps.heartbeatMs);
+      heartbeat.unref();
+    },
+    add(conn: Connection): void {
+      connections.add(conn);
+    },
+    async remove(conn: Connection): Promise<void> {
+      if (!connections.delete(conn)) return;
+      await Promise.all([...conn.rooms.keys()].map((room) => exitRoom(conn, room)));
+    },
+    enterRoom,
+    exitRoom,
+    get size(): number {
+      return connections.size;
+    },
+    /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
+    async stop(): Promise<void> {
+      if (heartbeat) clearInterval(heartbeat);
+      for (const c of connections) c.close(CloseCodes.goingAway, 'server shutting down');
+      await Promise.allSettled([...connections].map((c) => this.remove(c)));
+      await stopControl?.();
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

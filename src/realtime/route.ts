@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Connection } from './connection.js';
+import type { RealtimeContext } from './context.js';
+import { dispatch } from './dispatch.js';
+import { createWriteBatcher } from './write-batcher.js';
+
+/**
+ * GET /ws. The handshake is refused before the upgrade unless the Origin is ours and the
+ * session belongs to an active user; after it, the loop stays thin: parse, authorize, dispatch.
+ */
+export default async function realtimeRoute(app: FastifyInstance) {
+  const { config, hub, rooms, messages, now } = app.deps;
+  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now };
+  const batcher = createWriteBatcher();
+  const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes, sendPer10s: config.limits.sendPer10s };
+
+  async function checkOrigin(req: FastifyRequest, reply: FastifyReply) {
+    const expected = config.publicUrl?.origin ?? `${req.protocol}://${req.host}`;
+    if (req.headers.origin !== expected) {
+      req.log.warn({ event: 'ws_origin_refused', origin: req.headers.origin }, 'websocket from a foreign origin refused');
+      return reply.code(403).send({ error: { status: 403, message: 'Origin not allowed' } });
+    }
+  }
+
+  app.get('/ws', { websocket: true, preHandler: [checkOrigin, app.requireUser] }, (socket, req) => {
+    const conn = new Connection(socket, req.user!, req.session.sessionId, batcher, limits, now());
+    hub.add(conn);
+    socket.on('pong', () => {
+      conn.alive = true;
+    });
+    socket.on('message', (data, isBinary) => {
+      conn.alive = true;
+      if (isBinary) {
+        conn.send({ type: 'error', code: 'invalid', message: 'Frames must be JSON text' });
+        return;
+      }
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
+      conn.chain = conn.chain.then(() => dispatch(ctx, conn, text));
+    });
+    socket.on('error', (err) => req.log.info({ err }, 'websocket error'));
+    socket.on('close', () => {
+      hub.remove(conn).catch((err) => req.log.warn({ err }, 'socket cleanup failed'));
+    });
+  });
+}
