@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * npm test: typechecks, then runs every test file once per backend.
+ *  - embedded: SQLite + in-process live state (always).
+ *  - mysql-redis: when TEST_DATABASE_URL and TEST_REDIS_URL are set (CI sets both; there a
+ *    missing server is a failure, never a skip).
+ * Browser journeys need Chromium (/usr/bin/chromium or CHROMIUM_PATH).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const notes = [];
+
+function files(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? files(p) : p.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const typecheck = spawnSync('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+const typecheckJs = spawnSync('npx', ['--no-install', 'tsc', '-p', 'public/tsconfig.json'], { stdio: 'inherit' });
+if (typecheck.status !== 0 || typecheckJs.status !== 0) {
+  console.error('typecheck failed');
+  process.exit(1);
+}
+
+const backends = ['embedded'];
+if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) backends.push('mysql-redis');
+else if (ci) {
+  console.error('CI: TEST_DATABASE_URL and TEST_REDIS_URL must be set (MariaDB + Redis suites may not be skipped)');
+  process.exit(1);
+} else {
+  notes.push('SKIPPED the MariaDB + Redis run: set TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/test and TEST_REDIS_URL=redis://127.0.0.1:6379 to enable it.');
+}
+
+let testFiles = files('test');
+if (process.argv.length > 2) testFiles = testFiles.filter((f) => process.argv.slice(2).some((a) => f.includes(a)));
+if (!fs.existsSync(chromium)) {
+  if (ci) {
+    console.error(`CI: Chromium not found at ${chromium} (apt-get install chromium)`);
+    process.exit(1);
+  }
+  notes.push(`SKIPPED browser journeys: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH).`);
+  testFiles = testFiles.filter((f) => !f.includes(`${path.sep}browser${path.sep}`));
+}
+
+const totals = { pass: 0, fail: 0, skipped: 0 };
+for (const backend of backends) {
+  console.log(`\n=== test run: ${backend} ===`);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...testFiles],
+    { env: { ...process.env, HIHI_TEST_BACKEND: backend, CHROMIUM_PATH: chromium }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  process.stdout.write(run.stdout);
+  process.stderr.write(run.stderr);
+  for (const key of Object.keys(totals)) {
+    const m = run.stdout.match(new RegExp(`ℹ ${key} (\\d+)`));
+    totals[key] += m ? Number(m[1]) : 0;
+  }
+  if (run.status !== 0) totals.fail += run.stdout.match(/ℹ fail (\d+)/) ? 0 : 1;
+}
+
+console.log('');
+for (const n of notes) console.log(n);
+console.log(`${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(totals.fail > 0 ? 1 : 0);

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+import { WsClient } from '../support/ws.js';
+
+describe(`auth and sessions (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage);
+    await hihi.createUser('bob', 'bob-password-1');
+  });
+  after(async () => {
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  test('pages need a session: / and /rooms send a browser to the login page', async () => {
+    const web = new WebClient(hihi.url);
+    assert.equal((await web.get('/')).headers.get('location'), '/login');
+    const rooms = await web.get('/rooms');
+    assert.equal(rooms.status, 303);
+    assert.match(rooms.headers.get('location')!, /^\/login\?next=%2Frooms/);
+    const api = await web.json('/rooms/1/messages');
+    assert.equal(api.status, 401);
+  });
+
+  test('the login form carries a CSRF token, and a post without it is refused', async () => {
+    const web = new WebClient(hihi.url);
+    const page = await (await web.get('/login')).text();
+    assert.match(page, /<input type="hidden" name="_csrf" value="[^"]+">/);
+    const res = await web.request('POST', '/login', { username: ADMIN.username, password: ADMIN.password });
+    assert.equal(res.status, 403);
+    const forged = await web.request('POST', '/login', { username: ADMIN.username, password: ADMIN.password, _csrf: 'forged' });
+    assert.equal(forged.status, 403);
+  });
+
+  test('wrong password and unknown user get the same generic answer', async () => {
+    const a = new WebClient(hihi.url);
+    const wrong = await a.login(ADMIN.username, 'not-the-password');
+    const b = new WebClient(hihi.url);
+    const unknown = await b.login('nobody-here', 'not-the-password');
+    assert.equal(wrong.status, 401);
+    assert.equal(unknown.status, 401);
+    const [t1, t2] = [await wrong.text(), await unknown.text()];
+    assert.match(t1, /Wrong username or password\./);
+    assert.match(t2, /Wrong username or password\./);
+  });
+
+  test('sign-in rotates the session id and lands on /rooms; usernames match case-insensitively', async () => {
+    const web = new WebClient(hihi.url);
+    await web.get('/login');
+    const before = web.cookies.get('hihi.sid');
+    assert.ok(before, 'an anonymous session holds the CSRF secret');
+    const res = await web.login('BOB', 'bob-password-1');
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/rooms');
+    const afterLogin = web.cookies.get('hihi.sid');
+    assert.ok(afterLogin);
+    assert.notEqual(afterLogin, before);
+    const setCookie = res.headers.get('set-cookie')!;
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /SameSite=Lax/i);
+    const rooms = await web.get('/rooms');
+    assert.equal(rooms.status, 200);
+    assert.match(await rooms.text(), /Signed in as bob/);
+  });
+
+  test('the old anonymous session id is worthless after sign-in (no fixation)', async () => {
+    const web = new WebClient(hihi.url);
+    await web.get('/login');
+    const anonymous = web.cookies.get('hihi.sid')!;
+    await web.login('bob', 'bob-password-1');
+    const attacker = new WebClient(hihi.url);
+    attacker.cookies.set('hihi.sid', anonymous);
+    assert.equal((await attacker.get('/rooms')).status, 303);
+  });
+
+  test('next= returns to the page asked for, but never off-site', async () => {
+    const web = new WebClient(hihi.url);
+    const page = await (await web.get('/login?next=%2F%2Fevil.example')).text();
+    assert.match(page, /name="next" value="\/rooms"/);
+    const res = await web.submit('/login', '/login', { username: 'bob', password: 'bob-password-1', next: '/rooms?x=1' });
+    assert.equal(res.headers.get('location'), '/rooms?x=1');
+  });
+
+  test('sign-out destroys the session on the server and closes its sockets with 4001', async () => {
+    const web = new WebClient(hihi.url);
+    await web.login('bob', 'bob-password-1');
+    const stolen = web.cookieHeader;
+    const ws = await WsClient.connect(hihi.url, { cookie: stolen, origin: hihi.origin });
+    const res = await web.submit('/rooms', '/logout', {});
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/login');
+    assert.equal((await ws.waitClosed()).code, 4001);
+    const replay = new WebClient(hihi.url);
+    replay.cookies.set('hihi.sid', stolen.split('=').slice(1).join('='));
+    assert.equal((await replay.get('/rooms')).status, 303, 'the old cookie no longer signs in');
+  });
+
+  test('sign-in attempts are rate limited per IP with 429 and Retry-After', async () => {
+    const limited = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '3' });
+    try {
+      const web = new WebClient(limited.url);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await web.login('bob', 'wrong-password')).status);
+      assert.deepEqual(statuses, [401, 401, 401, 429]);
+      const last = await web.login('bob', 'bob-password-1');
+      assert.equal(last.status, 429);
+      assert.ok(Number(last.headers.get('retry-after')) > 0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('security headers: strict CSP with no inline script, nosniff, frame-ancestors none', async () => {
+    const res = await new WebClient(hihi.url).get('/login');
+    const csp = res.headers.get('content-security-policy')!;
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /object-src 'none'/);
+    assert.match(csp, /base-uri 'none'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.doesNotMatch(await res.text(), /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  });
+
+  test('health and readiness', async () => {
+    const h = await fetch(`${hihi.url}/healthz`);
+    assert.equal(h.status, 200);
+    const r = await fetch(`${hihi.url}/readyz`);
+    assert.equal(r.status, 200);
+    const body = (await r.json()) as { checks: { database: boolean; live: boolean }; liveState: string };
+    assert.deepEqual(body.checks, { database: true, live: true });
+    assert.equal(body.liveState, backend === 'embedded' ? 'embedded' : 'redis');
+  });
+
+  test('pages follow Accept-Language and a chosen language sticks', async () => {
+    const web = new WebClient(hihi.url);
+    const zh = await (await web.get('/login', { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' })).text();
+    assert.match(zh, /<html lang="zh-CN">/);
+    assert.match(zh, /登录/);
+    const res = await web.submit('/login', '/language', { lang: 'zh-CN', next: '/login' });
+    assert.equal(res.status, 303);
+    const page = await (await web.get('/login', { 'accept-language': 'en' })).text();
+    assert.match(page, /用户名/);
+  });
+});

@@ -1,0 +1,88 @@
+/** Starts a real hihi (in this process) on the backend under test, listening on a free port. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../fastify.config.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
+import type { Permission } from '../../src/modules/users/permissions.js';
+import type { User } from '../../src/modules/users/repository.js';
+import { backend, createMysqlDatabase, redisPrefix, redisUrl } from './backends.js';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+
+export interface Storage {
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+}
+
+/** Fresh storage for one test file: a temp DATA_DIR, plus a MySQL database and Redis prefix when on mysql-redis. */
+export async function createStorage(): Promise<Storage> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-test-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  let dropDb = async () => {};
+  let prefix: string | undefined;
+  if (backend === 'mysql-redis') {
+    const mdb = await createMysqlDatabase();
+    prefix = redisPrefix();
+    Object.assign(env, { DATABASE_URL: mdb.url, REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
+    dropDb = mdb.drop;
+  }
+  return {
+    env,
+    cleanup: async () => {
+      await dropDb();
+      if (prefix) {
+        const r = new Redis(redisUrl!);
+        const keys = await r.keys(`${prefix}*`);
+        if (keys.length) await r.del(...keys);
+        await r.quit();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function testConfig(storage: Storage, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_PRETTY: 'false',
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...storage.env,
+    ...extra,
+  });
+}
+
+export interface RunningApp {
+  app: FastifyInstance;
+  url: string;
+  origin: string;
+  close: () => Promise<void>;
+  createUser: (username: string, password: string, permissions?: Permission[]) => Promise<User>;
+}
+
+export async function startApp(storage: Storage, extra: Record<string, string> = {}, opts: AppOptions = {}): Promise<RunningApp> {
+  const app = await buildApp(testConfig(storage, extra), opts);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    url,
+    origin: url,
+    close: () => app.close(),
+    createUser: async (username, password, permissions = []) =>
+      app.deps.users.create({
+        username,
+        displayName: username,
+        passwordHash: await app.deps.hasher.hash(password),
+        permissions,
+        createdAt: Date.now(),
+      }),
+  };
+}
