@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+
+describe(`rooms and history (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  let admin: WebClient;
+  let carol: WebClient;
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage);
+    await hihi.createUser('carol', 'carol-password-1');
+    await hihi.createUser('dave', 'dave-password-1', ['create_room']);
+    admin = new WebClient(hihi.url);
+    await admin.login(ADMIN.username, ADMIN.password);
+    carol = new WebClient(hihi.url);
+    await carol.login('carol', 'carol-password-1');
+  });
+  after(async () => {
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  async function createRoom(web: WebClient, name: string, description = ''): Promise<number> {
+    const res = await web.submit('/rooms', '/rooms', { name, description });
+    assert.equal(res.status, 303, `creating ${name}`);
+    return Number(res.headers.get('location')!.split('/').pop());
+  }
+
+  test('an admin creates a room with a unicode name and lands in it', async () => {
+    const res = await admin.submit('/rooms', '/rooms', { name: '聊天室123', description: '第一个房间' });
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get('location')!, /^\/rooms\/\d+$/);
+    const page = await (await admin.get(res.headers.get('location')!)).text();
+    assert.match(page, /<h1><bdi>聊天室123<\/bdi><\/h1>/);
+    const list = await (await carol.get('/rooms')).text();
+    assert.match(list, /聊天室123/);
+    assert.match(list, /第一个房间/);
+  });
+
+  test('holders of create_room may create rooms; others get 403 and see no form', async () => {
+    const dave = new WebClient(hihi.url);
+    await dave.login('dave', 'dave-password-1');
+    await createRoom(dave, "Dave's room");
+    const listPage = await (await carol.get('/rooms')).text();
+    assert.doesNotMatch(listPage, /action="\/rooms"/);
+    const refused = await carol.submit('/rooms', '/rooms', { name: 'sneaky' });
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /403/);
+  });
+
+  test('room names are unique case-insensitively and validated', async () => {
+    await createRoom(admin, 'General');
+    const dup = await admin.submit('/rooms', '/rooms', { name: 'GENERAL' });
+    assert.equal(dup.status, 409);
+    assert.match(await dup.text(), /A room with that name exists/);
+    for (const name of ['', '   ', 'x'.repeat(65), 'bad\u202Ename']) {
+      const res = await admin.submit('/rooms', '/rooms', { name });
+      assert.equal(res.status, 400, `name ${JSON.stringify(name)}`);
+    }
+    const extra = await admin.submit('/rooms', '/rooms', { name: 'ok-name', is_admin: '1' });
+    assert.equal(extra.status, 400, 'unknown form fields are refused');
+  });
+
+  test('opening a room joins it; the page renders the last 50 messages, escaped', async () => {
+    const id = await createRoom(admin, 'History');
+    const user = (await hihi.app.deps.users.findById(1))!;
+    for (let i = 1; i <= 60; i++) await hihi.app.deps.messages.post(id, user, `c${i}`, i === 60 ? '<script>alert("x")</script>' : `message ${i}`);
+    const page = await (await carol.get(`/rooms/${id}`)).text();
+    const ids = [...page.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => i + 11));
+    assert.match(page, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
+    assert.doesNotMatch(page, /<script>alert/);
+    assert.match(page, /data-user="\d+"><bdi>carol<\/bdi>/, 'carol is now listed as a member');
+    // Older pages without JavaScript:
+    const older = await (await carol.get(`/rooms/${id}?before=11`)).text();
+    const olderIds = [...older.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(olderIds, Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  test('GET /rooms/:id/messages pages backwards and forwards as JSON', async () => {
+    const id = await createRoom(admin, 'Paging');
+    const user = (await hihi.app.deps.users.findById(1))!;
+    for (let i = 1; i <= 12; i++) await hihi.app.deps.messages.post(id, user, `p${i}`, `m${i}`);
+    type Page = { messages: Array<{ id: number; body: string; user: { id: number; name: string } }>; hasMore: boolean };
+    const first = await admin.json<Page>(`/rooms/${id}/messages?limit=5`);
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.messages.map((m) => m.id), [8, 9, 10, 11, 12]);
+    assert.equal(first.body.hasMore, true);
+    assert.deepEqual(first.body.messages[0]!.user, { id: 1, name: 'admin' });
+    const back = await admin.json<Page>(`/rooms/${id}/messages?before=8&limit=5`);
+    assert.deepEqual(back.body.messages.map((m) => m.id), [3, 4, 5, 6, 7]);
+    const start = await admin.json<Page>(`/rooms/${id}/messages?before=3&limit=5`);
+    assert.deepEqual([start.body.messages.map((m) => m.id), start.body.hasMore], [[1, 2], false]);
+    const gap = await admin.json<Page>(`/rooms/${id}/messages?after=9`);
+    assert.deepEqual([gap.body.messages.map((m) => m.body), gap.body.hasMore], [['m10', 'm11', 'm12'], false]);
+  });
+
+  test('history refuses bad queries, non-members and unknown rooms', async () => {
+    const id = await createRoom(admin, 'Private-ish');
+    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 403, 'carol has not joined');
+    for (const q of ['limit=0', 'limit=101', 'before=abc', 'after=-1', 'evil=1', 'before=1&before=2']) {
+      assert.equal((await admin.json(`/rooms/${id}/messages?${q}`)).status, 400, q);
+    }
+    assert.equal((await admin.json('/rooms/99999/messages')).status, 404);
+    assert.equal((await admin.get('/rooms/99999')).status, 404);
+    assert.equal((await admin.get('/rooms/abc')).status, 400);
+  });
+
+  test('the plain form posts a message without JavaScript; a double submit stores it once', async () => {
+    const id = await createRoom(admin, 'No JS');
+    const page = await (await admin.get(`/rooms/${id}`)).text();
+    const csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    const clientId = page.match(/name="clientId" value="([^"]+)"/)![1]!;
+    for (let i = 0; i < 2; i++) {
+      const res = await admin.request('POST', `/rooms/${id}/messages`, { _csrf: csrf, clientId, body: '  hello from a form  ' });
+      assert.equal(res.status, 303);
+    }
+    const { body } = await admin.json<{ messages: Array<{ body: string }> }>(`/rooms/${id}/messages`);
+    assert.deepEqual(body.messages.map((m) => m.body), ['hello from a form']);
+    const empty = await admin.request('POST', `/rooms/${id}/messages`, { _csrf: csrf, clientId: 'x1', body: '   ' });
+    assert.equal(empty.status, 400);
+  });
+
+  test('leaving a room removes the membership', async () => {
+    const id = await createRoom(admin, 'Leavers');
+    await carol.get(`/rooms/${id}`);
+    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 200);
+    const res = await carol.submit(`/rooms/${id}`, `/rooms/${id}/leave`, {});
+    assert.equal(res.status, 303);
+    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 403);
+  });
+
+  test('a restart keeps sessions, rooms and messages', async () => {
+    const id = await createRoom(admin, 'Durable');
+    const user = (await hihi.app.deps.users.findById(1))!;
+    await hihi.app.deps.messages.post(id, user, 'd1', 'still here?');
+    await hihi.close();
+    hihi = await startApp(storage);
+    // Same cookie, new process: the session and everything else survived.
+    const moved = new WebClient(hihi.url);
+    for (const [k, v] of admin.cookies) moved.cookies.set(k, v);
+    admin = moved;
+    const page = await (await admin.get(`/rooms/${id}`)).text();
+    assert.match(page, /still here\?/);
+    assert.match(page, /Durable/);
+    carol = new WebClient(hihi.url);
+    await carol.login('carol', 'carol-password-1');
+  });
+});
