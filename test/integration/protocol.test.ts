@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+import { WsClient } from '../support/ws.js';
+
+describe(`websocket protocol (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  let admin: WebClient;
+  let erin: WebClient;
+  const sockets: WsClient[] = [];
+  let roomSeq = 0;
+
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage, { SEND_RATE_PER_10S: '5' });
+    await hihi.createUser('erin', 'erin-password-1');
+    admin = new WebClient(hihi.url);
+    await admin.login(ADMIN.username, ADMIN.password);
+    erin = new WebClient(hihi.url);
+    await erin.login('erin', 'erin-password-1');
+  });
+  after(async () => {
+    for (const s of sockets) s.close();
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  async function newRoom(): Promise<number> {
+    const res = await admin.submit('/rooms', '/rooms', { name: `ws room ${++roomSeq}` });
+    return Number(res.headers.get('location')!.split('/').pop());
+  }
+  async function connect(web: WebClient): Promise<WsClient> {
+    const c = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    sockets.push(c);
+    return c;
+  }
+  async function joined(web: WebClient, room: number, since?: number) {
+    const c = await connect(web);
+    c.send({ type: 'join', room, ...(since === undefined ? {} : { since }) });
+    const j = await c.next('joined');
+    return { c, j };
+  }
+
+  test('the handshake needs a session', async () => {
+    await assert.rejects(WsClient.connect(hihi.url, { origin: hihi.origin }), { status: 401 });
+    await assert.rejects(WsClient.connect(hihi.url, { origin: hihi.origin, cookie: 'hihi.sid=forged.sig' }), { status: 401 });
+  });
+
+  test('a foreign or missing Origin is refused', async () => {
+    await assert.rejects(WsClient.connect(hihi.url, { cookie: admin.cookieHeader, origin: 'http://evil.example' }), { status: 403 });
+    await assert.rejects(WsClient.connect(hihi.url, { cookie: admin.cookieHeader }), { status: 403 });
+    const port = new URL(hihi.url).port;
+    await assert.rejects(WsClient.connect(hihi.url, { cookie: admin.cookieHeader, origin: `http://localhost:${port}` }), { status: 403 });
+  });
+
+  test('join answers with members and online users, and announces newcomers', async () => {
+    const room = await newRoom();
+    const { c: a, j } = await joined(admin, room);
+    assert.equal(j.room, room);
+    assert.deepEqual(j.members.map((m) => m.name), ['admin']);
+    assert.deepEqual(j.online.map((m) => m.name), ['admin']);
+    assert.deepEqual(j.missed, []);
+    const { j: j2 } = await joined(erin, room);
+    assert.deepEqual(j2.members.map((m) => m.name), ['admin', 'erin']);
+    assert.deepEqual(j2.online.map((m) => m.name).sort(), ['admin', 'erin']);
+    const member = await a.next('member');
+    assert.deepEqual([member.user.name, member.action], ['erin', 'join']);
+    const presence = await a.next('presence', (p) => p.user.name === 'erin');
+    assert.equal(presence.online, true);
+  });
+
+  test('send is acked with the stored id, then every subscriber (sender included) gets the message', async () => {
+    const room = await newRoom();
+    const { c: a } = await joined(admin, room);
+    const { c: b } = await joined(erin, room);
+    a.send({ type: 'send', room, clientId: 'm-1', body: '  你好 😀 <b>hi</b>  ' });
+    const ack = await a.next('ack');
+    assert.equal(ack.clientId, 'm-1');
+    assert.equal(ack.id, 1);
+    assert.ok(Math.abs(ack.ts - Date.now()) < 10_000);
+    for (const c of [a, b]) {
+      const m = await c.next('message');
+      assert.deepEqual(m, { type: 'message', room, id: 1, ts: ack.ts, user: { id: 1, name: 'admin' }, body: '你好 😀 <b>hi</b>', clientId: 'm-1' });
+    }
+  });
+
+  test('sending again with the same clientId stores nothing new and acks the first id', async () => {
+    const room = await newRoom();
+    const { c } = await joined(admin, room);
+    c.send({ type: 'send', room, clientId: 'same', body: 'once' });
+    const first = await c.next('ack');
+    c.send({ type: 'send', room, clientId: 'same', body: 'once' });
+    const second = await c.next('ack');
+    assert.equal(second.id, first.id);
+    const { body } = await admin.json<{ messages: unknown[] }>(`/rooms/${room}/messages`);
+    assert.equal(body.messages.length, 1);
+  });
+
+  test('join with since returns exactly what was missed', async () => {
+    const room = await newRoom();
+    const { c } = await joined(admin, room);
+    for (let i = 1; i <= 5; i++) {
+      c.send({ type: 'send', room, clientId: `s${i}`, body: `n${i}` });
+      await c.next('ack');
+    }
+    const { j } = await joined(erin, room, 2);
+    assert.deepEqual(j.missed.map((m) => [m.id, m.body]), [[3, 'n3'], [4, 'n4'], [5, 'n5']]);
+    assert.equal(j.hasMore, false);
+    const { j: none } = await joined(erin, room, 5);
+    assert.deepEqual(none.missed, []);
+  });
+
+  test('bad frames get error frames and the socket stays open', async () => {
+    const room = await newRoom();
+    const { c } = await joined(admin, room);
+    const cases: Array<[string, string, string?]> = [
+      ['not json', 'invalid'],
+      ['[]', 'invalid'],
+      ['{"type":"shout","room":1}', 'invalid'],
+      [JSON.stringify({ type: 'join', room: 'abc' }), 'invalid'],
+      [JSON.stringify({ type: 'join', room, extra: true }), 'invalid'],
+      [JSON.stringify({ type: 'send', room, clientId: 'ok-1', body: ['array'] }), 'invalid', 'ok-1'],
+      [JSON.stringify({ type: 'send', room, clientId: 'has space', body: 'x' }), 'invalid'],
+      [JSON.stringify({ type: 'send', room, clientId: 'e-1', body: '   ' }), 'invalid', 'e-1'],
+      [JSON.stringify({ type: 'send', room, clientId: 'e-2', body: '字'.repeat(2001) }), 'too_long', 'e-2'],
+      [JSON.stringify({ type: 'join', room: 987654 }), 'invalid'],
+      ['{"type":"send","room":1,"clientId":"p","body":"x","__proto__":{"admin":true}}', 'invalid', 'p'],
+    ];
+    for (const [raw, code, clientId] of cases) {
+      c.sendRaw(raw);
+      const e = await c.next('error');
+      assert.equal(e.code, code, raw.slice(0, 60));
+      assert.equal(e.clientId, clientId, raw.slice(0, 60));
+      assert.ok(e.message.length > 0);
+    }
+    c.sendRaw(Buffer.from([1, 2, 3]), true);
+    assert.equal((await c.next('error')).code, 'invalid');
+    // Exactly 2000 characters (emoji count as one) is fine.
+    c.send({ type: 'send', room, clientId: 'max', body: '😀'.repeat(2000) });
+    assert.equal((await c.next('ack')).clientId, 'max');
+    assert.equal(c.closed, undefined);
+  });
+
+  test('sending to a room not joined on this socket is not_member', async () => {
+    const room = await newRoom();
+    const c = await connect(erin);
+    c.send({ type: 'send', room, clientId: 'nm', body: 'hi' });
+    const e = await c.next('error');
+    assert.deepEqual([e.code, e.clientId], ['not_member', 'nm']);
+  });
+
+  test('a socket sending too fast gets rate_limited with a retry time', async () => {
+    const room = await newRoom();
+    const { c } = await joined(erin, room);
+    for (let i = 0; i < 6; i++) c.send({ type: 'send', room, clientId: `r${i}`, body: `r${i}` });
+    for (let i = 0; i < 5; i++) await c.next('ack', (a) => a.clientId === `r${i}`);
+    const e = await c.next('error');
+    assert.equal(e.code, 'rate_limited');
+    assert.equal(e.clientId, 'r5');
+    assert.ok(e.until! > Date.now());
+  });
+
+  test('a frame over 16 KiB closes the socket with 1009', async () => {
+    const room = await newRoom();
+    const { c } = await joined(admin, room);
+    c.sendRaw(JSON.stringify({ type: 'send', room, clientId: 'big', body: 'x'.repeat(17 * 1024) }));
+    assert.equal((await c.waitClosed()).code, 1009);
+  });
+
+  test('leave stops delivery to that socket; membership stays', async () => {
+    const room = await newRoom();
+    const { c: a } = await joined(admin, room);
+    const { c: b } = await joined(erin, room);
+    b.send({ type: 'leave', room });
+    await b.next('left');
+    assert.equal((await a.next('presence', (p) => p.user.name === 'erin' && !p.online)).online, false);
+    a.send({ type: 'send', room, clientId: 'after-leave', body: 'anyone?' });
+    await a.next('message');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(b.frames.filter((f) => f.type === 'message').length, 0);
+    assert.equal((await erin.json(`/rooms/${room}/messages`)).status, 200, 'still a member');
+  });
+
+  test('leaving the room over HTTP drops it from every open socket of that user', async () => {
+    const room = await newRoom();
+    const { c } = await joined(erin, room);
+    await erin.submit('/rooms', `/rooms/${room}/leave`, {});
+    assert.equal((await c.next('left')).room, room);
+  });
+
+  test('closing the last socket takes the user offline', async () => {
+    const room = await newRoom();
+    const { c: a } = await joined(admin, room);
+    const { c: b1 } = await joined(erin, room);
+    const { c: b2 } = await joined(erin, room);
+    await a.next('presence', (p) => p.user.name === 'erin' && p.online);
+    b1.close();
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(a.frames.some((f) => f.type === 'presence' && !f.online), false, 'still online through the second tab');
+    b2.close();
+    await a.next('presence', (p) => p.user.name === 'erin' && !p.online);
+  });
+
+  test('many messages from several senders arrive once each, in id order per sender', async () => {
+    const room = await newRoom();
+    const { c: a } = await joined(admin, room);
+    const { c: b } = await joined(erin, room);
+    const { c: watcher } = await joined(admin, room);
+    for (let i = 0; i < 5; i++) {
+      a.send({ type: 'send', room, clientId: `a${i}`, body: `a${i}` });
+      b.send({ type: 'send', room, clientId: `b${i}`, body: `b${i}` });
+    }
+    const got = [];
+    for (let i = 0; i < 10; i++) got.push(await watcher.next('message'));
+    assert.deepEqual(got.map((m) => m.id).sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+    const fromA = got.filter((m) => m.user.name === 'admin').map((m) => m.body);
+    assert.deepEqual(fromA, ['a0', 'a1', 'a2', 'a3', 'a4']);
+  });
+});
