@@ -219,4 +219,26 @@ describe(`websocket protocol (${backend})`, () => {
     const fromA = got.filter((m) => m.user.name === 'admin').map((m) => m.body);
     assert.deepEqual(fromA, ['a0', 'a1', 'a2', 'a3', 'a4']);
   });
+
+  test('after a dropped connection: rejoin with since fills the gap, resending the unacked message stores it once', async () => {
+    const room = await newRoom();
+    const { c: stay } = await joined(admin, room);
+    const { c: flaky } = await joined(erin, room);
+    stay.send({ type: 'send', room, clientId: 'before', body: 'seen by both' });
+    const seen = await flaky.next('message');
+    // The flaky client sends, and its connection dies before it reads the ack.
+    flaky.send({ type: 'send', room, clientId: 'unacked', body: 'did this arrive?' });
+    await stay.next('message', (m) => m.clientId === 'unacked');
+    flaky.socket.terminate();
+    stay.send({ type: 'send', room, clientId: 'while-away', body: 'sent while erin was away' });
+    await stay.next('ack', (a) => a.clientId === 'while-away');
+
+    const { c: back, j } = await joined(erin, room, seen.id);
+    assert.deepEqual(j.missed.map((m) => m.clientId), ['before', 'unacked', 'while-away'].slice(1));
+    back.send({ type: 'send', room, clientId: 'unacked', body: 'did this arrive?' });
+    const ack = await back.next('ack');
+    assert.equal(ack.id, j.missed[0]!.id, 'acked with the first copy');
+    const { body } = await erin.json<{ messages: Array<{ clientId: string }> }>(`/rooms/${room}/messages`);
+    assert.deepEqual(body.messages.map((m) => m.clientId), ['before', 'unacked', 'while-away']);
+  });
 });
