@@ -1,0 +1,136 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from '../../src/paths.js';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+
+const OUT = path.join(ROOT, 'test-output');
+
+describe(`browser journeys in headless Chromium (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  let browser: Browser;
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage);
+    await hihi.createUser('fay', 'fay-password-1');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  async function signIn(ctx: BrowserContext, username: string, password: string): Promise<Page> {
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    (page as Page & { errors?: string[] }).errors = errors;
+    await page.goto(`${hihi.url}/`);
+    assert.match(page.url(), /\/login/);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit].primary');
+    await page.waitForURL(/\/rooms$/);
+    return page;
+  }
+
+  test('two people in one room see each other’s messages appear live', async () => {
+    const ctxA = await browser.newContext({ locale: 'en-US' });
+    const ctxB = await browser.newContext({ locale: 'zh-CN' });
+    const alice = await signIn(ctxA, ADMIN.username, ADMIN.password);
+    const fay = await signIn(ctxB, 'fay', 'fay-password-1');
+
+    // The admin creates a room from the room list.
+    await alice.fill('input[name=name]', '聊天室123');
+    await alice.fill('input[name=description]', 'Browser journey');
+    await alice.click('form[action="/rooms"] button[type=submit]');
+    await alice.waitForURL(/\/rooms\/\d+$/);
+    const roomUrl = alice.url();
+    await alice.waitForSelector('#conn[data-state="online"]');
+
+    // Fay has no create permission: no form. She opens the room from the list.
+    await fay.reload();
+    assert.equal(await fay.locator('form[action="/rooms"]').count(), 0);
+    await fay.click('a.room-link:has-text("聊天室123")');
+    await fay.waitForURL(roomUrl);
+    await fay.waitForSelector('#conn[data-state="online"]');
+    assert.equal(await fay.locator('#conn').textContent(), '已连接');
+
+    // Both see each other online.
+    await alice.waitForSelector('#online li:has-text("fay")');
+    await fay.waitForSelector('#online li:has-text("admin")');
+
+    // Enter sends; the other side sees it without reloading.
+    await alice.fill('#body', 'Hello Fay <b>not bold</b>');
+    await alice.press('#body', 'Enter');
+    await fay.waitForSelector('#messages li.msg:has-text("Hello Fay <b>not bold</b>")');
+    assert.equal(await fay.locator('#messages b').count(), 0, 'markup stays text');
+
+    await fay.fill('#body', '你好，Alice！😀');
+    await fay.click('#composer button[type=submit]');
+    await alice.waitForSelector('#messages li.msg:has-text("你好，Alice！😀")');
+
+    // Each message is shown exactly once on both pages, confirmed (not pending).
+    for (const page of [alice, fay]) {
+      await page.waitForFunction(() => document.querySelectorAll('#messages li.msg.pending').length === 0);
+      const bodies = await page.locator('#messages li.msg .body').allTextContents();
+      assert.deepEqual(bodies, ['Hello Fay <b>not bold</b>', '你好，Alice！😀']);
+    }
+
+    fs.mkdirSync(OUT, { recursive: true });
+    await alice.setViewportSize({ width: 1100, height: 700 });
+    await alice.screenshot({ path: path.join(OUT, `chat-${backend}.png`) });
+    for (const page of [alice, fay]) assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    await ctxA.close();
+    await ctxB.close();
+  });
+
+  test('a dropped connection reconnects, fills the gap and sends what was typed meanwhile', async () => {
+    const ctxA = await browser.newContext();
+    const ctxB = await browser.newContext();
+    const alice = await signIn(ctxA, ADMIN.username, ADMIN.password);
+    const fay = await signIn(ctxB, 'fay', 'fay-password-1');
+    await alice.fill('input[name=name]', 'Flaky network');
+    await alice.click('form[action="/rooms"] button[type=submit]');
+    await alice.waitForURL(/\/rooms\/\d+$/);
+    const roomUrl = alice.url();
+    await fay.goto(roomUrl);
+    await Promise.all([alice, fay].map((p) => p.waitForSelector('#conn[data-state="online"]')));
+
+    // Fay's network goes away (the lid closes) and the server loses every socket.
+    await ctxB.setOffline(true);
+    for (const client of hihi.app.websocketServer.clients) client.terminate();
+    await fay.waitForSelector('#conn[data-state="offline"]');
+    await alice.waitForSelector('#conn[data-state="online"]');
+    await alice.fill('#body', 'while you were away');
+    await alice.press('#body', 'Enter');
+    await fay.fill('#body', 'typed offline');
+    await fay.press('#body', 'Enter');
+    await fay.waitForSelector('#messages li.msg.pending:has-text("typed offline")');
+
+    await ctxB.setOffline(false);
+    await fay.evaluate(() => window.dispatchEvent(new Event('online')));
+    await fay.waitForSelector('#messages li.msg:not(.pending):has-text("typed offline")', { timeout: 20_000 });
+    await fay.waitForSelector('#messages li.msg:has-text("while you were away")');
+    await alice.waitForSelector('#messages li.msg:has-text("typed offline")');
+    for (const page of [alice, fay]) {
+      const bodies = await page.locator('#messages li.msg .body').allTextContents();
+      assert.equal(bodies.filter((b) => b === 'typed offline').length, 1);
+      assert.equal(bodies.filter((b) => b === 'while you were away').length, 1);
+    }
+    await ctxA.close();
+    await ctxB.close();
+  });
+});
