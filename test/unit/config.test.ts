@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../fastify.config.js';
+
+test('no environment at all gives the embedded default', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.dataDir, 'data');
+  assert.deepEqual(c.database, { kind: 'sqlite', file: 'data/hihi.sqlite' });
+  assert.equal(c.redis, undefined);
+  assert.equal(c.retentionMs, 7 * 86_400_000);
+  assert.equal(c.admin.username, 'admin');
+  assert.equal(c.admin.password, undefined);
+  assert.equal(c.log.pretty, true);
+});
+
+test('production settings are read and typed', () => {
+  const c = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '8080',
+    DATABASE_URL: 'mysql://hihi:pw@db:3306/hihi',
+    REDIS_URL: 'redis://redis:6379/0',
+    SESSION_SECRET: 's'.repeat(32),
+    PUBLIC_URL: 'https://chat.example.org',
+    RETENTION_DAYS: '0.5',
+    PRUNE_CRON: '*/30 * * * * *',
+    TRUST_PROXY: '1',
+  });
+  assert.equal(c.port, 8080);
+  assert.equal(c.database.kind, 'mysql');
+  assert.equal(c.redis?.url, 'redis://redis:6379/0');
+  assert.equal(c.publicUrl?.origin, 'https://chat.example.org');
+  assert.equal(c.retentionMs, 43_200_000);
+  assert.equal(c.trustProxy, 1);
+  assert.equal(c.log.pretty, false);
+});
+
+test('bad values fail fast with one readable line per variable', () => {
+  assert.throws(
+    () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x/y', PRUNE_CRON: 'every minute', RETENTION_DAYS: '-1' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      for (const name of ['PORT', 'DATABASE_URL', 'PRUNE_CRON', 'RETENTION_DAYS']) assert.match(err.message, new RegExp(`\\n  ${name}: `));
+      assert.match(err.message, /must be a mysql:\/\/ URL/);
+      return true;
+    },
+  );
+});
+
+test('production refuses to start without SESSION_SECRET, or with a short one', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SESSION_SECRET: required/);
+  assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET: must be at least 32/);
+});

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseFrame } from '../../src/realtime/frames.js';
+
+test('valid frames parse, bodies are trimmed', () => {
+  assert.deepEqual(parseFrame('{"type":"join","room":3,"since":0}'), { ok: true, frame: { type: 'join', room: 3, since: 0 } });
+  assert.deepEqual(parseFrame('{"type":"send","room":3,"clientId":"a-1","body":" hi "}'), {
+    ok: true,
+    frame: { type: 'send', room: 3, clientId: 'a-1', body: 'hi' },
+  });
+  assert.deepEqual(parseFrame('{"type":"leave","room":3}'), { ok: true, frame: { type: 'leave', room: 3 } });
+});
+
+test('anything else is refused with a reason', () => {
+  const refused = [
+    '',
+    'null',
+    '"join"',
+    '{"type":"join"}',
+    '{"type":"join","room":0}',
+    '{"type":"join","room":1.5}',
+    '{"type":"join","room":"1"}',
+    '{"type":"join","room":1,"since":-1}',
+    '{"type":"join","room":1,"admin":true}',
+    '{"type":"send","room":1,"clientId":"","body":"x"}',
+    '{"type":"send","room":1,"clientId":"x".repeat(65),"body":"x"}',
+    '{"type":"send","room":1,"clientId":"a","body":{"toString":"x"}}',
+    '{"type":"leave","room":[1]}',
+    '{"type":"constructor","room":1}',
+  ];
+  for (const raw of refused) {
+    const r = parseFrame(raw);
+    assert.equal(r.ok, false, raw);
+    if (!r.ok) assert.ok(r.message.length > 0);
+  }
+});
+
+test('body length is counted in characters after trimming: 2000 pass, 2001 are too_long', () => {
+  const frame = (body: string) => JSON.stringify({ type: 'send', room: 1, clientId: 'c', body });
+  assert.equal(parseFrame(frame(' ' + '😀'.repeat(2000) + '\n')).ok, true);
+  const long = parseFrame(frame('a'.repeat(2001)));
+  assert.deepEqual(long.ok ? null : [long.code, long.clientId], ['too_long', 'c']);
+  const empty = parseFrame(frame(' \n\t '));
+  assert.deepEqual(empty.ok ? null : [empty.code, empty.clientId], ['invalid', 'c']);
+});
