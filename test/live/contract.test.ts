@@ -23,37 +23,35 @@ interface Subject {
   cleanup: () => Promise<void>;
 }
 
+/** The embedded implementation on a migrated database; `drop` removes the database afterwards. */
+async function embeddedSubject(db: Db, drop: () => Promise<void>): Promise<Subject> {
+  await migrateToLatest(db);
+  const clock = { t: 1_000_000 };
+  return {
+    live: createEmbeddedLiveState({ db, now: () => clock.t }),
+    clock,
+    cleanup: async () => {
+      await db.destroy();
+      await drop();
+    },
+  };
+}
+
 const factories: Record<string, (() => Promise<Subject>) | false | undefined> = {
-  'embedded (SQLite)': backend === 'embedded' && (async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-live-'));
-    const db = connectDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
-    await migrateToLatest(db);
-    const clock = { t: 1_000_000 };
-    return {
-      live: createEmbeddedLiveState({ db, now: () => clock.t }),
-      clock,
-      cleanup: async () => {
-        await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }),
-  'embedded (MySQL)': backend === 'mysql-redis' && mysqlUrl
-    ? async () => {
-        const mdb = await createMysqlDatabase();
-        const db: Db = connectDatabase({ kind: 'mysql', url: mdb.url, poolSize: 5 });
-        await migrateToLatest(db);
-        const clock = { t: 1_000_000 };
-        return {
-          live: createEmbeddedLiveState({ db, now: () => clock.t }),
-          clock,
-          cleanup: async () => {
-            await db.destroy();
-            await mdb.drop();
-          },
-        };
-      }
-    : undefined,
+  'embedded (SQLite)':
+    backend === 'embedded' &&
+    (async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-live-'));
+      const db = connectDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
+      return embeddedSubject(db, async () => fs.rmSync(dir, { recursive: true, force: true }));
+    }),
+  'embedded (MySQL)':
+    backend === 'mysql-redis' &&
+    mysqlUrl &&
+    (async () => {
+      const mdb = await createMysqlDatabase();
+      return embeddedSubject(connectDatabase({ kind: 'mysql', url: mdb.url, poolSize: 5 }), mdb.drop);
+    }),
   redis: backend === 'mysql-redis' && redisUrl
     ? async () => {
         const url = redisUrl!;
