@@ -47,7 +47,7 @@ const factories: Record<string, (() => Promise<Subject>) | false | undefined> = 
     }),
   'embedded (MySQL)':
     backend === 'mysql-redis' &&
-    mysqlUrl &&
+    !!mysqlUrl &&
     (async () => {
       const mdb = await createMysqlDatabase();
       return embeddedSubject(connectDatabase({ kind: 'mysql', url: mdb.url, poolSize: 5 }), mdb.drop);
