@@ -43,11 +43,15 @@ export class Connection {
     this.write(Buffer.from(JSON.stringify(frame)));
   }
 
-  /** Writes bytes already serialized; a socket too far behind is dropped, not waited for. */
+  /**
+   * Writes bytes already serialized; a socket too far behind is dropped, not waited for. The
+   * check runs at a turn's first write, when the buffer holds only what earlier flushes could
+   * not hand to the kernel: this turn's own corked writes are not a sign of a slow reader.
+   */
   write(bytes: Buffer): void {
     const ws = this.socket;
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
+    if (!this.batcher.isCorked(ws) && ws.bufferedAmount > this.limits.maxBufferedBytes) {
       ws.terminate();
       return;
     }

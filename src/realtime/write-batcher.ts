@@ -15,6 +15,10 @@ export function createWriteBatcher() {
     corked.clear();
   };
   return {
+    /** True while the socket holds this turn's writes; its buffered amount then includes them. */
+    isCorked(ws: WebSocket): boolean {
+      return corked.has(ws as WithSocket);
+    },
     cork(ws: WebSocket): void {
       const w = ws as WithSocket;
       if (corked.has(w) || !w._socket) return;

@@ -24,8 +24,9 @@ export class WsClient {
     for (const f of w) f();
   }
 
-  static connect(url: string, opts: { cookie?: string; origin?: string } = {}): Promise<WsClient> {
+  static connect(url: string, opts: { cookie?: string; origin?: string; autoPong?: boolean } = {}): Promise<WsClient> {
     const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws', {
+      autoPong: opts.autoPong ?? true,
       headers: { ...(opts.cookie ? { cookie: opts.cookie } : {}), ...(opts.origin ? { origin: opts.origin } : {}) },
     });
     return new Promise((resolve, reject) => {
