@@ -1,7 +1,9 @@
 /** Every migration, in order. Listed statically so they work from source and from dist/ alike. */
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-22T00-00_initial.js';
+import * as moderation from './2026-11-22T01-00_moderation.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
+  '2026-11-22T01-00_moderation': moderation,
 };

@@ -10,6 +10,7 @@ export interface UsersTable {
   password_hash: string;
   disabled: number;
   created_at: number;
+  deleted_at: number | null;
 }
 
 export interface PermissionsTable {
@@ -24,6 +25,7 @@ export interface RoomsTable {
   description: string;
   owner_id: number;
   created_at: number;
+  archived: Generated<number>;
 }
 
 /** Embedded live-state adapter only (Redis holds these in production). */
@@ -35,6 +37,7 @@ export interface LiveMessagesTable {
   user_name: string;
   body: string;
   client_id: string;
+  deleted: Generated<number>;
 }
 
 export interface LiveMessageSeqsTable {
@@ -55,6 +58,26 @@ export interface LiveSessionsTable {
   expires_at: number;
 }
 
+export interface ModerationLogTable {
+  id: Generated<number>;
+  room_id: number;
+  actor_id: number | null;
+  target_id: number | null;
+  action: string;
+  reason: string;
+  until: number | null;
+  message_id: number | null;
+  created_at: number;
+}
+
+/** Embedded live-state adapter only: active mutes and bars; until 0 = no end. */
+export interface LiveRestrictionsTable {
+  room_id: number;
+  user_id: number;
+  kind: string;
+  until: number;
+}
+
 export interface Database {
   users: UsersTable;
   permissions: PermissionsTable;
@@ -63,4 +86,6 @@ export interface Database {
   live_message_seqs: LiveMessageSeqsTable;
   live_members: LiveMembersTable;
   live_sessions: LiveSessionsTable;
+  moderation_log: ModerationLogTable;
+  live_restrictions: LiveRestrictionsTable;
 }

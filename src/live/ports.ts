@@ -39,6 +39,13 @@ export interface MessageLog {
   page(room: RoomId, query: PageQuery): Promise<Page>;
   /** Removes every message of a room (room deleted). */
   clear(room: RoomId): Promise<void>;
+  /**
+   * Deletes one message (moderation). Its clientId stays known, so a late resend of it is
+   * acked with the old id and does not bring it back. False when there was no such message.
+   */
+  remove(room: RoomId, id: MessageId): Promise<boolean>;
+  /** Deletes up to `batch` of the room's oldest messages older than `cutoffTs`; returns how many. */
+  prune(room: RoomId, cutoffTs: number, batch: number): Promise<number>;
 }
 
 export interface Membership {
@@ -84,6 +91,35 @@ export interface SessionStore {
   destroyAllForUser(userId: number): Promise<string[]>;
 }
 
+/** `mute`: may read, not send. `bar`: kicked (with an end) or banned (without). */
+export type RestrictionKind = 'mute' | 'bar';
+
+export interface Restriction {
+  room: RoomId;
+  userId: number;
+  kind: RestrictionKind;
+  /** Epoch ms when it ends by itself; null: until lifted. */
+  until: number | null;
+}
+
+export interface ModerationState {
+  /** Sets (or replaces) a restriction. */
+  set(r: Restriction): Promise<void>;
+  /** True when there was one to lift. */
+  clear(room: RoomId, userId: number, kind: RestrictionKind): Promise<boolean>;
+  /** The user's restrictions in force at `now` (ended ones count as lifted even before the job removes them). */
+  active(room: RoomId, userId: number, now: number): Promise<Partial<Record<RestrictionKind, number | null>>>;
+  /** Every restriction in force in a room. */
+  inRoom(room: RoomId, now: number): Promise<Restriction[]>;
+  /** Removes and returns up to `limit` restrictions that ended by `now`; each is returned once, to one caller. */
+  takeExpired(now: number, limit: number): Promise<Restriction[]>;
+}
+
+export interface Locks {
+  /** Takes a named lock for at most ttlMs; null when another holder has it. Returns the release. */
+  acquire(name: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
+}
+
 export interface LiveState {
   readonly kind: 'embedded' | 'redis';
   readonly messages: MessageLog;
@@ -91,6 +127,8 @@ export interface LiveState {
   readonly presence: Presence;
   readonly bus: EventBus;
   readonly sessions: SessionStore;
+  readonly moderation: ModerationState;
+  readonly locks: Locks;
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

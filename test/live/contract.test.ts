@@ -160,6 +160,80 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal((await s.live.messages.append(msg(108, 'y'))).message.id, 1);
     });
 
+    test('remove deletes one message for good: a resend of it is acked with the old id and stays deleted', async () => {
+      const a = await s.live.messages.append(msg(109, 'keep'));
+      const b = await s.live.messages.append(msg(109, 'gone'));
+      assert.equal(await s.live.messages.remove(109, b.message.id), true);
+      assert.equal(await s.live.messages.remove(109, b.message.id), false);
+      assert.deepEqual((await s.live.messages.page(109, { limit: 10 })).messages.map((m) => m.id), [a.message.id]);
+      const again = await s.live.messages.append(msg(109, 'gone'));
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.id, b.message.id);
+      assert.deepEqual((await s.live.messages.page(109, { limit: 10 })).messages.map((m) => m.id), [a.message.id]);
+      assert.equal((await s.live.messages.append(msg(109, 'next'))).message.id, 3, 'ids are never reused');
+    });
+
+    test('prune removes the oldest messages before the cutoff, in batches', async () => {
+      for (let i = 1; i <= 7; i++) await s.live.messages.append({ ...msg(110, `old${i}`), ts: 1000 + i });
+      await s.live.messages.append({ ...msg(110, 'new'), ts: 5000 });
+      assert.equal(await s.live.messages.prune(110, 4000, 3), 3);
+      assert.equal(await s.live.messages.prune(110, 4000, 3), 3);
+      assert.equal(await s.live.messages.prune(110, 4000, 3), 1);
+      assert.equal(await s.live.messages.prune(110, 4000, 3), 0);
+      assert.deepEqual((await s.live.messages.page(110, { limit: 10 })).messages.map((m) => m.clientId), ['new']);
+      assert.equal(await s.live.messages.prune(999, 4000, 3), 0);
+    });
+
+    test('restrictions: set, replace, active until they end, lift', async () => {
+      const now = s.clock.t;
+      await s.live.moderation.set({ room: 401, userId: 5, kind: 'mute', until: now + 60_000 });
+      await s.live.moderation.set({ room: 401, userId: 5, kind: 'bar', until: null });
+      await s.live.moderation.set({ room: 401, userId: 6, kind: 'mute', until: null });
+      assert.deepEqual(await s.live.moderation.active(401, 5, now), { mute: now + 60_000, bar: null });
+      assert.deepEqual(await s.live.moderation.active(401, 5, now + 60_000), { bar: null }, 'an ended mute no longer counts');
+      assert.deepEqual(await s.live.moderation.active(402, 5, now), {});
+      const listed = (await s.live.moderation.inRoom(401, now)).sort((a, b) => a.userId - b.userId || a.kind.localeCompare(b.kind));
+      assert.deepEqual(listed, [
+        { room: 401, userId: 5, kind: 'bar', until: null },
+        { room: 401, userId: 5, kind: 'mute', until: now + 60_000 },
+        { room: 401, userId: 6, kind: 'mute', until: null },
+      ]);
+      await s.live.moderation.set({ room: 401, userId: 5, kind: 'mute', until: now + 120_000 });
+      assert.deepEqual(await s.live.moderation.active(401, 5, now + 90_000), { mute: now + 120_000, bar: null });
+      assert.equal(await s.live.moderation.clear(401, 5, 'bar'), true);
+      assert.equal(await s.live.moderation.clear(401, 5, 'bar'), false);
+      assert.deepEqual(await s.live.moderation.active(401, 5, now), { mute: now + 120_000 });
+    });
+
+    test('ended restrictions are taken once, by one caller', async () => {
+      const now = s.clock.t;
+      await s.live.moderation.set({ room: 403, userId: 1, kind: 'mute', until: now + 1000 });
+      await s.live.moderation.set({ room: 403, userId: 2, kind: 'bar', until: now + 2000 });
+      await s.live.moderation.set({ room: 403, userId: 3, kind: 'mute', until: null });
+      await s.live.moderation.set({ room: 403, userId: 4, kind: 'mute', until: now + 9000 });
+      assert.deepEqual(await s.live.moderation.takeExpired(now, 10), []);
+      const other = s.twin?.moderation ?? s.live.moderation;
+      const [a, b] = await Promise.all([s.live.moderation.takeExpired(now + 5000, 10), other.takeExpired(now + 5000, 10)]);
+      const taken = [...a, ...b].sort((x, y) => x.userId - y.userId);
+      assert.deepEqual(taken, [
+        { room: 403, userId: 1, kind: 'mute', until: now + 1000 },
+        { room: 403, userId: 2, kind: 'bar', until: now + 2000 },
+      ]);
+      assert.deepEqual(await s.live.moderation.takeExpired(now + 5000, 10), []);
+      assert.deepEqual((await s.live.moderation.inRoom(403, now + 5000)).map((r) => r.userId).sort(), [3, 4]);
+    });
+
+    test('locks: one holder at a time, released or expired', async () => {
+      const other = s.twin?.locks ?? s.live.locks;
+      const release = await s.live.locks.acquire('job', 10_000);
+      assert.ok(release);
+      assert.equal(await other.acquire('job', 10_000), null);
+      await release();
+      const again = await other.acquire('job', 10_000);
+      assert.ok(again);
+      await again();
+    });
+
     test('membership: join, leave, members in joining order', async () => {
       assert.equal(await s.live.membership.join(201, 7), true);
       s.clock.t += 1;

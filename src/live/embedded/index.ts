@@ -3,7 +3,9 @@ import type { Db } from '../../db/connect.js';
 import type { LiveState } from '../ports.js';
 import { createMemoryEventBus } from './event-bus.js';
 import { createSqlMembership } from './membership.js';
+import { createMemoryLocks } from './locks.js';
 import { createSqlMessageLog } from './message-log.js';
+import { createSqlModerationState } from './moderation.js';
 import { createMemoryPresence } from './presence.js';
 import { createSqlSessionStore } from './session-store.js';
 
@@ -16,6 +18,8 @@ export function createEmbeddedLiveState(deps: { db: Db; now: () => number }): Li
     presence: createMemoryPresence(),
     bus: createMemoryEventBus(),
     sessions: createSqlSessionStore(deps.db, deps.now),
+    moderation: createSqlModerationState(deps.db),
+    locks: createMemoryLocks(deps.now),
     async ping() {
       await sql`select 1`.execute(deps.db);
     },

@@ -62,6 +62,7 @@ export function createSqlMessageLog(db: Db): MessageLog {
               user_name: input.user.name,
               body: input.body,
               client_id: input.clientId,
+              deleted: 0,
             };
             await trx.insertInto('live_messages').values(row).execute();
             return { message: toMessage(row), duplicate: false };
@@ -74,7 +75,7 @@ export function createSqlMessageLog(db: Db): MessageLog {
     },
 
     async page(room, { before, after, limit }) {
-      let q = db.selectFrom('live_messages').selectAll().where('room_id', '=', room);
+      let q = db.selectFrom('live_messages').selectAll().where('room_id', '=', room).where('deleted', '=', 0);
       if (before !== undefined) q = q.where('id', '<', before);
       if (after !== undefined) q = q.where('id', '>', after);
       // With only `after`, page forwards from it; otherwise take the newest page below `before`.
@@ -86,6 +87,40 @@ export function createSqlMessageLog(db: Db): MessageLog {
       const hasMore = rows.length > limit;
       const taken = rows.slice(0, limit).map(toMessage);
       return { messages: forward ? taken : taken.reverse(), hasMore };
+    },
+
+    async remove(room, id) {
+      // Kept as a tombstone so the (user, clientId) stays known and a resend cannot revive it.
+      const r = await db
+        .updateTable('live_messages')
+        .set({ deleted: 1, body: '' })
+        .where('room_id', '=', room)
+        .where('id', '=', id)
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async prune(room, cutoffTs, batch) {
+      const rows = await db
+        .selectFrom('live_messages')
+        .select('id')
+        .where('room_id', '=', room)
+        .where('ts', '<', cutoffTs)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) return 0;
+      await db
+        .deleteFrom('live_messages')
+        .where('room_id', '=', room)
+        .where(
+          'id',
+          'in',
+          rows.map((r) => Number(r.id)),
+        )
+        .execute();
+      return rows.length;
     },
 
     async clear(room) {

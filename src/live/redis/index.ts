@@ -2,8 +2,10 @@ import { Redis } from 'ioredis';
 import type { LiveState } from '../ports.js';
 import { createRedisEventBus } from './event-bus.js';
 import { redisKeys } from './keys.js';
+import { createRedisLocks } from './locks.js';
 import { createRedisMembership } from './membership.js';
 import { createRedisMessageLog } from './message-log.js';
+import { createRedisModerationState } from './moderation.js';
 import { createRedisPresence } from './presence.js';
 import { createRedisSessionStore } from './session-store.js';
 
@@ -33,6 +35,8 @@ export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
     presence: createRedisPresence(redis, keys, { instanceId: opts.instanceId, ttlMs: opts.presenceTtlMs, now: opts.now }),
     bus: createRedisEventBus(redis, subscriber, keys),
     sessions: createRedisSessionStore(redis, keys, opts.now),
+    moderation: createRedisModerationState(redis, keys),
+    locks: createRedisLocks(redis, keys),
     async ping() {
       await redis.ping();
     },

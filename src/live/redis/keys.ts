@@ -11,6 +11,10 @@ export function redisKeys(prefix: string) {
     members: (id: number) => `${room(id)}:members`,
     online: (id: number) => `${room(id)}:online`,
     onlineCount: (id: number) => `${room(id)}:onlinen`,
+    restrictions: (id: number) => `${room(id)}:restr`,
+    /** Ending restrictions of all rooms, scored by end time, for the expiry job. */
+    restrictionEnds: `${prefix}restr-ends`,
+    lock: (name: string) => `${prefix}lock:${name}`,
     session: (sid: string) => `${prefix}sess:${sid}`,
     userSessions: (uid: number) => `${prefix}usess:${uid}`,
     channel: (name: string) => `${prefix}ch:${name}`,

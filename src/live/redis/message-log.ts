@@ -21,6 +21,28 @@ redis.call('HSET', KEYS[3], ARGV[1], id)
 return {0, id, msg}
 `;
 
+/*
+ * Deletes up to ARGV[2] of the oldest messages older than ARGV[1] and their idempotency keys.
+ * Fields are found by pattern: in the stored JSON, id, ts and user come before any user text,
+ * and quotes inside text are escaped, so the first match is the real field.
+ * KEYS: msgs, cids.
+ */
+const PRUNE = `
+local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+local cutoff = tonumber(ARGV[1])
+local n = 0
+for i, m in ipairs(items) do
+  local ts = tonumber(string.match(m, '"ts":(%d+)'))
+  if ts == nil or ts >= cutoff then break end
+  n = i
+  local uid = string.match(m, '"user":{"id":(%d+)')
+  local cid = string.match(m, '"clientId":"([^"]*)"')
+  if uid and cid then redis.call('HDEL', KEYS[2], uid .. ':' .. cid) end
+end
+if n > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1) end
+return n
+`;
+
 type Stored = Omit<ChatMessage, 'room'>;
 
 function parse(room: RoomId, json: string): ChatMessage {
@@ -31,6 +53,7 @@ function parse(room: RoomId, json: string): ChatMessage {
 /** Messages in one sorted set per room; the id counter and idempotency keys beside it. */
 export function createRedisMessageLog(redis: Redis, keys: RedisKeys): MessageLog {
   redis.defineCommand('hihiAppend', { numberOfKeys: 3, lua: APPEND });
+  redis.defineCommand('hihiPrune', { numberOfKeys: 2, lua: PRUNE });
   const append = (...args: string[]) =>
     (redis as unknown as { hihiAppend(...a: string[]): Promise<[number, number, string | null]> }).hihiAppend(...args);
 
@@ -64,6 +87,16 @@ export function createRedisMessageLog(redis: Redis, keys: RedisKeys): MessageLog
       const hasMore = raw.length > limit;
       const taken = raw.slice(0, limit).map((j) => parse(room, j));
       return { messages: forward ? taken : taken.reverse(), hasMore };
+    },
+
+    async remove(room, id) {
+      // The clientId mapping stays: a late resend is acked with this id and stays deleted.
+      return (await redis.zremrangebyscore(keys.messages(room), id, id)) > 0;
+    },
+
+    async prune(room, cutoffTs, batch) {
+      const cmd = redis as unknown as { hihiPrune(...a: string[]): Promise<number> };
+      return cmd.hihiPrune(keys.messages(room), keys.clientIds(room), String(cutoffTs), String(batch));
     },
 
     async clear(room) {
