@@ -15,6 +15,10 @@ import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
 import messageRoutes from './modules/messages/routes.js';
 import { createMessageService } from './modules/messages/service.js';
+import { createRoomAccess } from './modules/moderation/access.js';
+import { createAuditLog } from './modules/moderation/audit.js';
+import moderationRoutes from './modules/moderation/routes.js';
+import { createModerationService } from './modules/moderation/service.js';
 import { createRoomRepository } from './modules/rooms/repository.js';
 import roomRoutes from './modules/rooms/routes.js';
 import { createRoomService } from './modules/rooms/service.js';
@@ -63,8 +67,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const events = createEventPublisher(live.bus);
   const users = createUserRepository(db);
   const hasher = createPasswordHasher({ maxConcurrent: Math.max(2, os.availableParallelism()) });
-  const rooms = createRoomService({ rooms: createRoomRepository(db), users, live, events, now });
-  const messages = createMessageService({ live, events, now, log: app.log });
+  const access = createRoomAccess({ live, now });
+  const audit = createAuditLog(db);
+  const rooms = createRoomService({ rooms: createRoomRepository(db), users, live, events, access, audit, now });
+  const messages = createMessageService({ live, access, events, now, log: app.log });
+  const moderation = createModerationService({ rooms, users, live, events, audit, now });
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs });
   const deps: AppDeps = {
     config,
@@ -76,6 +83,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     auth: createAuthService({ users, hasher }),
     rooms,
     messages,
+    moderation,
+    audit,
     hub,
     sessionSecret: resolveSessionSecret(config),
     now,
@@ -108,6 +117,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(languageRoutes);
     await web.register(roomRoutes);
     await web.register(messageRoutes);
+    await web.register(moderationRoutes);
     await web.register(realtimeRoute);
   });
 

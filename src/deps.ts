@@ -4,6 +4,8 @@ import type { LiveState } from './live/ports.js';
 import type { AuthService } from './modules/auth/service.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
+import type { AuditLog } from './modules/moderation/audit.js';
+import type { ModerationService } from './modules/moderation/service.js';
 import type { RoomService } from './modules/rooms/service.js';
 import type { UserRepository } from './modules/users/repository.js';
 import type { EventPublisher } from './realtime/events.js';
@@ -20,6 +22,8 @@ export interface AppDeps {
   auth: AuthService;
   rooms: RoomService;
   messages: MessageService;
+  moderation: ModerationService;
+  audit: AuditLog;
   hub: Hub;
   sessionSecret: string;
   now: () => number;

@@ -29,3 +29,18 @@ export class AppError extends Error {
     this.statusCode = STATUS[code];
   }
 }
+
+export type RestrictionCode = 'muted' | 'kicked' | 'banned' | 'archived';
+
+/** A moderation restriction stopped the action; `until` null means until lifted. */
+export class RestrictedError extends Error {
+  readonly statusCode = 403;
+  constructor(
+    readonly restriction: RestrictionCode,
+    readonly until: number | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RestrictedError';
+  }
+}

@@ -10,7 +10,10 @@
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const root = $('chat');
-/** @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean, strings: Record<string, string> }} */
+/**
+ * @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean,
+ *   canModerate: boolean, muted: false | { until: number | null }, archived: boolean, strings: Record<string, string> }}
+ */
 const cfg = JSON.parse(root.dataset.client ?? '{}');
 const room = cfg.room;
 const S = cfg.strings;
@@ -19,6 +22,14 @@ const scroller = $('scroller');
 const form = /** @type {HTMLFormElement} */ ($('composer'));
 const input = /** @type {HTMLTextAreaElement} */ ($('body'));
 const connEl = $('conn');
+const banner = $('banner');
+
+/** @param {string} key @param {Record<string, string>} [params] */
+function tr(key, params = {}) {
+  return (S[key] ?? key).replace(/\{(\w+)\}/g, (m, name) => params[name] ?? m);
+}
+/** @param {number} ms */
+const fmtTime = (ms) => new Date(ms).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 
 /** Ids on the page: a message is shown once, however often it arrives. */
 const seen = new Set([...list.querySelectorAll('li[data-id]')].map((li) => Number(/** @type {HTMLElement} */ (li).dataset.id)));
@@ -76,6 +87,18 @@ function messageElement(m) {
   return li;
 }
 
+/**
+ * Clones a server-rendered <template> (moderators only) and fills its one empty field.
+ * @param {string} id @param {string} field @param {number} value
+ */
+function fromTemplate(id, field, value) {
+  const tpl = /** @type {HTMLTemplateElement | null} */ (document.getElementById(id));
+  if (!tpl) return null;
+  const node = /** @type {DocumentFragment} */ (tpl.content.cloneNode(true));
+  for (const input of node.querySelectorAll(`input[name="${field}"]`)) /** @type {HTMLInputElement} */ (input).value = String(value);
+  return node;
+}
+
 const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
 const toBottom = () => {
   scroller.scrollTop = scroller.scrollHeight;
@@ -111,6 +134,7 @@ function showMessage(m) {
     saveOutbox();
   }
   li.dataset.id = String(m.id);
+  if (cfg.canModerate && !li.querySelector('.msg-delete')) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
   placeById(li, m.id);
   if (m.id > lastId + 1 && joined) void fillGap();
   lastId = Math.max(lastId, m.id);
@@ -194,6 +218,7 @@ async function loadOlder() {
       seen.add(m.id);
       const li = messageElement(m);
       li.dataset.id = String(m.id);
+      if (cfg.canModerate) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
       list.prepend(li);
     }
     if (page.messages[0]) firstId = page.messages[0].id;
@@ -216,7 +241,75 @@ function setPerson(listId, user, present) {
   const bdi = document.createElement('bdi');
   bdi.textContent = user.name;
   li.append(bdi);
+  if (listId === 'members' && cfg.canModerate && user.id !== cfg.me.id) li.append(fromTemplate('tpl-member-menu', 'userId', user.id) ?? '');
   ul.append(li);
+}
+
+/** A line in the conversation that is not a message (moderation notices). @param {string} text */
+function systemLine(text) {
+  const li = document.createElement('li');
+  li.className = 'msg system';
+  li.textContent = text;
+  const stick = nearBottom();
+  list.append(li);
+  if (stick) toBottom();
+}
+
+/** @type {number | undefined} */
+let bannerTimer;
+/** @param {{ until: number | null } | false} muted */
+function showMuted(muted) {
+  clearInterval(bannerTimer);
+  banner.classList.remove('removed');
+  if (!muted) {
+    banner.hidden = !cfg.archived;
+    return;
+  }
+  const render = () => {
+    if (muted.until !== null && muted.until <= Date.now()) return showMuted(false);
+    const left = muted.until === null ? '' : ` (${Math.ceil((muted.until - Date.now()) / 1000)} s)`;
+    banner.textContent = muted.until === null ? tr('banner.mutedForever') : tr('banner.muted', { until: fmtTime(muted.until) }) + left;
+  };
+  banner.hidden = false;
+  render();
+  bannerTimer = window.setInterval(render, 1000);
+}
+
+/** Kicked or banned: the room is closed to this page until the end time. */
+let removed = false;
+/** @param {'kicked' | 'banned'} code @param {number | undefined} until */
+function showRemoved(code, until) {
+  removed = true;
+  clearInterval(bannerTimer);
+  banner.hidden = false;
+  banner.classList.add('removed');
+  banner.textContent = code === 'banned' ? tr('banner.banned') : tr('banner.kicked', { until: until ? fmtTime(until) : '' });
+  form.hidden = true;
+  for (const item of outbox.values()) markFailed(item.clientId);
+  setState('offline');
+  ws?.close(1000, 'removed');
+}
+
+/** @param {import('../../src/shared/protocol.ts').ModerationFrame} f */
+function onModeration(f) {
+  const p = {
+    target: f.target?.name ?? '',
+    by: f.by?.name ?? '',
+    until: f.until ? fmtTime(f.until) : '',
+  };
+  const auto = f.by === null;
+  const key = {
+    mute: f.until === null ? 'sys.muteForever' : 'sys.mute',
+    unmute: auto ? 'sys.unmuteAuto' : 'sys.unmute',
+    kick: 'sys.kick',
+    ban: 'sys.ban',
+    unban: auto ? 'sys.unbanAuto' : 'sys.unban',
+    delete: 'sys.delete',
+  }[f.action];
+  systemLine(tr(key, p) + (f.reason ? ` · ${tr('sys.reason', { reason: f.reason })}` : ''));
+  if (f.target?.id !== cfg.me.id) return;
+  if (f.action === 'mute') showMuted({ until: f.until ?? null });
+  if (f.action === 'unmute') showMuted(false);
 }
 
 /** @param {string} listId @param {UserRef[]} users */
@@ -260,9 +353,20 @@ function onFrame(f) {
     case 'left':
       if (f.room === room) location.href = '/rooms';
       break;
+    case 'moderation':
+      if (f.room === room) onModeration(f);
+      break;
+    case 'deleted':
+      if (f.room === room) list.querySelector(`li[data-id="${f.id}"]`)?.remove();
+      break;
     case 'error':
+      if (f.code === 'kicked' || f.code === 'banned') {
+        if (f.room === undefined || f.room === room) showRemoved(f.code, f.until);
+        break;
+      }
+      if (f.code === 'muted') showMuted({ until: f.until ?? null });
       if (!f.clientId) break;
-      if (f.code === 'too_long' || f.code === 'invalid' || f.code === 'forbidden') markFailed(f.clientId);
+      if (f.code === 'too_long' || f.code === 'invalid' || f.code === 'forbidden' || f.code === 'muted') markFailed(f.clientId);
       else if (f.code === 'rate_limited' || f.code === 'unavailable') {
         // Still in the outbox: send again once allowed.
         setTimeout(flushOutbox, Math.max(1000, (f.until ?? 0) - Date.now()));
@@ -281,6 +385,7 @@ function connect() {
   socket.onclose = (ev) => {
     if (ws !== socket) return;
     joined = false;
+    if (removed) return;
     if (ev.code === 4001 || ev.code === 4003) {
       location.href = '/login';
       return;
@@ -300,6 +405,7 @@ function watchdog() {
 }
 
 function reconnectNow() {
+  if (removed) return;
   if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) {
     attempt = 0;
     connect();
@@ -338,7 +444,25 @@ document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') reconnectNow();
 });
 
+// Moderation forms work without JavaScript; with it, they post in the background.
+document.addEventListener('submit', async (ev) => {
+  const target = /** @type {HTMLFormElement} */ (ev.target);
+  if (!target.classList.contains('mod-form')) return;
+  ev.preventDefault();
+  target.closest('details')?.removeAttribute('open');
+  const res = await fetch(target.action, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(/** @type {any} */ (new FormData(target))),
+  });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    systemLine(body?.error?.message ?? `${res.status}`);
+  }
+});
+
 for (const li of list.querySelectorAll('li.msg')) localTime(/** @type {HTMLElement} */ (li));
+if (cfg.muted) showMuted(cfg.muted);
 if (cfg.live) {
   for (const item of outbox.values()) showPending(item);
   toBottom();

@@ -41,6 +41,8 @@ export function negotiateLocale(cookie: string | undefined, acceptLanguage: stri
 
 /** Strings the browser script needs, sent in the page. */
 export function clientStrings(t: Translate) {
-  const keys = ['conn.online', 'conn.connecting', 'conn.offline', 'msg.pending', 'msg.failed', 'room.noMessages'] as const;
-  return Object.fromEntries(keys.map((k) => [k, t(k)]));
+  const prefixes = ['conn.', 'msg.', 'sys.', 'banner.', 'room.noMessages', 'mod.a.', 'mod.mute10'];
+  return Object.fromEntries(
+    (Object.keys(en) as MessageKey[]).filter((k) => prefixes.some((p) => k.startsWith(p))).map((k) => [k, t(k)]),
+  );
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { RestrictedError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 503]);
@@ -10,9 +11,9 @@ function wantsJson(req: FastifyRequest): boolean {
   return !accept.includes('text/html') && (accept.includes('application/json') || req.url.includes('/messages'));
 }
 
-export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, extra: object = {}) {
   reply.code(status);
-  if (wantsJson(req)) return reply.send({ error: { status, message } });
+  if (wantsJson(req)) return reply.send({ error: { status, message, ...extra } });
   const key = `error.${PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400}` as MessageKey;
   return reply.view('pages/errors/error.njk', { status, message: req.t ? req.t(key) : message, detail: status < 500 ? message : '' });
 }
@@ -26,7 +27,8 @@ export default fp(
       if (status >= 500) req.log.error({ err }, 'request failed');
       else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
       const message = status >= 500 ? 'Internal error' : err.message;
-      return sendError(req, reply, status, message);
+      const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
+      return sendError(req, reply, status, message, extra);
     });
     app.setNotFoundHandler(async (req, reply) => sendError(req, reply, 404, 'Not found'));
   },

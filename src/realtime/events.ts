@@ -13,6 +13,18 @@ export const CONTROL_CHANNEL = 'control';
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close-sessions'), sessionIds: z.array(z.string()), code: z.number().int() }),
   z.object({ type: z.literal('leave-room'), room: z.number().int(), userId: z.number().int() }),
+  /** Kicked or banned: the user's sockets leave the room and are told why and until when. */
+  z.object({
+    type: z.literal('bar'),
+    room: z.number().int(),
+    userId: z.number().int(),
+    code: z.enum(['kicked', 'banned']),
+    until: z.number().nullable(),
+  }),
+  /** The room was deleted: every socket leaves it. */
+  z.object({ type: z.literal('room-deleted'), room: z.number().int() }),
+  /** Close every socket of a user (disabled: 4003; password reset: 4001). */
+  z.object({ type: z.literal('close-user'), userId: z.number().int(), code: z.number().int() }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 

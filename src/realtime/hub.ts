@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveState, Unsubscribe } from '../live/ports.js';
-import type { RoomId } from '../shared/protocol.js';
+import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
@@ -80,21 +80,39 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     for (const c of connections) if (pred(c)) fn(c);
   }
 
+  /** Takes a socket out of a room and tells it why. */
+  function detach(c: Connection, room: RoomId, notice: ServerFrame) {
+    exitRoom(c, room).catch((err) => log.warn({ err }, 'leaving a room failed'));
+    c.send(notice);
+  }
+
   async function onControl(bytes: Buffer): Promise<void> {
     const parsed = controlEventSchema.safeParse(JSON.parse(bytes.toString()));
     if (!parsed.success) return log.warn({ issues: parsed.error.issues }, 'bad control event');
     const ev = parsed.data;
-    if (ev.type === 'close-sessions') {
-      const ids = new Set(ev.sessionIds);
-      each((c) => ids.has(c.sessionId), (c) => c.close(ev.code, 'session ended'));
-    } else {
-      each(
-        (c) => c.user.id === ev.userId && c.rooms.has(ev.room),
-        (c) => {
-          void exitRoom(c, ev.room).catch((err) => log.warn({ err }, 'leave failed'));
-          c.send({ type: 'left', room: ev.room });
-        },
-      );
+    switch (ev.type) {
+      case 'close-sessions': {
+        const ids = new Set(ev.sessionIds);
+        return each((c) => ids.has(c.sessionId), (c) => c.close(ev.code, 'session ended'));
+      }
+      case 'close-user':
+        return each((c) => c.user.id === ev.userId, (c) => c.close(ev.code, ev.code === CloseCodes.accountDisabled ? 'account disabled' : 'session ended'));
+      case 'leave-room':
+        return each((c) => c.user.id === ev.userId && c.rooms.has(ev.room), (c) => detach(c, ev.room, { type: 'left', room: ev.room }));
+      case 'bar':
+        return each(
+          (c) => c.user.id === ev.userId && c.rooms.has(ev.room),
+          (c) =>
+            detach(c, ev.room, {
+              type: 'error',
+              code: ev.code,
+              room: ev.room,
+              message: ev.code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
+              ...(ev.until === null ? {} : { until: ev.until }),
+            }),
+        );
+      case 'room-deleted':
+        return each((c) => c.rooms.has(ev.room), (c) => detach(c, ev.room, { type: 'left', room: ev.room }));
     }
   }
 

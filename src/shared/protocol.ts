@@ -94,6 +94,28 @@ export interface LeftFrame {
   type: 'left';
   room: RoomId;
 }
+export type ModerationAction = 'mute' | 'unmute' | 'kick' | 'ban' | 'unban' | 'delete';
+/** A moderation action in the room, for everyone in it (a system line; the target sees a banner). */
+export interface ModerationFrame {
+  type: 'moderation';
+  room: RoomId;
+  action: ModerationAction;
+  /** The user acted on (absent for `delete`). */
+  target?: UserRef;
+  /** Who acted; null when a restriction ended by itself. */
+  by: UserRef | null;
+  /** End of a mute or kick (ms); null: until lifted. */
+  until?: number | null;
+  reason?: string;
+  /** For `delete`. */
+  messageId?: MessageId;
+}
+/** A message was deleted: remove it from the page. */
+export interface DeletedFrame {
+  type: 'deleted';
+  room: RoomId;
+  id: MessageId;
+}
 export type ServerFrame =
   | JoinedFrame
   | AckFrame
@@ -101,7 +123,9 @@ export type ServerFrame =
   | ErrorFrame
   | PresenceFrame
   | MemberFrame
-  | LeftFrame;
+  | LeftFrame
+  | ModerationFrame
+  | DeletedFrame;
 
 export const CloseCodes = {
   sessionGone: 4001,

@@ -68,7 +68,7 @@ describe(`rooms and history (${backend})`, () => {
   test('opening a room joins it; the page renders the last 50 messages, escaped', async () => {
     const id = await createRoom(admin, 'History');
     const user = (await hihi.app.deps.users.findById(1))!;
-    for (let i = 1; i <= 60; i++) await hihi.app.deps.messages.post(id, user, `c${i}`, i === 60 ? '<script>alert("x")</script>' : `message ${i}`);
+    for (let i = 1; i <= 60; i++) await hihi.app.deps.messages.post(await hihi.app.deps.rooms.get(id), user, `c${i}`, i === 60 ? '<script>alert("x")</script>' : `message ${i}`);
     const page = await (await carol.get(`/rooms/${id}`)).text();
     const ids = [...page.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => i + 11));
@@ -84,7 +84,7 @@ describe(`rooms and history (${backend})`, () => {
   test('GET /rooms/:id/messages pages backwards and forwards as JSON', async () => {
     const id = await createRoom(admin, 'Paging');
     const user = (await hihi.app.deps.users.findById(1))!;
-    for (let i = 1; i <= 12; i++) await hihi.app.deps.messages.post(id, user, `p${i}`, `m${i}`);
+    for (let i = 1; i <= 12; i++) await hihi.app.deps.messages.post(await hihi.app.deps.rooms.get(id), user, `p${i}`, `m${i}`);
     type Page = { messages: Array<{ id: number; body: string; user: { id: number; name: string } }>; hasMore: boolean };
     const first = await admin.json<Page>(`/rooms/${id}/messages?limit=5`);
     assert.equal(first.status, 200);
@@ -137,7 +137,7 @@ describe(`rooms and history (${backend})`, () => {
   test('a restart keeps sessions, rooms and messages', async () => {
     const id = await createRoom(admin, 'Durable');
     const user = (await hihi.app.deps.users.findById(1))!;
-    await hihi.app.deps.messages.post(id, user, 'd1', 'still here?');
+    await hihi.app.deps.messages.post(await hihi.app.deps.rooms.get(id), user, 'd1', 'still here?');
     await hihi.close();
     hihi = await startApp(storage);
     // Same cookie, new process: the session and everything else survived.

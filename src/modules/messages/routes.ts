@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
+import { AppError, RestrictedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { MAX_BODY_CHARS } from '../../shared/protocol.js';
 import { codePoints } from '../users/names.js';
@@ -31,8 +31,7 @@ export default async function messageRoutes(app: FastifyInstance) {
   app.get('/rooms/:id/messages', auth, async (req) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const query = parseInput(historyQuerySchema, req.query);
-    await rooms.get(id);
-    await rooms.requireMember(id, req.user!);
+    await rooms.requireReader(id, req.user!);
     return messages.history(id, query);
   });
 
@@ -40,11 +39,11 @@ export default async function messageRoutes(app: FastifyInstance) {
   app.post('/rooms/:id/messages', { ...auth, config: { rateLimit: { max: 30, timeWindow: '10 seconds' } } }, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const form = parseInput(postSchema, req.body);
-    await rooms.get(id);
-    await rooms.requireMember(id, req.user!);
+    const room = await rooms.requireReader(id, req.user!);
     try {
-      await messages.post(id, req.user!, form.clientId, form.body);
+      await messages.post(room, req.user!, form.clientId, form.body);
     } catch (err) {
+      if (err instanceof RestrictedError) throw err;
       req.log.error({ err, room: id }, 'storing a message failed');
       throw new AppError('unavailable', 'Could not store the message');
     }

@@ -1,10 +1,13 @@
 import type { LiveState, Page, PageQuery } from '../../live/ports.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
+import type { RoomAccess } from '../moderation/access.js';
+import type { Room } from '../rooms/repository.js';
 import type { User } from '../users/repository.js';
 
 export function createMessageService(deps: {
   live: LiveState;
+  access: RoomAccess;
   events: EventPublisher;
   now: () => number;
   log: { warn(obj: object, msg: string): void };
@@ -30,9 +33,11 @@ export function createMessageService(deps: {
      * A duplicate is published again: if the first publish was lost, this repairs it, and
      * clients drop ids they already have.
      */
-    async post(room: number, user: User, clientId: string, body: string): Promise<ChatMessage> {
+    async post(room: Room, user: User, clientId: string, body: string): Promise<ChatMessage> {
+      // Checked here, at the moment of sending, on every path (websocket and form).
+      await deps.access.assertCanSend(room, user);
       const { message } = await deps.live.messages.append({
-        room,
+        room: room.id,
         user: { id: user.id, name: user.displayName },
         body,
         clientId,

@@ -7,15 +7,17 @@ export interface Room {
   description: string;
   ownerId: number;
   createdAt: number;
+  archived: boolean;
 }
 
-const columns = ['id', 'name', 'description', 'owner_id', 'created_at'] as const;
-const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number }): Room => ({
+const columns = ['id', 'name', 'description', 'owner_id', 'created_at', 'archived'] as const;
+const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number; archived: number }): Room => ({
   id: Number(r.id),
   name: r.name,
   description: r.description,
   ownerId: Number(r.owner_id),
   createdAt: Number(r.created_at),
+  archived: Boolean(r.archived),
 });
 
 export function createRoomRepository(db: Db) {
@@ -29,12 +31,22 @@ export function createRoomRepository(db: Db) {
       return rows.map(toRoom);
     },
     /** Throws a unique violation when the name is taken (case-insensitively). */
-    async create(r: Omit<Room, 'id'>): Promise<Room> {
+    async update(id: number, changes: { description?: string; archived?: boolean }): Promise<void> {
+      const set: { description?: string; archived?: number } = {};
+      if (changes.description !== undefined) set.description = changes.description;
+      if (changes.archived !== undefined) set.archived = changes.archived ? 1 : 0;
+      await db.updateTable('rooms').set(set).where('id', '=', id).execute();
+    },
+    async delete(id: number): Promise<boolean> {
+      const r = await db.deleteFrom('rooms').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async create(r: Omit<Room, 'id' | 'archived'>): Promise<Room> {
       const res = await db
         .insertInto('rooms')
         .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt })
         .executeTakeFirstOrThrow();
-      return { ...r, id: Number(res.insertId) };
+      return { ...r, id: Number(res.insertId), archived: false };
     },
   };
 }

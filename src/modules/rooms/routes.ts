@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { clientStrings } from '../../i18n/index.js';
 import { parseInput } from '../../plugins/validate.js';
-import { createRoomSchema, roomIdSchema, roomParamsSchema } from './schemas.js';
+import { canModerate } from '../moderation/roles.js';
+import { archiveSchema, createRoomSchema, deleteRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 export const HISTORY_PAGE = 50;
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
 export default async function roomRoutes(app: FastifyInstance) {
-  const { rooms, messages } = app.deps;
+  const { rooms, messages, live, now } = app.deps;
   const auth = { preHandler: app.requireUser };
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
@@ -48,10 +49,18 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     const { before } = parseInput(chatQuerySchema, req.query);
     const room = await rooms.join(id, user);
-    const [page, roster] = await Promise.all([messages.history(id, { before, limit: HISTORY_PAGE }), rooms.roster(id)]);
+    const [page, roster, mine] = await Promise.all([
+      messages.history(id, { before, limit: HISTORY_PAGE }),
+      rooms.roster(id),
+      live.moderation.active(id, user.id, now()),
+    ]);
+    const moderator = canModerate(user, room);
     const client = {
       room: id,
       me: { id: user.id, name: user.displayName },
+      canModerate: moderator,
+      muted: mine.mute === undefined ? false : { until: mine.mute },
+      archived: room.archived,
       lastId: page.messages.at(-1)?.id ?? 0,
       firstId: page.messages[0]?.id ?? 0,
       hasOlder: page.hasMore,
@@ -64,6 +73,8 @@ export default async function roomRoutes(app: FastifyInstance) {
       hasOlder: page.hasMore,
       viewingOlder: before !== undefined,
       roster,
+      canModerate: moderator,
+      me: user,
       csrf: reply.generateCsrf(),
       clientId: crypto.randomUUID(),
       client,
@@ -71,8 +82,31 @@ export default async function roomRoutes(app: FastifyInstance) {
   });
 
   app.post('/rooms/:id/leave', auth, async (req, reply) => {
-    const { id } = parseInput(z.object({ id: roomIdSchema }), req.params);
+    const { id } = parseInput(roomParamsSchema, req.params);
     await rooms.leave(id, req.user!);
+    return reply.redirect('/rooms', 303);
+  });
+
+  app.post('/rooms/:id/settings', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const form = parseInput(roomSettingsSchema, req.body);
+    await rooms.update(id, req.user!, { description: form.description });
+    return reply.redirect(`/rooms/${id}/moderation?done=1`, 303);
+  });
+
+  app.post('/rooms/:id/archive', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const form = parseInput(archiveSchema, req.body);
+    await rooms.update(id, req.user!, { archived: form.archived === '1' });
+    req.log.info({ event: 'room_archived', roomId: id, archived: form.archived === '1', userId: req.user!.id }, 'room archive changed');
+    return reply.redirect(`/rooms/${id}`, 303);
+  });
+
+  app.post('/rooms/:id/delete', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    parseInput(deleteRoomSchema, req.body);
+    await rooms.delete(id, req.user!);
+    req.log.info({ event: 'room_deleted', roomId: id, userId: req.user!.id }, 'room deleted');
     return reply.redirect('/rooms', 303);
   });
 }

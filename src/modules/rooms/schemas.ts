@@ -13,3 +13,16 @@ export const createRoomSchema = z.strictObject({
     .default(''),
   _csrf: z.string(),
 });
+
+export const roomSettingsSchema = z.strictObject({
+  description: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().max(500, 'must be at most 500 characters')),
+  _csrf: z.string(),
+});
+
+export const archiveSchema = z.strictObject({ archived: z.enum(['0', '1']), _csrf: z.string() });
+
+/** Deleting needs the confirmation box ticked. */
+export const deleteRoomSchema = z.strictObject({ confirm: z.literal('yes'), _csrf: z.string() });

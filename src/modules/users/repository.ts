@@ -45,6 +45,11 @@ export function createUserRepository(db: Db) {
   return {
     findById,
 
+    async findByUsername(username: string): Promise<User | undefined> {
+      const row = await db.selectFrom('users').select('id').where('username_key', '=', nameKey(username)).executeTakeFirst();
+      return row ? findById(Number(row.id)) : undefined;
+    },
+
     /** For sign-in only: the one place a password hash leaves the database. */
     async findCredentials(username: string): Promise<{ id: number; passwordHash: string } | undefined> {
       const row = await db

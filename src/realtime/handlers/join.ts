@@ -1,4 +1,5 @@
-import { AppError } from '../../errors.js';
+import { AppError, RestrictedError } from '../../errors.js';
+import { restrictionError } from './restriction.js';
 import type { JoinFrame } from '../../shared/protocol.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
@@ -13,6 +14,7 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     if (err instanceof AppError && err.code === 'not_found') {
       return conn.send({ type: 'error', code: 'invalid', message: 'No such room', room: frame.room });
     }
+    if (err instanceof RestrictedError) return conn.send({ type: 'error', ...restrictionError(err), room: frame.room });
     throw err;
   }
   // Listen first, then read: a message stored meanwhile is in `missed`, or arrives live after

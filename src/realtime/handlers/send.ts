@@ -1,4 +1,6 @@
+import { RestrictedError } from '../../errors.js';
 import type { SendFrame } from '../../shared/protocol.js';
+import { restrictionError } from './restriction.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
 
@@ -14,8 +16,11 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
   }
   let message;
   try {
-    message = await ctx.messages.post(room, conn.user, clientId, frame.body);
+    message = await ctx.messages.post(await ctx.rooms.getFresh(room), conn.user, clientId, frame.body);
   } catch (err) {
+    if (err instanceof RestrictedError) {
+      return conn.send({ type: 'error', ...restrictionError(err), clientId, room });
+    }
     // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
     ctx.log.error({ err, room }, 'storing a message failed');
     return conn.send({ type: 'error', code: 'unavailable', message: 'Could not store the message; retrying', clientId, room });

@@ -1,0 +1,40 @@
+import { RestrictedError } from '../../errors.js';
+import type { LiveState } from '../../live/ports.js';
+import type { Room } from '../rooms/repository.js';
+import type { User } from '../users/repository.js';
+
+const when = (until: number | null) => (until === null ? 'until lifted' : `until ${new Date(until).toISOString()}`);
+
+/**
+ * The server-side gate every path goes through at the moment of the action: joining or opening
+ * a room, reading its history, sending. Reads the live moderation state on each call, so a
+ * mute or kick made on any instance applies at once, even if its broadcast was lost.
+ */
+export function createRoomAccess(deps: { live: LiveState; now: () => number }) {
+  function barError(bar: number | null | undefined): RestrictedError | null {
+    if (bar === undefined) return null;
+    return bar === null
+      ? new RestrictedError('banned', null, 'You are banned from this room')
+      : new RestrictedError('kicked', bar, `You were removed from this room ${when(bar)}`);
+  }
+
+  return {
+    /** Throws when the user may not enter or read the room. */
+    async assertCanEnter(room: Room, user: User): Promise<void> {
+      const r = await deps.live.moderation.active(room.id, user.id, deps.now());
+      const err = barError(r.bar);
+      if (err) throw err;
+    },
+
+    /** Throws when the user may not post in the room now. */
+    async assertCanSend(room: Room, user: User): Promise<void> {
+      if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
+      const r = await deps.live.moderation.active(room.id, user.id, deps.now());
+      const bar = barError(r.bar);
+      if (bar) throw bar;
+      if (r.mute !== undefined) throw new RestrictedError('muted', r.mute, `You are muted in this room ${when(r.mute)}`);
+    },
+  };
+}
+
+export type RoomAccess = ReturnType<typeof createRoomAccess>;

@@ -1,0 +1,11 @@
+import type { RestrictedError } from '../../errors.js';
+import type { ErrorFrame } from '../../shared/protocol.js';
+
+/** The error frame fields for a moderation restriction (`until` only when it ends by itself). */
+export function restrictionError(err: RestrictedError): Pick<ErrorFrame, 'code' | 'message' | 'until'> {
+  return {
+    code: err.restriction === 'archived' ? 'forbidden' : err.restriction,
+    message: err.message,
+    ...(err.until === null ? {} : { until: err.until }),
+  };
+}
