@@ -61,6 +61,13 @@ export const envSchema = z.object({
     .string()
     .default('*/10 * * * *')
     .refine((s) => cron.validate(s), 'is not a valid node-cron expression'),
+  /** node-cron schedule of lifting ended mutes and kicks (and telling their rooms). */
+  MODERATION_CRON: z
+    .string()
+    .default('*/10 * * * * *')
+    .refine((s) => cron.validate(s), 'is not a valid node-cron expression'),
+  /** Messages deleted per prune step; each step is one short database or Redis command. */
+  PRUNE_BATCH: z.coerce.number().int().min(10).max(100_000).default(1000),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty, human-readable logs (default: on unless NODE_ENV=production). */
@@ -91,6 +98,8 @@ export interface Config {
   admin: { username: string; password: string | undefined };
   retentionMs: number;
   pruneCron: string;
+  pruneBatch: number;
+  moderationCron: string;
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   limits: {
     sendPer10s: number;
@@ -140,6 +149,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     retentionMs: e.RETENTION_DAYS * 86_400_000,
     pruneCron: e.PRUNE_CRON,
+    pruneBatch: e.PRUNE_BATCH,
+    moderationCron: e.MODERATION_CRON,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? !production },
     limits: {
       sendPer10s: e.SEND_RATE_PER_10S,

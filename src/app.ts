@@ -8,6 +8,7 @@ import type { Config } from '../fastify.config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { AppDeps } from './deps.js';
+import { createJobs } from './jobs/index.js';
 import { createLiveState } from './live/index.js';
 import { loggerOptions } from './logger.js';
 import authRoutes from './modules/auth/routes.js';
@@ -67,12 +68,14 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const events = createEventPublisher(live.bus);
   const users = createUserRepository(db);
   const hasher = createPasswordHasher({ maxConcurrent: Math.max(2, os.availableParallelism()) });
+  const roomRepository = createRoomRepository(db);
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
-  const rooms = createRoomService({ rooms: createRoomRepository(db), users, live, events, access, audit, now });
+  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
   const messages = createMessageService({ live, access, events, now, log: app.log });
   const moderation = createModerationService({ rooms, users, live, events, audit, now });
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs });
+  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, log: app.log, now });
   const deps: AppDeps = {
     config,
     db,
@@ -86,6 +89,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     moderation,
     audit,
     hub,
+    jobs,
     sessionSecret: resolveSessionSecret(config),
     now,
   };
@@ -95,6 +99,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await live.close();
   });
   app.addHook('preClose', async () => {
+    await jobs.stop();
     await hub.stop();
   });
   app.addHook('onSend', async (req, reply) => {
@@ -123,5 +128,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
 
   await ensureFirstAdmin({ users, hasher, admin: config.admin, log: app.log, now });
   await hub.start();
+  jobs.start();
   return app;
 }

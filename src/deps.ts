@@ -1,5 +1,6 @@
 import type { Config } from '../fastify.config.js';
 import type { Db } from './db/connect.js';
+import type { Jobs } from './jobs/index.js';
 import type { LiveState } from './live/ports.js';
 import type { AuthService } from './modules/auth/service.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
@@ -25,6 +26,7 @@ export interface AppDeps {
   moderation: ModerationService;
   audit: AuditLog;
   hub: Hub;
+  jobs: Jobs;
   sessionSecret: string;
   now: () => number;
 }

@@ -4,6 +4,7 @@ import { ADMIN, createStorage, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { startServerProcess, type ServerProcess } from '../support/process.js';
+import { createUser } from '../support/users.js';
 import { WsClient } from '../support/ws.js';
 
 // Two app processes on one MariaDB + Redis serve one room together. The embedded default is a
@@ -14,7 +15,14 @@ describe('two instances on one MySQL + Redis', { skip: backend !== 'mysql-redis'
   let two: ServerProcess;
   before(async () => {
     storage = await createStorage();
-    const env = { ...storage.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SESSION_SECRET: 'x'.repeat(40) };
+    const env = {
+      ...storage.env,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      SESSION_SECRET: 'x'.repeat(40),
+      // Both instances run the expiry job every second; the lock must make one of them do it.
+      MODERATION_CRON: '* * * * * *',
+    };
     // Started together: migrations and the first admin must cope with the race.
     [one, two] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   });
@@ -52,6 +60,40 @@ describe('two instances on one MySQL + Redis', { skip: backend !== 'mysql-redis'
     await web1.submit('/rooms', '/logout', {});
     assert.equal((await a.waitClosed()).code, 4001);
     assert.equal((await b.waitClosed()).code, 4001);
+  });
+
+  test('a moderator on one instance mutes and kicks a user on the other: the effect is immediate there', async () => {
+    const mod = new WebClient(one.url);
+    await mod.login(ADMIN.username, ADMIN.password);
+    const created = await mod.submit('/rooms', '/rooms', { name: 'Moderated across instances' });
+    const room = Number(created.headers.get('location')!.split('/').pop());
+    // A regular user, created through the first instance's database, signed in on the second.
+    const user = new WebClient(two.url);
+    await createUser(storage, 'zoe', 'zoe-password-1');
+    assert.equal((await user.login('zoe', 'zoe-password-1')).status, 303);
+    const zoe = await WsClient.connect(two.url, { cookie: user.cookieHeader, origin: two.url });
+    zoe.send({ type: 'join', room });
+    await zoe.next('joined');
+
+    await mod.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'mute', username: 'zoe', minutes: '1' });
+    assert.equal((await zoe.next('moderation')).action, 'mute');
+    zoe.send({ type: 'send', room, clientId: 'z1', body: 'am I muted?' });
+    assert.equal((await zoe.next('error')).code, 'muted');
+
+    // The mute ends by itself after a minute: announced once, though both instances run the job.
+    const lifted = await zoe.next('moderation', (m) => m.action === 'unmute', 75_000);
+    assert.equal(lifted.by, null);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(zoe.frames.filter((f) => f.type === 'moderation' && f.action === 'unmute').length, 0, 'announced exactly once');
+    zoe.send({ type: 'send', room, clientId: 'z2', body: 'free again' });
+    assert.equal((await zoe.next('ack')).clientId, 'z2');
+
+    await mod.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'kick', username: 'zoe', minutes: '3' });
+    assert.equal((await zoe.next('error', (e) => e.code === 'kicked')).room, room);
+    zoe.send({ type: 'join', room });
+    assert.equal((await zoe.next('error')).code, 'kicked');
+    assert.equal((await user.get(`/rooms/${room}`)).status, 403);
+    zoe.close();
   });
 
   test('SIGTERM closes sockets with 1001 and the process exits cleanly', async () => {

@@ -1,0 +1,87 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../fastify.config.js';
+import type { Locks, MessageLog } from '../live/ports.js';
+import type { ModerationService } from '../modules/moderation/service.js';
+import type { RoomRepository } from '../modules/rooms/repository.js';
+import { pruneMessages } from './prune.js';
+
+/**
+ * Scheduled work. Every instance schedules it; a lock in the live state lets one run at a time
+ * across instances, and every step is also safe to repeat (takeExpired hands each item to one
+ * caller; pruning an already-pruned range deletes nothing).
+ */
+export function createJobs(deps: {
+  config: Config;
+  locks: Locks;
+  messages: MessageLog;
+  rooms: RoomRepository;
+  moderation: ModerationService;
+  log: FastifyBaseLogger;
+  now: () => number;
+}) {
+  const { config, locks, log } = deps;
+  const tasks: ScheduledTask[] = [];
+
+  async function exclusive<T>(name: string, ttlMs: number, fn: () => Promise<T>): Promise<T | undefined> {
+    const release = await locks.acquire(`job:${name}`, ttlMs);
+    if (!release) {
+      log.debug({ job: name }, 'job running elsewhere; skipped');
+      return undefined;
+    }
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
+  const jobs = {
+    /** Deletes messages older than RETENTION_DAYS. */
+    prune: () =>
+      exclusive('prune', 15 * 60_000, async () => {
+        const started = Date.now();
+        const roomIds = (await deps.rooms.list()).map((r) => r.id);
+        const result = await pruneMessages({ messages: deps.messages, roomIds, cutoffTs: deps.now() - config.retentionMs, batch: config.pruneBatch });
+        log.info({ job: 'prune', ...result, ms: Date.now() - started }, 'pruned old messages');
+        return result;
+      }),
+    /** Lifts mutes and kicks that ended and tells their rooms. */
+    liftExpired: () =>
+      exclusive('lift-expired', 60_000, async () => {
+        const lifted = await deps.moderation.liftExpired();
+        if (lifted) log.info({ job: 'lift-expired', lifted }, 'lifted ended restrictions');
+        return lifted;
+      }),
+    /** Brings live moderation state back in line with the audit log. */
+    reconcile: () =>
+      exclusive('reconcile', 5 * 60_000, async () => {
+        const r = await deps.moderation.reconcile();
+        if (r.restored || r.cleared) log.warn({ job: 'reconcile', ...r }, 'live moderation state repaired from the audit log');
+        return r;
+      }),
+  };
+
+  function run(name: string, fn: () => Promise<unknown>) {
+    return () =>
+      fn().catch((err) => {
+        log.error({ err, job: name }, 'scheduled job failed');
+      });
+  }
+
+  return {
+    ...jobs,
+    start(): void {
+      const opts = { noOverlap: true } as const;
+      tasks.push(cron.schedule(config.pruneCron, run('prune', async () => (await jobs.prune(), await jobs.reconcile())), { ...opts, name: 'prune' }));
+      tasks.push(cron.schedule(config.moderationCron, run('lift-expired', jobs.liftExpired), { ...opts, name: 'lift-expired' }));
+      // After a restart (or Redis losing its data) restrictions come back before anyone sends.
+      void run('reconcile', jobs.reconcile)();
+    },
+    async stop(): Promise<void> {
+      await Promise.all(tasks.splice(0).map((t) => t.destroy()));
+    },
+  };
+}
+
+export type Jobs = ReturnType<typeof createJobs>;

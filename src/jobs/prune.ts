@@ -1,0 +1,27 @@
+import type { MessageLog } from '../live/ports.js';
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Deletes messages older than the cutoff, room by room, in bounded steps. Each step is one
+ * short command; between steps the event loop serves everyone else, so no room stalls.
+ */
+export async function pruneMessages(deps: {
+  messages: MessageLog;
+  roomIds: number[];
+  cutoffTs: number;
+  batch: number;
+}): Promise<{ deleted: number; steps: number }> {
+  let deleted = 0;
+  let steps = 0;
+  for (const room of deps.roomIds) {
+    for (;;) {
+      const n = await deps.messages.prune(room, deps.cutoffTs, deps.batch);
+      steps++;
+      deleted += n;
+      await yieldToEventLoop();
+      if (n < deps.batch) break;
+    }
+  }
+  return { deleted, steps };
+}
