@@ -11,6 +11,8 @@ import type { AppDeps } from './deps.js';
 import { createJobs } from './jobs/index.js';
 import { createLiveState } from './live/index.js';
 import { loggerOptions } from './logger.js';
+import adminRoutes from './modules/admin/routes.js';
+import { createAdminService } from './modules/admin/service.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
@@ -72,7 +74,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, events, now, log: app.log });
+  const messages = createMessageService({ live, access, users, events, now, log: app.log });
   const moderation = createModerationService({ rooms, users, live, events, audit, now });
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs });
   const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, log: app.log, now });
@@ -84,6 +86,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     users,
     hasher,
     auth: createAuthService({ users, hasher }),
+    admin: createAdminService({ users, hasher, live, events, now }),
     rooms,
     messages,
     moderation,
@@ -123,6 +126,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(roomRoutes);
     await web.register(messageRoutes);
     await web.register(moderationRoutes);
+    await web.register(adminRoutes);
     await web.register(realtimeRoute);
   });
 

@@ -2,6 +2,7 @@ import type { Config } from '../fastify.config.js';
 import type { Db } from './db/connect.js';
 import type { Jobs } from './jobs/index.js';
 import type { LiveState } from './live/ports.js';
+import type { AdminService } from './modules/admin/service.js';
 import type { AuthService } from './modules/auth/service.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
@@ -21,6 +22,7 @@ export interface AppDeps {
   users: UserRepository;
   hasher: PasswordHasher;
   auth: AuthService;
+  admin: AdminService;
   rooms: RoomService;
   messages: MessageService;
   moderation: ModerationService;

@@ -3,11 +3,12 @@ import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
 import type { RoomAccess } from '../moderation/access.js';
 import type { Room } from '../rooms/repository.js';
-import type { User } from '../users/repository.js';
+import type { User, UserRepository } from '../users/repository.js';
 
 export function createMessageService(deps: {
   live: LiveState;
   access: RoomAccess;
+  users: Pick<UserRepository, 'refs'>;
   events: EventPublisher;
   now: () => number;
   log: { warn(obj: object, msg: string): void };
@@ -47,8 +48,12 @@ export function createMessageService(deps: {
       return message;
     },
 
-    history(room: number, query: PageQuery): Promise<Page> {
-      return deps.live.messages.page(room, query);
+    /** A page of history with authors' current names (a deleted account shows as a deleted user). */
+    async history(room: number, query: PageQuery): Promise<Page> {
+      const page = await deps.live.messages.page(room, query);
+      const names = new Map((await deps.users.refs([...new Set(page.messages.map((m) => m.user.id))])).map((r) => [r.id, r.name]));
+      for (const m of page.messages) m.user = { id: m.user.id, name: names.get(m.user.id) ?? m.user.name };
+      return page;
     },
   };
 }

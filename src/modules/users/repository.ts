@@ -7,7 +7,15 @@ export interface User {
   username: string;
   displayName: string;
   disabled: boolean;
+  deleted: boolean;
   permissions: Permission[];
+}
+
+export interface UserListQuery {
+  /** Matches username or display name (case-insensitive substring). */
+  search?: string;
+  offset: number;
+  limit: number;
 }
 
 export interface NewUser {
@@ -17,6 +25,9 @@ export interface NewUser {
   permissions: Permission[];
   createdAt: number;
 }
+
+/** How a deleted account appears wherever its name was shown. */
+export const DELETED_NAME = 'deleted user';
 
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
@@ -29,16 +40,24 @@ export function createUserRepository(db: Db) {
   async function findById(id: number): Promise<User | undefined> {
     const row = await db
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'disabled'])
+      .select(['id', 'username', 'display_name', 'disabled', 'deleted_at'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) return undefined;
+    return toUser(row, await permissionsOf(Number(row.id)));
+  }
+
+  function toUser(
+    row: { id: number; username: string; display_name: string; disabled: number; deleted_at: number | null },
+    permissions: Permission[],
+  ): User {
     return {
       id: Number(row.id),
       username: row.username,
       displayName: row.display_name,
       disabled: Boolean(row.disabled),
-      permissions: await permissionsOf(Number(row.id)),
+      deleted: row.deleted_at !== null,
+      permissions,
     };
   }
 
@@ -88,6 +107,70 @@ export function createUserRepository(db: Db) {
     async count(): Promise<number> {
       const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+
+    /** A page of users in username order, with their permissions (two queries). */
+    async list(q: UserListQuery): Promise<{ users: User[]; total: number }> {
+      let base = db.selectFrom('users').where('deleted_at', 'is', null);
+      if (q.search) {
+        // LIKE wildcards are dropped rather than escaped: SQLite has no default escape character.
+        const like = `%${q.search.toLowerCase().replace(/[%_\\]/g, '')}%`;
+        base = base.where((eb) => eb.or([eb('username_key', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]));
+      }
+      const [rows, count] = await Promise.all([
+        base.select(['id', 'username', 'display_name', 'disabled', 'deleted_at']).orderBy('username_key').offset(q.offset).limit(q.limit).execute(),
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const perms = rows.length
+        ? await db.selectFrom('permissions').select(['user_id', 'permission']).where('user_id', 'in', rows.map((r) => Number(r.id))).execute()
+        : [];
+      return {
+        users: rows.map((r) =>
+          toUser(r, perms.filter((p) => Number(p.user_id) === Number(r.id)).map((p) => p.permission).filter(isPermission)),
+        ),
+        total: Number(count.n),
+      };
+    },
+
+    async setDisabled(id: number, disabled: boolean): Promise<void> {
+      await db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+    },
+
+    async setPermission(id: number, permission: Permission, granted: boolean): Promise<void> {
+      if (granted) {
+        const has = await db.selectFrom('permissions').select('user_id').where('user_id', '=', id).where('permission', '=', permission).executeTakeFirst();
+        if (!has) await db.insertInto('permissions').values({ user_id: id, permission }).execute();
+      } else {
+        await db.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
+      }
+    },
+
+    /** Active (not disabled, not deleted) holders of a permission. */
+    async countActiveWith(permission: Permission): Promise<number> {
+      const r = await db
+        .selectFrom('permissions')
+        .innerJoin('users', 'users.id', 'permissions.user_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('permissions.permission', '=', permission)
+        .where('users.disabled', '=', 0)
+        .where('users.deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    /**
+     * Deleting keeps the row so their messages keep an author: the name is freed, the account
+     * can never sign in again, and it shows as a deleted user.
+     */
+    async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
+        await trx
+          .updateTable('users')
+          .set({ username: `deleted-${id}`, username_key: `#deleted-${id}`, display_name: DELETED_NAME, disabled: 1, deleted_at: at, password_hash: unusableHash })
+          .where('id', '=', id)
+          .execute();
+      });
     },
 
     async setPasswordHash(id: number, passwordHash: string): Promise<void> {

@@ -1,0 +1,66 @@
+/**
+ * npm run user -- <create|reset> <username> [--admin] [--password PW]
+ * For operators when nobody can sign in: creates a user (optionally admin) or resets a password
+ * (ending that user's sessions). Without --password a strong one is generated and printed.
+ */
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../../fastify.config.js';
+import { connectDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createLiveState } from '../live/index.js';
+import { passwordSchema } from '../modules/admin/schemas.js';
+import { createPasswordHasher } from '../modules/auth/passwords.js';
+import { usernameSchema } from '../modules/users/names.js';
+import { createUserRepository } from '../modules/users/repository.js';
+import { createEventPublisher } from '../realtime/events.js';
+import { CloseCodes } from '../shared/protocol.js';
+
+const usage = 'usage: npm run user -- <create|reset> <username> [--admin] [--password PASSWORD]';
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  options: { admin: { type: 'boolean', default: false }, password: { type: 'string' } },
+  allowPositionals: true,
+});
+const args = z
+  .object({ command: z.enum(['create', 'reset']), username: usernameSchema, password: passwordSchema.optional() })
+  .safeParse({ command: positionals[0], username: positionals[1], password: values.password });
+if (!args.success || positionals.length !== 2) {
+  console.error(args.success ? usage : `${args.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`);
+  process.exit(2);
+}
+const { command, username } = args.data;
+const password = args.data.password ?? crypto.randomBytes(15).toString('base64url');
+
+const config = loadConfig(process.env);
+const db = connectDatabase(config.database);
+const live = createLiveState({ config, db, instanceId: `cli-${process.pid}`, now: Date.now });
+try {
+  await migrateToLatest(db);
+  const users = createUserRepository(db);
+  const hasher = createPasswordHasher({ maxConcurrent: 1 });
+  const hash = await hasher.hash(password);
+  let user = await users.findByUsername(username);
+  if (command === 'create') {
+    if (user) throw new Error(`${username} exists; use "reset"`);
+    user = await users.create({ username, displayName: username, passwordHash: hash, permissions: values.admin ? ['admin'] : [], createdAt: Date.now() });
+  } else {
+    if (!user || user.deleted) throw new Error(`no user ${username}`);
+    await users.setPasswordHash(user.id, hash);
+    await users.setDisabled(user.id, false);
+    if (values.admin) await users.setPermission(user.id, 'admin', true);
+    // Old sessions end, on every instance (through Redis when configured).
+    await live.sessions.destroyAllForUser(user.id);
+    await createEventPublisher(live.bus).control({ type: 'close-user', userId: user.id, code: CloseCodes.sessionGone });
+  }
+  console.log(`${command === 'create' ? 'created' : 'reset'} ${username}${values.admin ? ' (admin)' : ''}`);
+  if (!args.data.password) console.log(`password: ${password}`);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exitCode = 1;
+} finally {
+  await live.close();
+  await db.destroy();
+}

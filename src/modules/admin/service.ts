@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import { isUniqueViolation } from '../../db/errors.js';
+import { AppError } from '../../errors.js';
+import type { LiveState } from '../../live/ports.js';
+import type { EventPublisher } from '../../realtime/events.js';
+import { CloseCodes } from '../../shared/protocol.js';
+import type { PasswordHasher } from '../auth/passwords.js';
+import { hasPermission, type Permission } from '../users/permissions.js';
+import type { User, UserRepository } from '../users/repository.js';
+
+export const USERS_PAGE = 25;
+
+const isAdmin = (u: Pick<User, 'permissions'>) => u.permissions.includes('admin');
+
+/**
+ * User administration. Admins manage everyone; holders of `manage_users` manage everyone but
+ * admins. Only admins change permissions. The last active admin can neither lose `admin` nor
+ * be disabled or deleted, so the instance always keeps someone who can administer it.
+ */
+export function createAdminService(deps: {
+  users: UserRepository;
+  hasher: PasswordHasher;
+  live: LiveState;
+  events: EventPublisher;
+  now: () => number;
+}) {
+  const { users, live, events } = deps;
+
+  function assertCanManageUsers(actor: User) {
+    if (!hasPermission(actor, 'manage_users')) throw new AppError('forbidden', 'You may not manage users');
+  }
+
+  async function target(actor: User, id: number): Promise<User> {
+    assertCanManageUsers(actor);
+    const user = await users.findById(id);
+    if (!user || user.deleted) throw new AppError('not_found', 'No such user');
+    if (isAdmin(user) && !isAdmin(actor)) throw new AppError('forbidden', 'Only an admin may change an admin');
+    return user;
+  }
+
+  async function assertNotLastAdmin(user: User, what: string) {
+    if (isAdmin(user) && !user.disabled && (await users.countActiveWith('admin')) <= 1) {
+      throw new AppError('conflict', `The last admin cannot ${what}`);
+    }
+  }
+
+  /** Ends every session of the user and closes their sockets on every instance. */
+  async function endSessions(user: User, closeCode: number) {
+    await live.sessions.destroyAllForUser(user.id);
+    await events.control({ type: 'close-user', userId: user.id, code: closeCode });
+  }
+
+  return {
+    assertCanManageUsers,
+    canManageUsers: (actor: User) => hasPermission(actor, 'manage_users'),
+    isAdmin,
+
+    async list(actor: User, search: string | undefined, page: number) {
+      assertCanManageUsers(actor);
+      const { users: list, total } = await users.list({ ...(search ? { search } : {}), offset: (page - 1) * USERS_PAGE, limit: USERS_PAGE });
+      return { users: list, total, page, pages: Math.max(1, Math.ceil(total / USERS_PAGE)) };
+    },
+
+    async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }): Promise<User> {
+      assertCanManageUsers(actor);
+      try {
+        return await users.create({
+          username: input.username,
+          displayName: input.displayName ?? input.username,
+          passwordHash: await deps.hasher.hash(input.password),
+          permissions: [],
+          createdAt: deps.now(),
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('conflict', 'That username is taken');
+        throw err;
+      }
+    },
+
+    async resetPassword(actor: User, id: number, password: string): Promise<User> {
+      const user = await target(actor, id);
+      await users.setPasswordHash(user.id, await deps.hasher.hash(password));
+      await endSessions(user, CloseCodes.sessionGone);
+      return user;
+    },
+
+    async setDisabled(actor: User, id: number, disabled: boolean): Promise<User> {
+      const user = await target(actor, id);
+      if (disabled) {
+        if (user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself');
+        await assertNotLastAdmin(user, 'be disabled');
+      }
+      await users.setDisabled(user.id, disabled);
+      if (disabled) await endSessions(user, CloseCodes.accountDisabled);
+      return user;
+    },
+
+    async endAllSessions(actor: User, id: number): Promise<User> {
+      const user = await target(actor, id);
+      await endSessions(user, CloseCodes.sessionGone);
+      return user;
+    },
+
+    /** Their messages stay, shown as a deleted user; the username becomes free. */
+    async delete(actor: User, id: number): Promise<User> {
+      const user = await target(actor, id);
+      if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself');
+      await assertNotLastAdmin(user, 'be deleted');
+      await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`);
+      await endSessions(user, CloseCodes.accountDisabled);
+      return user;
+    },
+
+    async setPermission(actor: User, username: string, permission: Permission, grant: boolean): Promise<User> {
+      if (!isAdmin(actor)) throw new AppError('forbidden', 'Only admins change permissions');
+      const user = await users.findByUsername(username);
+      if (!user || user.deleted) throw new AppError('not_found', 'No such user');
+      if (!grant && permission === 'admin' && user.id === actor.id) {
+        await assertNotLastAdmin(user, 'remove their own admin permission');
+      }
+      await users.setPermission(user.id, permission, grant);
+      return user;
+    },
+  };
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;
