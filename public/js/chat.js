@@ -250,6 +250,7 @@ function systemLine(text) {
   const li = document.createElement('li');
   li.className = 'msg system';
   li.textContent = text;
+  $('empty')?.remove();
   const stick = nearBottom();
   list.append(li);
   if (stick) toBottom();
@@ -286,7 +287,7 @@ function showRemoved(code, until) {
   banner.textContent = code === 'banned' ? tr('banner.banned') : tr('banner.kicked', { until: until ? fmtTime(until) : '' });
   form.hidden = true;
   for (const item of outbox.values()) markFailed(item.clientId);
-  setState('offline');
+  connEl.hidden = true;
   ws?.close(1000, 'removed');
 }
 
@@ -450,7 +451,8 @@ document.addEventListener('submit', async (ev) => {
   if (!target.classList.contains('mod-form')) return;
   ev.preventDefault();
   target.closest('details')?.removeAttribute('open');
-  const res = await fetch(target.action, {
+  // getAttribute: the form's `action` property is shadowed by its input named "action".
+  const res = await fetch(target.getAttribute('action') ?? '', {
     method: 'POST',
     headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(/** @type {any} */ (new FormData(target))),
