@@ -67,7 +67,7 @@ export const envSchema = z.object({
     .default('*/10 * * * * *')
     .refine((s) => cron.validate(s), 'is not a valid node-cron expression'),
   /** Messages deleted per prune step; each step is one short database or Redis command. */
-  PRUNE_BATCH: z.coerce.number().int().min(10).max(100_000).default(1000),
+  PRUNE_BATCH: z.coerce.number().int().min(10).max(100_000).default(500),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty, human-readable logs (default: on unless NODE_ENV=production). */

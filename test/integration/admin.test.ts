@@ -57,12 +57,13 @@ describe(`administration (${backend})`, () => {
     assert.ok((await signIn('小明', 'xiaoming-pass')).ok);
     const dup = await admin.submit('/admin/users', '/admin/users', { username: 'PLAIN', password: 'another-pass' });
     assert.equal(dup.status, 409);
-    for (const fields of [
+    const invalid: Array<Record<string, string>> = [
       { username: 'ok-name', password: 'short' },
       { username: 'a', password: 'long-enough-1' },
       { username: 'has space', password: 'long-enough-1' },
       { username: 'ok-name', password: 'long-enough-1', is_admin: '1' },
-    ]) {
+    ];
+    for (const fields of invalid) {
       assert.equal((await admin.submit('/admin/users', '/admin/users', fields)).status, 400, JSON.stringify(fields));
     }
   });
