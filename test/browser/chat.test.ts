@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ROOT } from '../../src/paths.js';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
+import { launchBrowser, signIn } from '../support/browser.js';
 
 const OUT = path.join(ROOT, 'test-output');
 
@@ -18,10 +19,7 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     storage = await createStorage();
     hihi = await startApp(storage);
     await hihi.createUser('fay', 'fay-password-1');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
@@ -29,28 +27,11 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     await storage?.cleanup();
   });
 
-  async function signIn(ctx: BrowserContext, username: string, password: string): Promise<Page> {
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    (page as Page & { errors?: string[] }).errors = errors;
-    await page.goto(`${hihi.url}/`);
-    assert.match(page.url(), /\/login/);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit].primary');
-    await page.waitForURL(/\/rooms$/);
-    return page;
-  }
-
   test('two people in one room see each other’s messages appear live', async () => {
     const ctxA = await browser.newContext({ locale: 'en-US' });
     const ctxB = await browser.newContext({ locale: 'zh-CN' });
-    const alice = await signIn(ctxA, ADMIN.username, ADMIN.password);
-    const fay = await signIn(ctxB, 'fay', 'fay-password-1');
+    const alice = await signIn(ctxA, hihi.url, ADMIN.username, ADMIN.password);
+    const fay = await signIn(ctxB, hihi.url, 'fay', 'fay-password-1');
 
     // The admin creates a room from the room list.
     await alice.fill('input[name=name]', '聊天室123');
@@ -92,7 +73,7 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     fs.mkdirSync(OUT, { recursive: true });
     await alice.setViewportSize({ width: 1100, height: 700 });
     await alice.screenshot({ path: path.join(OUT, `chat-${backend}.png`) });
-    for (const page of [alice, fay]) assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    for (const page of [alice, fay]) assert.deepEqual(page.errors, []);
     await ctxA.close();
     await ctxB.close();
   });
@@ -100,8 +81,8 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
   test('a dropped connection reconnects, fills the gap and sends what was typed meanwhile', async () => {
     const ctxA = await browser.newContext();
     const ctxB = await browser.newContext();
-    const alice = await signIn(ctxA, ADMIN.username, ADMIN.password);
-    const fay = await signIn(ctxB, 'fay', 'fay-password-1');
+    const alice = await signIn(ctxA, hihi.url, ADMIN.username, ADMIN.password);
+    const fay = await signIn(ctxB, hihi.url, 'fay', 'fay-password-1');
     await alice.fill('input[name=name]', 'Flaky network');
     await alice.click('form[action="/rooms"] button[type=submit]');
     await alice.waitForURL(/\/rooms\/\d+$/);

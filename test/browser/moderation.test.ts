@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ROOT } from '../../src/paths.js';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
+import { launchBrowser, signIn } from '../support/browser.js';
 
 const OUT = path.join(ROOT, 'test-output');
 
@@ -18,10 +19,7 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     storage = await createStorage();
     hihi = await startApp(storage);
     await hihi.createUser('gus', 'gus-password-1');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
@@ -29,19 +27,10 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await storage?.cleanup();
   });
 
-  async function signIn(ctx: BrowserContext, username: string, password: string): Promise<Page> {
-    const page = await ctx.newPage();
-    await page.goto(`${hihi.url}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit].primary');
-    await page.waitForURL(/\/rooms$/);
-    return page;
-  }
 
   test('a moderator mutes a member (banner, cannot send), then kicks them (removed notice)', async () => {
-    const mod = await signIn(await browser.newContext(), ADMIN.username, ADMIN.password);
-    const gus = await signIn(await browser.newContext(), 'gus', 'gus-password-1');
+    const mod = await signIn(await browser.newContext(), hihi.url, ADMIN.username, ADMIN.password);
+    const gus = await signIn(await browser.newContext(), hihi.url, 'gus', 'gus-password-1');
     await mod.fill('input[name=name]', 'Moderated');
     await mod.click('form[action="/rooms"] button[type=submit]');
     await mod.waitForURL(/\/rooms\/\d+$/);
