@@ -9,6 +9,8 @@ interface RoomState {
   /** False between `join` and the `joined` frame: live events wait in `queue` so `joined` comes first. */
   joined: boolean;
   queue: Buffer[];
+  /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
+  counted: boolean;
 }
 
 export interface ConnectionLimits {

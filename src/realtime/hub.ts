@@ -43,19 +43,25 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
   async function enterRoom(conn: Connection, room: RoomId): Promise<void> {
     if (conn.rooms.has(room)) return;
     const entry = subscribeRoom(room);
-    conn.rooms.set(room, { joined: false, queue: [] });
+    const state = { joined: false, queue: [], counted: false };
+    conn.rooms.set(room, state);
     entry.connections.add(conn);
     await entry.subscribed;
+    // The socket closed or left while we waited: nothing to count.
+    if (conn.rooms.get(room) !== state) return;
     const key = `${room}:${conn.user.id}`;
     const n = (userSockets.get(key) ?? 0) + 1;
     userSockets.set(key, n);
+    state.counted = true;
     if (n === 1 && (await live.presence.connect(room, conn.user.id))) {
       await events.toRoom(room, { type: 'presence', room, user: { id: conn.user.id, name: conn.user.displayName }, online: true });
     }
   }
 
   async function exitRoom(conn: Connection, room: RoomId): Promise<void> {
-    if (!conn.rooms.delete(room)) return;
+    const state = conn.rooms.get(room);
+    if (!state) return;
+    conn.rooms.delete(room);
     const entry = rooms.get(room);
     if (entry) {
       entry.connections.delete(conn);
@@ -64,6 +70,7 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
         entry.subscribed.then((unsubscribe) => unsubscribe()).catch((err) => log.warn({ err, room }, 'unsubscribe failed'));
       }
     }
+    if (!state.counted) return;
     const key = `${room}:${conn.user.id}`;
     const n = (userSockets.get(key) ?? 1) - 1;
     if (n > 0) {

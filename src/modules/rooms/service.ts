@@ -86,6 +86,8 @@ export function createRoomService(deps: {
       }
     },
 
+    assertCanEnter: (room: Room, user: User) => access.assertCanEnter(room, user),
+
     /** For history: a member who is not barred. */
     async requireReader(roomId: number, user: User): Promise<Room> {
       const room = await get(roomId);

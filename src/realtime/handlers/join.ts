@@ -1,15 +1,24 @@
 import { AppError, RestrictedError } from '../../errors.js';
-import { restrictionError } from './restriction.js';
 import type { JoinFrame } from '../../shared/protocol.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
+import { restrictionError } from './restriction.js';
 
 /** Missed messages sent in `joined`; beyond this the client pages the rest over HTTP. */
 export const MISSED_LIMIT = 500;
 
 export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: JoinFrame): Promise<void> {
   try {
-    await ctx.rooms.join(frame.room, conn.user);
+    const room = await ctx.rooms.join(frame.room, conn.user);
+    // Listen first, then read: a message stored meanwhile is in `missed`, or arrives live after
+    // `joined` (queued until then); the client drops ids it has.
+    await ctx.hub.enterRoom(conn, frame.room);
+    // A kick that landed between the check above and the subscription found no socket here to
+    // detach: check once more now that the socket is listening.
+    await ctx.rooms.assertCanEnter(room, conn.user).catch(async (err) => {
+      await ctx.hub.exitRoom(conn, frame.room);
+      throw err;
+    });
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') {
       return conn.send({ type: 'error', code: 'invalid', message: 'No such room', room: frame.room });
@@ -17,9 +26,6 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     if (err instanceof RestrictedError) return conn.send({ type: 'error', ...restrictionError(err), room: frame.room });
     throw err;
   }
-  // Listen first, then read: a message stored meanwhile is in `missed`, or arrives live after
-  // `joined` (queued until then); the client drops ids it has.
-  await ctx.hub.enterRoom(conn, frame.room);
   const [missed, roster] = await Promise.all([
     frame.since === undefined
       ? { messages: [], hasMore: false }
