@@ -44,8 +44,10 @@ export const envSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('hihi:'),
   /** Cookie-signing secret, at least 32 characters. Required in production. */
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-  /** Absolute session lifetime in hours. */
+  /** Absolute session lifetime in hours: sign in again after this, however active. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
+  /** Idle timeout in minutes: a session unused this long ends. */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(60 * 24 * 365).default(60 * 24),
   /** The origin browsers use (https://chat.example.org). Unset: websocket Origin must match Host. */
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   /** Trust X-Forwarded-* from this proxy (true, a hop count, or comma-separated addresses). */
@@ -78,7 +80,9 @@ export const envSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
   /** Seconds between websocket pings; a socket silent for two intervals is dropped. */
   WS_HEARTBEAT_SECONDS: z.coerce.number().positive().max(3600).default(30),
-  /** Login attempts per IP per minute. */
+  /** Open websockets one user may hold on one instance. */
+  WS_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Sign-in attempts per IP per minute (all instances together). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });
 
@@ -92,7 +96,7 @@ export interface Config {
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; poolSize: number };
   redis: { url: string; prefix: string } | undefined;
-  session: { secret: string | undefined; ttlMs: number };
+  session: { secret: string | undefined; ttlMs: number; idleMs: number };
   publicUrl: URL | undefined;
   trustProxy: boolean | number | string;
   admin: { username: string; password: string | undefined };
@@ -106,6 +110,7 @@ export interface Config {
     wsMaxBufferedBytes: number;
     wsHeartbeatMs: number;
     loginPerMinute: number;
+    wsPerUser: number;
     frameBytes: number;
   };
 }
@@ -143,7 +148,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ? { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', file: `${e.DATA_DIR}/hihi.sqlite` },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
-    session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_HOURS * 3600_000 },
+    session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_HOURS * 3600_000, idleMs: e.SESSION_IDLE_MINUTES * 60_000 },
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
@@ -157,6 +162,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
+      wsPerUser: e.WS_MAX_PER_USER,
       frameBytes: 16 * 1024,
     },
   };

@@ -58,11 +58,12 @@ for (const backend of backends) {
   );
   process.stdout.write(run.stdout);
   process.stderr.write(run.stderr);
-  for (const key of Object.keys(totals)) {
-    const m = run.stdout.match(new RegExp(`ℹ ${key} (\\d+)`));
-    totals[key] += m ? Number(m[1]) : 0;
-  }
-  if (run.status !== 0) totals.fail += run.stdout.match(/ℹ fail (\d+)/) ? 0 : 1;
+  const count = (key) => Number(run.stdout.match(new RegExp(`ℹ ${key} (\\d+)`))?.[1] ?? 0);
+  // Tests cancelled by a failing hook are failures too; so is a run that failed without counting any.
+  const failed = count('fail') + count('cancelled');
+  totals.pass += count('pass');
+  totals.skipped += count('skipped');
+  totals.fail += failed > 0 || run.status === 0 ? failed : 1;
 }
 
 console.log('');

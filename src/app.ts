@@ -13,9 +13,11 @@ import { createLiveState } from './live/index.js';
 import { loggerOptions } from './logger.js';
 import adminRoutes from './modules/admin/routes.js';
 import { createAdminService } from './modules/admin/service.js';
+import accountRoutes from './modules/auth/account-routes.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
+import { createLoginThrottle } from './modules/auth/throttle.js';
 import messageRoutes from './modules/messages/routes.js';
 import { createMessageService } from './modules/messages/service.js';
 import { createRoomAccess } from './modules/moderation/access.js';
@@ -86,6 +88,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     users,
     hasher,
     auth: createAuthService({ users, hasher }),
+    throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     admin: createAdminService({ users, hasher, live, events, now }),
     rooms,
     messages,
@@ -122,6 +125,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(sessionPlugin);
     await web.register(currentUser);
     await web.register(authRoutes);
+    await web.register(accountRoutes);
     await web.register(languageRoutes);
     await web.register(roomRoutes);
     await web.register(messageRoutes);

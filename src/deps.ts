@@ -4,6 +4,7 @@ import type { Jobs } from './jobs/index.js';
 import type { LiveState } from './live/ports.js';
 import type { AdminService } from './modules/admin/service.js';
 import type { AuthService } from './modules/auth/service.js';
+import type { LoginThrottle } from './modules/auth/throttle.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
@@ -22,6 +23,7 @@ export interface AppDeps {
   users: UserRepository;
   hasher: PasswordHasher;
   auth: AuthService;
+  throttle: LoginThrottle;
   admin: AdminService;
   rooms: RoomService;
   messages: MessageService;

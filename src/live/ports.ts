@@ -120,6 +120,15 @@ export interface Locks {
   acquire(name: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
 }
 
+/** Fixed-window counters shared by every instance (sign-in throttling). */
+export interface Counters {
+  /** Counts one hit on `key`; returns the count in the current window and ms until it resets. */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+  /** The current count without counting. */
+  peek(key: string): Promise<{ count: number; resetMs: number }>;
+  reset(key: string): Promise<void>;
+}
+
 export interface LiveState {
   readonly kind: 'embedded' | 'redis';
   readonly messages: MessageLog;
@@ -129,6 +138,7 @@ export interface LiveState {
   readonly sessions: SessionStore;
   readonly moderation: ModerationState;
   readonly locks: Locks;
+  readonly counters: Counters;
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

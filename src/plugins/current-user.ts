@@ -17,9 +17,19 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     app.decorateRequest('user', null);
+    const { config, now } = app.deps;
     app.addHook('preHandler', async (req, reply) => {
       const id = req.session.userId;
       if (id === undefined) return;
+      const t = now();
+      const { createdAt = 0, seenAt = 0 } = req.session;
+      if (t - createdAt > config.session.ttlMs || t - seenAt > config.session.idleMs) {
+        req.log.info({ event: 'session_expired', userId: id }, 'session timed out');
+        await req.session.destroy();
+        return;
+      }
+      // Written back at most once a minute, not on every request.
+      if (t - seenAt > 60_000) req.session.seenAt = t;
       const user = await app.deps.users.findById(id);
       if (!user || user.disabled) {
         await req.session.destroy();

@@ -8,10 +8,14 @@ import type { SessionStore } from '../live/ports.js';
 declare module 'fastify' {
   interface Session {
     userId?: number;
+    /** Sign-in time and last use (ms), for the absolute and idle timeouts. */
+    createdAt?: number;
+    seenAt?: number;
   }
 }
 
-export const SESSION_COOKIE = 'hihi.sid';
+/** Behind https the cookie is `__Host-` prefixed: Secure, path /, no Domain, so no subdomain can set it. */
+export const sessionCookieName = (https: boolean) => (https ? '__Host-hihi.sid' : 'hihi.sid');
 
 /** Adapts the live-state session store to @fastify/session's callback interface. */
 function sessionStoreAdapter(store: SessionStore, ttlMs: number, now: () => number) {
@@ -39,7 +43,7 @@ async function sessionPlugin(app: FastifyInstance) {
   await app.register(cookie);
   await app.register(session, {
     secret: sessionSecret,
-    cookieName: SESSION_COOKIE,
+    cookieName: sessionCookieName(https),
     store: sessionStoreAdapter(live.sessions, config.session.ttlMs, now),
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: https ? true : 'auto', path: '/', maxAge: config.session.ttlMs },

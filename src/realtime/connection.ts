@@ -13,6 +13,9 @@ interface RoomState {
   counted: boolean;
 }
 
+/** Sends refused for rate within 10 s before the socket is closed with 1008. */
+export const MAX_STRIKES = 20;
+
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   sendPer10s: number;
@@ -28,6 +31,9 @@ export class Connection {
   chain: Promise<void> = Promise.resolve();
   private tokens: number;
   private refilledAt: number;
+  /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
+  private strikes = 0;
+  private strikesSince = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -91,6 +97,15 @@ export class Connection {
       return 0;
     }
     return Math.ceil((1 - this.tokens) / rate);
+  }
+
+  /** Counts a refused send; true when the client keeps sending regardless and must go. */
+  strike(now: number): boolean {
+    if (now - this.strikesSince > 10_000) {
+      this.strikes = 0;
+      this.strikesSince = now;
+    }
+    return ++this.strikes > MAX_STRIKES;
   }
 
   close(code: number, reason: string): void {

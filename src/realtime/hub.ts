@@ -123,7 +123,19 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     }
   }
 
+  /** Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. */
+  async function recheckSessions(): Promise<void> {
+    const bySession = new Map<string, Connection[]>();
+    for (const c of connections) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
+    for (const [sid, conns] of bySession) {
+      const record = await live.sessions.get(sid);
+      if (record && record.userId !== null) continue;
+      for (const c of conns) c.closeForSession();
+    }
+  }
+
   function beat(): void {
+    recheckSessions().catch((err) => log.warn({ err }, 'session re-check failed'));
     for (const c of connections) {
       if (!c.alive) {
         c.socket.terminate();
@@ -149,6 +161,12 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     },
     add(conn: Connection): void {
       connections.add(conn);
+    },
+    /** Open sockets of a user on this instance. */
+    countForUser(userId: number): number {
+      let n = 0;
+      for (const c of connections) if (c.user.id === userId) n++;
+      return n;
     },
     async remove(conn: Connection): Promise<void> {
       if (!connections.delete(conn)) return;

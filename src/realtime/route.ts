@@ -22,7 +22,15 @@ export default async function realtimeRoute(app: FastifyInstance) {
     }
   }
 
-  app.get('/ws', { websocket: true, preHandler: [checkOrigin, app.requireUser] }, (socket, req) => {
+  /** A cap per user and instance, so one account cannot hold the server's sockets. */
+  async function checkCap(req: FastifyRequest, reply: FastifyReply) {
+    if (hub.countForUser(req.user!.id) >= config.limits.wsPerUser) {
+      req.log.warn({ event: 'ws_cap', userId: req.user!.id }, 'too many sockets for one user');
+      return reply.code(429).send({ error: { status: 429, message: 'Too many open connections' } });
+    }
+  }
+
+  app.get('/ws', { websocket: true, preHandler: [checkOrigin, app.requireUser, checkCap] }, (socket, req) => {
     const conn = new Connection(socket, req.user!, req.session.sessionId, batcher, limits, now());
     hub.add(conn);
     socket.on('pong', () => {

@@ -101,18 +101,37 @@ describe(`auth and sessions (${backend})`, () => {
     assert.equal((await replay.get('/rooms')).status, 303, 'the old cookie no longer signs in');
   });
 
-  test('sign-in attempts are rate limited per IP with 429 and Retry-After', async () => {
-    const limited = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '3' });
+  test('sign-in attempts are rate limited per address with 429 and Retry-After', async () => {
+    // Behind a trusted proxy, so each client can be a different address.
+    const limited = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '3', TRUST_PROXY: 'true' });
     try {
-      const web = new WebClient(limited.url);
+      const web = new WebClient(limited.url, { 'x-forwarded-for': '203.0.113.1' });
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await web.login('bob', 'wrong-password')).status);
       assert.deepEqual(statuses, [401, 401, 401, 429]);
       const last = await web.login('bob', 'bob-password-1');
       assert.equal(last.status, 429);
       assert.ok(Number(last.headers.get('retry-after')) > 0);
+      const elsewhere = new WebClient(limited.url, { 'x-forwarded-for': '203.0.113.2' });
+      assert.equal((await elsewhere.login('bob', 'bob-password-1')).status, 303, 'other addresses are not affected');
     } finally {
       await limited.close();
+    }
+  });
+
+  test('five failures for one account pause that address for that account only: the owner is not locked out', async () => {
+    const guarded = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '1000', TRUST_PROXY: 'true' });
+    try {
+      const attacker = new WebClient(guarded.url, { 'x-forwarded-for': '198.51.100.66' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await attacker.login('bob', `guess-${i}`)).status);
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+      assert.equal((await attacker.login('bob', 'bob-password-1')).status, 429, 'even the right password, from that address');
+      assert.equal((await attacker.login(ADMIN.username, 'wrong')).status, 401, 'other accounts from that address still answer');
+      const owner = new WebClient(guarded.url, { 'x-forwarded-for': '192.0.2.10' });
+      assert.equal((await owner.login('bob', 'bob-password-1')).status, 303, 'the owner signs in from their own address');
+    } finally {
+      await guarded.close();
     }
   });
 

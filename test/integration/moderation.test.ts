@@ -20,7 +20,8 @@ describe(`moderation (${backend})`, () => {
 
   before(async () => {
     storage = await createStorage();
-    hihi = await startApp(storage, { RETENTION_DAYS: '0.001', PRUNE_BATCH: '10', SEND_RATE_PER_10S: '1000' }, { now: () => clock.t });
+    // Idle timeout of 30 days: the clock jumps days ahead below.
+    hihi = await startApp(storage, { RETENTION_DAYS: '0.001', PRUNE_BATCH: '10', SEND_RATE_PER_10S: '1000', SESSION_IDLE_MINUTES: '43200' }, { now: () => clock.t });
     const people: Array<[string, Array<'create_room' | 'moderate' | 'admin'>]> = [
       ['owner', ['create_room']],
       ['other', ['create_room']],

@@ -234,6 +234,18 @@ for (const [name, factory] of Object.entries(factories)) {
       await again();
     });
 
+    test('counters: count per window, shared by instances, reset', async () => {
+      const other = s.twin?.counters ?? s.live.counters;
+      assert.equal((await s.live.counters.hit('login:x', 60_000)).count, 1);
+      const second = await other.hit('login:x', 60_000);
+      assert.equal(second.count, 2);
+      assert.ok(second.resetMs > 0 && second.resetMs <= 60_000);
+      assert.equal((await s.live.counters.peek('login:x')).count, 2);
+      await s.live.counters.reset('login:x');
+      assert.equal((await s.live.counters.peek('login:x')).count, 0);
+      assert.equal((await s.live.counters.hit('login:x', 60_000)).count, 1);
+    });
+
     test('membership: join, leave, members in joining order', async () => {
       assert.equal(await s.live.membership.join(201, 7), true);
       s.clock.t += 1;

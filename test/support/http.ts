@@ -1,7 +1,11 @@
 /** A tiny cookie-keeping HTTP client that behaves like a browser filling in forms. */
 export class WebClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  /** Sent with every request (e.g. X-Forwarded-For to act as another address behind a trusted proxy). */
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -13,6 +17,7 @@ export class WebClient {
       redirect: 'manual',
       headers: {
         accept: 'text/html',
+        ...this.headers,
         ...(this.cookies.size ? { cookie: this.cookieHeader } : {}),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...headers,

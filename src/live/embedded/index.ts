@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { LiveState } from '../ports.js';
+import { createMemoryCounters } from './counters.js';
 import { createMemoryEventBus } from './event-bus.js';
 import { createSqlMembership } from './membership.js';
 import { createMemoryLocks } from './locks.js';
@@ -20,6 +21,7 @@ export function createEmbeddedLiveState(deps: { db: Db; now: () => number }): Li
     sessions: createSqlSessionStore(deps.db, deps.now),
     moderation: createSqlModerationState(deps.db),
     locks: createMemoryLocks(deps.now),
+    counters: createMemoryCounters(deps.now),
     async ping() {
       await sql`select 1`.execute(deps.db);
     },

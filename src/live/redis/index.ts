@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { LiveState } from '../ports.js';
+import { createRedisCounters } from './counters.js';
 import { createRedisEventBus } from './event-bus.js';
 import { redisKeys } from './keys.js';
 import { createRedisLocks } from './locks.js';
@@ -37,6 +38,7 @@ export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
     sessions: createRedisSessionStore(redis, keys, opts.now),
     moderation: createRedisModerationState(redis, keys),
     locks: createRedisLocks(redis, keys),
+    counters: createRedisCounters(redis, keys),
     async ping() {
       await redis.ping();
     },

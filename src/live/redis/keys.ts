@@ -15,6 +15,7 @@ export function redisKeys(prefix: string) {
     /** Ending restrictions of all rooms, scored by end time, for the expiry job. */
     restrictionEnds: `${prefix}restr-ends`,
     lock: (name: string) => `${prefix}lock:${name}`,
+    counter: (name: string) => `${prefix}count:${name}`,
     session: (sid: string) => `${prefix}sess:${sid}`,
     userSessions: (uid: number) => `${prefix}usess:${uid}`,
     channel: (name: string) => `${prefix}ch:${name}`,

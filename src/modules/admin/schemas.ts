@@ -1,9 +1,17 @@
 import { z } from 'zod';
+import { isWeakPassword } from '../auth/common-passwords.js';
 import { nameSchema, usernameSchema } from '../users/names.js';
 import { PERMISSIONS } from '../users/permissions.js';
 
-/** Checked exactly as typed (no trimming or normalising): 8 to 256 characters. */
-export const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
+/**
+ * A new password, checked exactly as typed (no trimming or normalising): 8 to 256 characters
+ * (OWASP: at least 64 must be accepted), and not one of the passwords attackers try first.
+ */
+export const passwordSchema = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(256, 'must be at most 256 characters')
+  .refine((p) => !isWeakPassword(p), 'is too common: choose another');
 
 export const userListQuerySchema = z.strictObject({
   q: z.string().trim().max(64).optional(),

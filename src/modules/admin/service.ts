@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { LiveState } from '../../live/ports.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import { CloseCodes } from '../../shared/protocol.js';
+import { isWeakPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { hasPermission, type Permission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
@@ -63,6 +64,7 @@ export function createAdminService(deps: {
 
     async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }): Promise<User> {
       assertCanManageUsers(actor);
+      if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username');
       try {
         return await users.create({
           username: input.username,
@@ -79,6 +81,7 @@ export function createAdminService(deps: {
 
     async resetPassword(actor: User, id: number, password: string): Promise<User> {
       const user = await target(actor, id);
+      if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
       await users.setPasswordHash(user.id, await deps.hasher.hash(password));
       await endSessions(user, CloseCodes.sessionGone);
       return user;

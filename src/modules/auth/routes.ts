@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CloseCodes } from '../../shared/protocol.js';
+import { sendError } from '../../plugins/error-pages.js';
 import { parseInput } from '../../plugins/validate.js';
 import { loginSchema, safeNextPath } from './schemas.js';
 
 export default async function authRoutes(app: FastifyInstance) {
-  const { auth, events, config } = app.deps;
+  const { auth, events, throttle, now } = app.deps;
 
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
 
@@ -15,14 +16,18 @@ export default async function authRoutes(app: FastifyInstance) {
     return reply.view('pages/auth/login.njk', { csrf: reply.generateCsrf(), next: safeNextPath(next) });
   });
 
-  app.post(
-    '/login',
-    { config: { rateLimit: { max: config.limits.loginPerMinute, timeWindow: '1 minute' } } },
-    async (req, reply) => {
+  app.post('/login', async (req, reply) => {
       const form = parseInput(loginSchema, req.body);
+      const wait = await throttle.admit(req.ip, form.username);
+      if (wait > 0) {
+        req.log.warn({ event: 'login_throttled', ip: req.ip }, 'sign-in throttled');
+        reply.header('retry-after', Math.ceil(wait / 1000));
+        return sendError(req, reply, 429, 'Too many sign-in attempts');
+      }
       const user = await auth.authenticate(form.username, form.password);
       if (!user) {
-        req.log.info({ event: 'login_failed' }, 'sign-in failed');
+        await throttle.failed(req.ip, form.username);
+        req.log.info({ event: 'login_failed', ip: req.ip }, 'sign-in failed');
         reply.code(401);
         return reply.view('pages/auth/login.njk', {
           csrf: reply.generateCsrf(),
@@ -31,13 +36,14 @@ export default async function authRoutes(app: FastifyInstance) {
           next: safeNextPath(form.next),
         });
       }
+      await throttle.succeeded(req.ip, form.username);
       // A new session id at sign-in (no fixation); regenerate drops the old CSRF secret too.
       await req.session.regenerate();
       req.session.userId = user.id;
-      req.log.info({ event: 'login', userId: user.id }, 'signed in');
+      req.session.createdAt = req.session.seenAt = now();
+      req.log.info({ event: 'login', userId: user.id, ip: req.ip }, 'signed in');
       return reply.redirect(safeNextPath(form.next), 303);
-    },
-  );
+  });
 
   app.post('/logout', async (req, reply) => {
     const sessionId = req.session.sessionId;

@@ -1,5 +1,5 @@
 import { RestrictedError } from '../../errors.js';
-import type { SendFrame } from '../../shared/protocol.js';
+import { CloseCodes, type SendFrame } from '../../shared/protocol.js';
 import { restrictionError } from './restriction.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
@@ -11,7 +11,11 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
   }
   const wait = conn.takeSendToken(ctx.now());
   if (wait > 0) {
-    ctx.log.info({ userId: conn.user.id, room }, 'send rate limited');
+    if (conn.strike(ctx.now())) {
+      ctx.log.warn({ event: 'ws_abuse', userId: conn.user.id }, 'closing a socket that ignores rate limits');
+      return conn.close(CloseCodes.policyViolation, 'rate limit ignored');
+    }
+    ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
     return conn.send({ type: 'error', code: 'rate_limited', message: 'Slow down', clientId, room, until: ctx.now() + wait });
   }
   let message;
