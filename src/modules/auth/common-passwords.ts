@@ -17,10 +17,11 @@ export const COMMON_PASSWORDS = new Set([
   'zxc123456', 'abc123456', 'aini1314', 'woaiwojia', 'iloveyou520', 'hihi1234', 'hihihihi', 'chatroom', 'letmein123',
 ]);
 
-/** Refused: a listed password, the username itself, or one character repeated. */
+/** Refused: a listed password, the username plus a few characters, or one or two characters repeated. */
 export function isWeakPassword(password: string, username?: string): boolean {
   const lower = password.toLowerCase();
   if (COMMON_PASSWORDS.has(lower)) return true;
-  if (username && lower.includes(username.toLowerCase()) && lower.length - username.length < 4) return true;
+  const name = username?.toLowerCase();
+  if (name && name.length >= 2 && lower.includes(name) && lower.replace(name, '').length < 6) return true;
   return new Set(password).size <= 2;
 }

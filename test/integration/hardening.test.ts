@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+import { WsClient } from '../support/ws.js';
+
+describe(`sessions and sockets, hardened (${backend})`, () => {
+  const clock = { t: Date.now() };
+  let storage: Storage;
+  let hihi: RunningApp;
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(
+      storage,
+      { SESSION_IDLE_MINUTES: '30', SESSION_TTL_HOURS: '2', WS_MAX_PER_USER: '3', WS_HEARTBEAT_SECONDS: '0.3', SEND_RATE_PER_10S: '2', LOGIN_RATE_PER_MINUTE: '1000' },
+      { now: () => clock.t },
+    );
+    await hihi.createUser('hana', 'hana-password-1');
+  });
+  after(async () => {
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+  const signedIn = async (u = 'hana', p = 'hana-password-1') => {
+    const web = new WebClient(hihi.url);
+    assert.equal((await web.login(u, p)).status, 303);
+    return web;
+  };
+
+  test('a session unused for the idle timeout ends; use keeps it alive until the absolute limit', async () => {
+    const idle = await signedIn();
+    const busy = await signedIn();
+    for (let i = 0; i < 5; i++) {
+      clock.t += 20 * 60_000;
+      assert.equal((await busy.get('/rooms')).status, 200, `busy after ${(i + 1) * 20} min`);
+    }
+    assert.equal((await idle.get('/rooms')).status, 303, 'idle for 100 minutes: signed out');
+    clock.t += 25 * 60_000; // 125 minutes since sign-in: past the 2-hour absolute limit
+    assert.equal((await busy.get('/rooms')).status, 303, 'absolute limit reached despite activity');
+    clock.t = Date.now(); // back to real time: cookies' own expiry follows the real clock
+  });
+
+  test('an open socket whose session ended elsewhere is closed (4001) by the periodic re-check', async () => {
+    const web = await signedIn();
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    const sid = decodeURIComponent(web.cookies.get('hihi.sid')!).split('.')[0]!;
+    // Gone from the store without any control message (expired, or removed by an operator).
+    await hihi.app.deps.live.sessions.destroy(sid);
+    assert.equal((await ws.waitClosed(3000)).code, 4001);
+  });
+
+  test('one user may hold only so many sockets on an instance', async () => {
+    const web = await signedIn();
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin }));
+    await assert.rejects(WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin }), { status: 429 });
+    open[0]!.close();
+    await open[0]!.waitClosed();
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    for (const c of [...open.slice(1), again]) c.close();
+  });
+
+  test('a client that keeps sending through rate limits is closed with 1008', async () => {
+    const admin = await signedIn(ADMIN.username, ADMIN.password);
+    const created = await admin.submit('/rooms', '/rooms', { name: 'flood' });
+    const room = Number(created.headers.get('location')!.split('/').pop());
+    const web = await signedIn();
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    ws.send({ type: 'join', room });
+    await ws.next('joined');
+    for (let i = 0; i < 40; i++) ws.send({ type: 'send', room, clientId: `f${i}`, body: 'spam' });
+    assert.equal((await ws.waitClosed(5000)).code, 1008);
+    const { body } = await admin.json<{ messages: unknown[] }>(`/rooms/${room}/messages`);
+    assert.equal(body.messages.length, 2, 'only what the bucket allowed was stored');
+  });
+
+  test('changing one’s password needs the current one, refuses common ones, and can sign out everywhere else', async () => {
+    await hihi.createUser('ivan', 'ivan-password-1');
+    const here = await signedIn('ivan', 'ivan-password-1');
+    const there = await signedIn('ivan', 'ivan-password-1');
+    const thereWs = await WsClient.connect(hihi.url, { cookie: there.cookieHeader, origin: hihi.origin });
+    const change = (fields: Record<string, string>) => here.submit('/account', '/account/password', fields);
+    assert.equal((await change({ current: 'wrong', password: 'brand-new-pass-1' })).status, 400);
+    assert.equal((await change({ current: 'ivan-password-1', password: 'password123' })).status, 400, 'common');
+    assert.equal((await change({ current: 'ivan-password-1', password: 'ivan1234' })).status, 400, 'the username');
+    assert.equal((await change({ current: 'ivan-password-1', password: 'short' })).status, 400);
+    const long = 'a long passphrase that keeps going and going, seventy characters or so!';
+    const ok = await change({ current: 'ivan-password-1', password: long, end_others: '1' });
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /Your password was changed/);
+    assert.equal((await thereWs.waitClosed()).code, 4001);
+    assert.equal((await there.get('/rooms')).status, 303, 'the other device is signed out');
+    assert.equal((await here.get('/rooms')).status, 200, 'this one stays signed in');
+    assert.equal((await new WebClient(hihi.url).login('ivan', long)).status, 303, 'passwords are used exactly as typed');
+  });
+});
+
+describe(`behind https (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage, { PUBLIC_URL: 'https://chat.example.org', TRUST_PROXY: 'true' });
+  });
+  after(async () => {
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  test('the session cookie is __Host- prefixed and Secure; HSTS is on; websockets must come from PUBLIC_URL', async () => {
+    const web = new WebClient(hihi.url, { 'x-forwarded-proto': 'https' });
+    const res = await web.get('/login');
+    assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+    const login = await web.login(ADMIN.username, ADMIN.password);
+    const cookie = login.headers.get('set-cookie')!;
+    assert.match(cookie, /^__Host-hihi\.sid=/);
+    assert.match(cookie, /; Secure/i);
+    assert.match(cookie, /; Path=\//i);
+    assert.doesNotMatch(cookie, /Domain=/i);
+    const headers = { cookie: web.cookieHeader };
+    await assert.rejects(WsClient.connect(hihi.url, { ...headers, origin: hihi.url }), { status: 403 });
+    const ws = await WsClient.connect(hihi.url, { ...headers, origin: 'https://chat.example.org' });
+    ws.close();
+  });
+});
