@@ -67,6 +67,33 @@ function localTime(li) {
   if (t) t.textContent = new Date(t.dateTime).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+const TRAILING = /[.,;:!?)\]}'"]+$/;
+
+/**
+ * Message text as DOM nodes: text nodes, and anchors for http(s) links only (the server's
+ * linkify filter renders the same for history). Nothing is parsed as HTML.
+ * @param {string} text
+ */
+function linkified(text) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    const url = m[0].replace(TRAILING, '');
+    const start = m.index ?? 0;
+    frag.append(text.slice(last, start));
+    const a = document.createElement('a');
+    a.href = url;
+    a.rel = 'nofollow noopener noreferrer';
+    a.target = '_blank';
+    a.textContent = url;
+    frag.append(a);
+    last = start + url.length;
+  }
+  frag.append(text.slice(last));
+  return frag;
+}
+
 /** @param {{ user: UserRef, body: string, ts: number }} m */
 function messageElement(m) {
   const li = document.createElement('li');
@@ -81,7 +108,7 @@ function messageElement(m) {
   const body = document.createElement('span');
   body.className = 'body';
   body.dir = 'auto';
-  body.textContent = m.body;
+  body.append(linkified(m.body));
   li.append(author, time, body);
   localTime(li);
   return li;

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { LANG_COOKIE, negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
+import { linkifyToHtml } from './linkify.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +36,8 @@ export default fp(
         onConfigure: (env: nunjucks.Environment) => {
           env.addFilter('isoTime', (ms: number) => new Date(ms).toISOString());
           env.addFilter('clock', (ms: number) => new Date(ms).toISOString().slice(11, 16));
+          // Escapes all text itself (see linkify.ts), so its output is marked safe.
+          env.addFilter('linkify', (text: string) => new nunjucks.runtime.SafeString(linkifyToHtml(String(text))));
         },
       },
     });

@@ -67,8 +67,20 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     for (const page of [alice, fay]) {
       await page.waitForFunction(() => document.querySelectorAll('#messages li.msg.pending').length === 0);
       const bodies = await page.locator('#messages li.msg .body').allTextContents();
-      assert.deepEqual(bodies, ['Hello Fay <b>not bold</b>', '你好，Alice！😀']);
+      assert.deepEqual(bodies.slice(0, 2), ['Hello Fay <b>not bold</b>', '你好，Alice！😀']);
     }
+
+    // Links: http(s) only, opened safely; other schemes stay text. Same after a reload (server-rendered).
+    await alice.fill('#body', 'docs at https://example.org/guide, not javascript:alert(1)');
+    await alice.press('#body', 'Enter');
+    for (const page of [fay, alice]) {
+      const link = page.locator('#messages a[href="https://example.org/guide"]');
+      await link.waitFor();
+      assert.equal(await link.getAttribute('rel'), 'nofollow noopener noreferrer');
+      assert.equal(await page.locator('#messages a[href^="javascript"]').count(), 0);
+    }
+    await fay.reload();
+    await fay.locator('#messages a[href="https://example.org/guide"]').waitFor();
 
     fs.mkdirSync(OUT, { recursive: true });
     await alice.setViewportSize({ width: 1100, height: 700 });
