@@ -68,7 +68,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const applied = await migrateToLatest(db);
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
 
-  const live = createLiveState({ config, db, instanceId, now });
+  const live = createLiveState({ config, db, instanceId, now, onError: (err) => app.log.error({ err }, 'redis connection error') });
   const events = createEventPublisher(live.bus);
   const users = createUserRepository(db);
   const hasher = createPasswordHasher({ maxConcurrent: Math.max(2, os.availableParallelism()) });

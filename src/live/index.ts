@@ -7,7 +7,13 @@ import { createRedisLiveState } from './redis/index.js';
 export type { LiveState } from './ports.js';
 
 /** Picks the live-state implementation from the configuration: Redis when REDIS_URL is set. */
-export function createLiveState(deps: { config: Config; db: Db; instanceId: string; now: () => number }): LiveState {
+export function createLiveState(deps: {
+  config: Config;
+  db: Db;
+  instanceId: string;
+  now: () => number;
+  onError?: (err: Error) => void;
+}): LiveState {
   const { redis } = deps.config;
   if (!redis) return createEmbeddedLiveState(deps);
   return createRedisLiveState({
@@ -16,5 +22,6 @@ export function createLiveState(deps: { config: Config; db: Db; instanceId: stri
     instanceId: deps.instanceId,
     presenceTtlMs: Math.max(3 * deps.config.limits.wsHeartbeatMs, 10_000),
     now: deps.now,
+    ...(deps.onError ? { onError: deps.onError } : {}),
   });
 }

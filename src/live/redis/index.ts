@@ -16,6 +16,8 @@ export interface RedisLiveOptions {
   instanceId: string;
   presenceTtlMs: number;
   now: () => number;
+  /** Connection errors (ioredis reconnects by itself); called at most every few seconds. */
+  onError?: (err: Error) => void;
 }
 
 /** Live state shared by every instance through one Redis. */
@@ -28,6 +30,14 @@ export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
   };
   const redis = new Redis(opts.url, clientOptions);
   const subscriber = new Redis(opts.url, { ...clientOptions, enableAutoPipelining: false });
+  let lastReport = 0;
+  const report = (err: Error) => {
+    if (Date.now() - lastReport < 5000) return;
+    lastReport = Date.now();
+    opts.onError?.(err);
+  };
+  redis.on('error', report);
+  subscriber.on('error', report);
   const keys = redisKeys(opts.prefix);
   return {
     kind: 'redis',
