@@ -75,6 +75,11 @@ export interface EventBus {
   publish(channel: string, payload: string): Promise<void>;
   /** The handler gets the payload as bytes, ready to write to sockets unchanged. */
   subscribe(channel: string, handler: (payload: Buffer) => void): Promise<Unsubscribe>;
+  /**
+   * Called after the subscription connection came back from a disconnect (and resubscribed):
+   * anything published meanwhile was missed and must be repaired from storage.
+   */
+  onResubscribed(handler: () => void): void;
 }
 
 export interface SessionRecord {

@@ -7,8 +7,34 @@ import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher }
 
 interface RoomEntry {
   connections: Set<Connection>;
+  /** Highest message id this instance delivered in the room: where a repair starts. */
+  lastId: number;
+  /** Ids delivered lately, so a message that arrives both live and by repair goes out once. */
+  recent: RecentIds;
   /** The bus subscription; resolved once this instance is listening to the room. */
   subscribed: Promise<Unsubscribe>;
+}
+
+/** A bounded set of the last few thousand ids. */
+class RecentIds {
+  private readonly set = new Set<number>();
+  private readonly order: number[] = [];
+  /** False when the id was seen already. */
+  add(id: number): boolean {
+    if (this.set.has(id)) return false;
+    this.set.add(id);
+    this.order.push(id);
+    if (this.order.length > 4096) this.set.delete(this.order.shift()!);
+    return true;
+  }
+}
+
+/** `{"type":"message","room":R,"id":N,…}`: our own serialization puts the id first, so no JSON parse. */
+const MESSAGE_PREFIX = Buffer.from('{"type":"message","room":');
+function messageId(bytes: Buffer): number {
+  if (bytes.length < MESSAGE_PREFIX.length + 8 || !bytes.subarray(0, MESSAGE_PREFIX.length).equals(MESSAGE_PREFIX)) return 0;
+  const m = /^,"id":(\d+)/.exec(bytes.toString('latin1', MESSAGE_PREFIX.length, MESSAGE_PREFIX.length + 40).replace(/^\d+/, ''));
+  return m ? Number(m[1]) : 0;
 }
 
 /**
@@ -29,9 +55,23 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     if (entry) return entry;
     const conns = new Set<Connection>();
     const subscribed = live.bus.subscribe(roomChannel(room), (bytes) => {
+      const id = messageId(bytes);
+      if (id > 0) {
+        // A repeat (resend of a stored message, or already repaired) goes out once only.
+        if (!created.recent.add(id)) return;
+        if (id > created.lastId) created.lastId = id;
+      }
       for (const c of conns) c.deliver(room, bytes);
     });
-    entry = { connections: conns, subscribed };
+    const created: RoomEntry = { connections: conns, lastId: 0, recent: new RecentIds(), subscribed };
+    entry = created;
+    // Where a repair after a bus reconnect would start: the newest message at subscription time.
+    subscribed
+      .then(() => live.messages.page(room, { limit: 1 }))
+      .then(({ messages: [newest] }) => {
+        if (newest && newest.id > created.lastId) created.lastId = newest.id;
+      })
+      .catch((err) => log.warn({ err, room }, 'reading the newest message id failed'));
     rooms.set(room, entry);
     subscribed.catch((err) => {
       log.error({ err, room }, 'room subscription failed');
@@ -134,6 +174,26 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     }
   }
 
+  /**
+   * After the bus connection came back, fetch what each room got meanwhile and hand it to the
+   * local sockets as message frames; clients drop ids they already have.
+   */
+  async function repairAfterReconnect(): Promise<void> {
+    for (const [room, entry] of rooms) {
+      for (;;) {
+        const page = await live.messages.page(room, { after: entry.lastId, limit: 200 });
+        for (const m of page.messages) {
+          entry.lastId = Math.max(entry.lastId, m.id);
+          if (!entry.recent.add(m.id)) continue;
+          const bytes = Buffer.from(JSON.stringify({ type: 'message', ...m }));
+          for (const c of entry.connections) c.deliver(room, bytes);
+        }
+        if (!page.hasMore) break;
+      }
+    }
+    log.warn({ rooms: rooms.size }, 'event bus reconnected; rooms brought up to date');
+  }
+
   function beat(): void {
     recheckSessions().catch((err) => log.warn({ err }, 'session re-check failed'));
     for (const c of connections) {
@@ -153,6 +213,9 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
 
   return {
     async start(): Promise<void> {
+      live.bus.onResubscribed(() => {
+        repairAfterReconnect().catch((err) => log.error({ err }, 'repair after reconnect failed'));
+      });
       stopControl = await live.bus.subscribe(CONTROL_CHANNEL, (b) => {
         onControl(b).catch((err) => log.error({ err }, 'control event failed'));
       });

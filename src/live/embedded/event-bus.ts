@@ -12,6 +12,8 @@ export function createMemoryEventBus(): EventBus {
         for (const h of handlers) h(bytes);
       });
     },
+    // In-process delivery cannot be interrupted.
+    onResubscribed() {},
     async subscribe(channel, handler) {
       let handlers = channels.get(channel);
       if (!handlers) channels.set(channel, (handlers = new Set()));

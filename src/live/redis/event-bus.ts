@@ -13,7 +13,25 @@ export function createRedisEventBus(redis: Redis, subscriber: Redis, keys: Redis
     if (set) for (const h of set) h(message);
   });
 
+  const resubscribed: Array<() => void> = [];
+  let wasReady = false;
+  // ioredis resubscribes by itself on reconnect; 'ready' after the first one means a gap. The
+  // SUBSCRIBEs are sent, not yet confirmed: a PING on the same connection answers after them.
+  subscriber.on('ready', () => {
+    if (!wasReady) {
+      wasReady = true;
+      return;
+    }
+    subscriber.ping().then(
+      () => resubscribed.forEach((h) => h()),
+      () => {}, // dropped again: the next 'ready' repairs
+    );
+  });
+
   return {
+    onResubscribed(handler) {
+      resubscribed.push(handler);
+    },
     async publish(channel, payload) {
       await redis.publish(keys.channel(channel), payload);
     },
