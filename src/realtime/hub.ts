@@ -243,8 +243,11 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);
-      for (const c of connections) c.close(CloseCodes.goingAway, 'server shutting down');
-      await Promise.allSettled([...connections].map((c) => this.remove(c)));
+      const open = [...connections];
+      for (const c of open) c.close(CloseCodes.goingAway, 'server shutting down');
+      // Frames already received finish (stored and acked, or refused) before storage closes.
+      await Promise.allSettled(open.map((c) => c.chain));
+      await Promise.allSettled(open.map((c) => this.remove(c)));
       await stopControl?.();
     },
   };
