@@ -26,3 +26,25 @@ export async function retryOnConflict<T>(fn: () => Promise<T>, tries = 5): Promi
     }
   }
 }
+
+/** Codes of a database (or Redis) that cannot be reached right now: answered 503, never 500. */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'SQLITE_BUSY',
+]);
+
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && UNAVAILABLE.has(e.code)) return true;
+  // mysql2 on a pooled connection whose server went away.
+  return typeof e.message === 'string' && /connection is in closed state|Connection lost|Stream isn't writeable|max retries per request/i.test(e.message);
+}

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isUnavailable } from '../db/errors.js';
 import { RestrictedError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
 
@@ -22,11 +23,10 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, status
 export default fp(
   async (app) => {
     app.setErrorHandler(async (err: FastifyError, req, reply) => {
-      let status = err.statusCode ?? 500;
-      if ((err as { code?: string }).code === 'ER_CON_COUNT_ERROR' || (err as { code?: string }).code === 'ECONNREFUSED') status = 503;
+      const status = isUnavailable(err) ? 503 : (err.statusCode ?? 500);
       if (status >= 500) req.log.error({ err }, 'request failed');
       else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
-      const message = status >= 500 ? 'Internal error' : err.message;
+      const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : err.message;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
       return sendError(req, reply, status, message, extra);
     });
