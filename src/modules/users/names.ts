@@ -15,10 +15,15 @@ export function nameSchema(min: number, max: number) {
     .refine((s) => !FORBIDDEN.test(s), 'must not contain control or invisible characters');
 }
 
-export const usernameSchema = nameSchema(2, 32).refine(
-  (s) => /^[\p{L}\p{N}._-]+$/u.test(s),
-  'may contain only letters, digits, dot, dash and underscore',
-);
+/** Alphabets whose letters pass for each other (а/a, ο/o, р/p): one name may use only one of them. */
+const LOOKALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Armenian}/u, /\p{Script=Cherokee}/u];
+
+/** True when a name mixes lookalike alphabets, the usual way to impersonate ("pаypal" with a Cyrillic а). */
+export const mixesLookalikeScripts = (s: string) => LOOKALIKE_SCRIPTS.filter((re) => re.test(s)).length > 1;
+
+export const usernameSchema = nameSchema(2, 32)
+  .refine((s) => /^[\p{L}\p{N}._-]+$/u.test(s), 'may contain only letters, digits, dot, dash and underscore')
+  .refine((s) => !mixesLookalikeScripts(s), 'must not mix Latin, Cyrillic or Greek letters (they look alike)');
 
 /** What uniqueness is decided on: case-insensitive after NFKC. */
 export const nameKey = (s: string) => s.normalize('NFKC').trim().toLowerCase();
