@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CloseCodes } from '../shared/protocol.js';
 import { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import { dispatch } from './dispatch.js';
@@ -39,7 +40,9 @@ export default async function realtimeRoute(app: FastifyInstance) {
     socket.on('message', (data, isBinary) => {
       conn.alive = true;
       if (isBinary) {
-        conn.send({ type: 'error', code: 'invalid', message: 'Frames must be JSON text' });
+        // The protocol is JSON text only: a binary frame is a broken or hostile client.
+        req.log.info({ event: 'ws_binary', userId: conn.user.id }, 'binary frame refused');
+        conn.close(CloseCodes.unsupportedData, 'frames must be JSON text');
         return;
       }
       const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');

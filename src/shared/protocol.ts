@@ -131,6 +131,8 @@ export const CloseCodes = {
   sessionGone: 4001,
   accountDisabled: 4003,
   goingAway: 1001,
+  unsupportedData: 1003,
+  invalidPayload: 1007,
   policyViolation: 1008,
   tooBig: 1009,
 } as const;

@@ -69,6 +69,17 @@ describe(`auth and sessions (${backend})`, () => {
     assert.match(await rooms.text(), /Signed in as bob/);
   });
 
+  test('a hash made with older parameters is upgraded at sign-in', async () => {
+    const argon2 = (await import('argon2')).default;
+    const old = await argon2.hash('legacy-password-1', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const user = await hihi.createUser('legacy', 'placeholder-pass');
+    await hihi.app.deps.users.setPasswordHash(user.id, old);
+    assert.equal((await new WebClient(hihi.url).login('legacy', 'legacy-password-1')).status, 303);
+    const creds = await hihi.app.deps.users.findCredentials('legacy');
+    assert.match(creds!.passwordHash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    assert.equal((await new WebClient(hihi.url).login('legacy', 'legacy-password-1')).status, 303, 'still signs in');
+  });
+
   test('the old anonymous session id is worthless after sign-in (no fixation)', async () => {
     const web = new WebClient(hihi.url);
     await web.get('/login');

@@ -50,6 +50,25 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     assert.equal((await ws.waitClosed(3000)).code, 4001);
   });
 
+  test('a restriction whose broadcast never arrived still blocks: every send reads the live state', async () => {
+    const admin = await signedIn(ADMIN.username, ADMIN.password);
+    const created = await admin.submit('/rooms', '/rooms', { name: 'silent mute' });
+    const room = Number(created.headers.get('location')!.split('/').pop());
+    const web = await signedIn();
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    ws.send({ type: 'join', room });
+    await ws.next('joined');
+    const hana = (await hihi.app.deps.users.findByUsername('hana'))!;
+    // Written straight into the live state, as another instance would, with no control message.
+    await hihi.app.deps.live.moderation.set({ room, userId: hana.id, kind: 'mute', until: null });
+    ws.send({ type: 'send', room, clientId: 'q1', body: 'hello?' });
+    assert.equal((await ws.next('error')).code, 'muted');
+    await hihi.app.deps.live.moderation.set({ room, userId: hana.id, kind: 'bar', until: null });
+    ws.send({ type: 'send', room, clientId: 'q2', body: 'hello?' });
+    assert.equal((await ws.next('error')).code, 'banned');
+    ws.close();
+  });
+
   test('one user may hold only so many sockets on an instance', async () => {
     const web = await signedIn();
     const open = [];

@@ -136,8 +136,6 @@ describe(`websocket protocol (${backend})`, () => {
       assert.equal(e.clientId, clientId, raw.slice(0, 60));
       assert.ok(e.message.length > 0);
     }
-    c.sendRaw(Buffer.from([1, 2, 3]), true);
-    assert.equal((await c.next('error')).code, 'invalid');
     // Exactly 2000 characters (emoji count as one) is fine.
     c.send({ type: 'send', room, clientId: 'max', body: '😀'.repeat(2000) });
     assert.equal((await c.next('ack')).clientId, 'max');
@@ -161,6 +159,20 @@ describe(`websocket protocol (${backend})`, () => {
     assert.equal(e.code, 'rate_limited');
     assert.equal(e.clientId, 'r5');
     assert.ok(e.until! > Date.now());
+  });
+
+  test('a binary frame closes the socket with 1003, text that is not UTF-8 with 1007', async () => {
+    const room = await newRoom();
+    const { c: binary } = await joined(admin, room);
+    binary.sendRaw(Buffer.from([1, 2, 3]), true);
+    assert.equal((await binary.waitClosed()).code, 1003);
+    const { c: text } = await joined(admin, room);
+    text.sendRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), false); // "{" + invalid bytes + "}" as a text frame
+    assert.equal((await text.waitClosed()).code, 1007);
+    // The server is unharmed.
+    const { c: fine } = await joined(admin, room);
+    fine.send({ type: 'send', room, clientId: 'after-bad-bytes', body: 'ok' });
+    assert.equal((await fine.next('ack')).clientId, 'after-bad-bytes');
   });
 
   test('a frame over 16 KiB closes the socket with 1009', async () => {

@@ -8,6 +8,8 @@ export interface PasswordHasher {
   /** False for a wrong password; unknown users are checked against a dummy hash for equal timing. */
   verify(hash: string | undefined, password: string): Promise<boolean>;
   needsRehash(hash: string): boolean;
+  /** Hashes running and waiting now (for tests and metrics). */
+  load(): { running: number; waiting: number };
 }
 
 /**
@@ -36,5 +38,6 @@ export function createPasswordHasher(opts: { maxConcurrent: number }): PasswordH
       return ok && hash !== undefined;
     },
     needsRehash: (hash) => argon2.needsRehash(hash, ARGON2_OPTIONS),
+    load: () => ({ running, waiting: waiting.length }),
   };
 }
