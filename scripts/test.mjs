@@ -28,6 +28,10 @@ if (typecheck.status !== 0 || typecheckJs.status !== 0) {
   process.exit(1);
 }
 
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
 const backends = ['embedded'];
 if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) backends.push('mysql-redis');
 else if (ci) {
@@ -46,6 +50,15 @@ if (!fs.existsSync(chromium)) {
   }
   notes.push(`SKIPPED browser journeys: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH).`);
   testFiles = testFiles.filter((f) => !f.includes(`${path.sep}browser${path.sep}`));
+}
+
+if (!onPath('nginx')) {
+  if (ci) {
+    console.error('CI: nginx not found (apt-get install nginx-light)');
+    process.exit(1);
+  }
+  notes.push('SKIPPED the nginx proxy test: no nginx on PATH (apt-get install nginx-light).');
+  testFiles = testFiles.filter((f) => !f.endsWith(`nginx.test.ts`));
 }
 
 const totals = { pass: 0, fail: 0, skipped: 0 };
