@@ -70,6 +70,8 @@ export const envSchema = z.object({
     .refine((s) => cron.validate(s), 'is not a valid node-cron expression'),
   /** Messages deleted per prune step; each step is one short database or Redis command. */
   PRUNE_BATCH: z.coerce.number().int().min(10).max(100_000).default(500),
+  /** Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty, human-readable logs (default: on unless NODE_ENV=production). */
@@ -105,6 +107,7 @@ export interface Config {
   pruneBatch: number;
   moderationCron: string;
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  metricsToken: string | undefined;
   limits: {
     sendPer10s: number;
     wsMaxBufferedBytes: number;
@@ -157,6 +160,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     pruneBatch: e.PRUNE_BATCH,
     moderationCron: e.MODERATION_CRON,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? !production },
+    metricsToken: e.METRICS_TOKEN,
     limits: {
       sendPer10s: e.SEND_RATE_PER_10S,
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

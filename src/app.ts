@@ -11,6 +11,8 @@ import type { AppDeps } from './deps.js';
 import { createJobs } from './jobs/index.js';
 import { createLiveState } from './live/index.js';
 import { loggerOptions } from './logger.js';
+import { createMetrics } from './observability/metrics.js';
+import metricsRoute from './observability/route.js';
 import adminRoutes from './modules/admin/routes.js';
 import { createAdminService } from './modules/admin/service.js';
 import accountRoutes from './modules/auth/account-routes.js';
@@ -68,7 +70,17 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const applied = await migrateToLatest(db);
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
 
-  const live = createLiveState({ config, db, instanceId, now, onError: (err) => app.log.error({ err }, 'redis connection error') });
+  const metrics = createMetrics();
+  const live = createLiveState({
+    config,
+    db,
+    instanceId,
+    now,
+    onError: (err) => {
+      metrics.redisErrors.inc();
+      app.log.error({ err }, 'redis connection error');
+    },
+  });
   const events = createEventPublisher(live.bus);
   const users = createUserRepository(db);
   const hasher = createPasswordHasher({ maxConcurrent: Math.max(2, os.availableParallelism()) });
@@ -76,10 +88,12 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, users, events, now, log: app.log });
-  const moderation = createModerationService({ rooms, users, live, events, audit, now });
-  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs });
-  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, log: app.log, now });
+  const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics });
+  const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
+  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, metrics, now });
+  metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
+  metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
+  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, log: app.log, now, metrics });
   const deps: AppDeps = {
     config,
     db,
@@ -96,6 +110,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     audit,
     hub,
     jobs,
+    metrics,
     sessionSecret: resolveSessionSecret(config),
     now,
   };
@@ -118,6 +133,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   await app.register(errorPages);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false } });
   await app.register(healthRoutes);
+  await app.register(metricsRoute);
   // Everything with a session lives in this context; static files and health checks skip it.
   await app.register(async (web) => {
     await web.register(formbody);

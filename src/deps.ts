@@ -1,6 +1,7 @@
 import type { Config } from '../fastify.config.js';
 import type { Db } from './db/connect.js';
 import type { Jobs } from './jobs/index.js';
+import type { Metrics } from './observability/metrics.js';
 import type { LiveState } from './live/ports.js';
 import type { AdminService } from './modules/admin/service.js';
 import type { AuthService } from './modules/auth/service.js';
@@ -31,6 +32,7 @@ export interface AppDeps {
   audit: AuditLog;
   hub: Hub;
   jobs: Jobs;
+  metrics: Metrics;
   sessionSecret: string;
   now: () => number;
 }

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../fastify.config.js';
 import type { Locks, MessageLog } from '../live/ports.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ModerationService } from '../modules/moderation/service.js';
 import type { RoomRepository } from '../modules/rooms/repository.js';
 import { pruneMessages } from './prune.js';
@@ -19,6 +20,7 @@ export function createJobs(deps: {
   moderation: ModerationService;
   log: FastifyBaseLogger;
   now: () => number;
+  metrics: Pick<Metrics, 'pruneRuns' | 'pruned'>;
 }) {
   const { config, locks, log } = deps;
   const tasks: ScheduledTask[] = [];
@@ -43,6 +45,8 @@ export function createJobs(deps: {
         const started = Date.now();
         const roomIds = (await deps.rooms.list()).map((r) => r.id);
         const result = await pruneMessages({ messages: deps.messages, roomIds, cutoffTs: deps.now() - config.retentionMs, batch: config.pruneBatch });
+        deps.metrics.pruneRuns.inc();
+        deps.metrics.pruned.inc(result.deleted);
         log.info({ job: 'prune', ...result, ms: Date.now() - started }, 'pruned old messages');
         return result;
       }),

@@ -24,6 +24,7 @@ export default fp(
   async (app) => {
     app.setErrorHandler(async (err: FastifyError, req, reply) => {
       const status = isUnavailable(err) ? 503 : (err.statusCode ?? 500);
+      if (status === 503) app.deps.metrics.dbErrors.inc();
       if (status >= 500) req.log.error({ err }, 'request failed');
       else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : err.message;

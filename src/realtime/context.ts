@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { MessageService } from '../modules/messages/service.js';
 import type { RoomService } from '../modules/rooms/service.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Hub } from './hub.js';
 
 /** What frame handlers may use. */
@@ -10,4 +11,5 @@ export interface RealtimeContext {
   hub: Hub;
   log: FastifyBaseLogger;
   now: () => number;
+  metrics: Pick<Metrics, 'sendErrors'>;
 }

@@ -17,6 +17,7 @@ export async function dispatch(ctx: RealtimeContext, conn: Connection, text: str
   const result = parseFrame(text);
   if (!result.ok) {
     ctx.log.info({ userId: conn.user.id, code: result.code, reason: result.message }, 'refused frame');
+    ctx.metrics.sendErrors.inc({ code: result.code });
     const { ok: _ok, ...error } = result;
     return conn.send({ type: 'error', ...error });
   }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveState, Unsubscribe } from '../live/ports.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
@@ -37,11 +38,24 @@ function messageId(bytes: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** The `"ts":` that follows the id in our own serialization. */
+function messageTs(bytes: Buffer): number {
+  const m = /,"ts":(\d+)/.exec(bytes.toString('latin1', MESSAGE_PREFIX.length, MESSAGE_PREFIX.length + 60));
+  return m ? Number(m[1]) : 0;
+}
+
 /**
  * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
  * hands each event's bytes to every local socket in it; tracks presence for (room, user) pairs.
  */
-export function createHub(deps: { live: LiveState; events: EventPublisher; log: FastifyBaseLogger; heartbeatMs: number }) {
+export function createHub(deps: {
+  live: LiveState;
+  events: EventPublisher;
+  log: FastifyBaseLogger;
+  heartbeatMs: number;
+  metrics: Metrics;
+  now: () => number;
+}) {
   const { live, events, log } = deps;
   const connections = new Set<Connection>();
   const rooms = new Map<RoomId, RoomEntry>();
@@ -60,8 +74,11 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
         // A repeat (resend of a stored message, or already repaired) goes out once only.
         if (!created.recent.add(id)) return;
         if (id > created.lastId) created.lastId = id;
+        const ts = messageTs(bytes);
+        if (ts > 0) deps.metrics.fanoutSeconds.observe(Math.max(0, deps.now() - ts) / 1000);
       }
       for (const c of conns) c.deliver(room, bytes);
+      deps.metrics.deliveries.inc(conns.size);
     });
     const created: RoomEntry = { connections: conns, lastId: 0, recent: new RecentIds(), subscribed };
     entry = created;
@@ -239,6 +256,9 @@ export function createHub(deps: { live: LiveState; events: EventPublisher; log: 
     exitRoom,
     get size(): number {
       return connections.size;
+    },
+    get roomCount(): number {
+      return rooms.size;
     },
     /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
     async stop(): Promise<void> {

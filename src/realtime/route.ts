@@ -10,8 +10,8 @@ import { createWriteBatcher } from './write-batcher.js';
  * session belongs to an active user; after it, the loop stays thin: parse, authorize, dispatch.
  */
 export default async function realtimeRoute(app: FastifyInstance) {
-  const { config, hub, rooms, messages, now } = app.deps;
-  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now };
+  const { config, hub, rooms, messages, now, metrics } = app.deps;
+  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics };
   const batcher = createWriteBatcher();
   const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes, sendPer10s: config.limits.sendPer10s };
 

@@ -1,4 +1,5 @@
 import type { LiveState, Page, PageQuery } from '../../live/ports.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
 import type { RoomAccess } from '../moderation/access.js';
@@ -12,6 +13,7 @@ export function createMessageService(deps: {
   events: EventPublisher;
   now: () => number;
   log: { warn(obj: object, msg: string): void };
+  metrics: Pick<Metrics, 'messagesAccepted'>;
 }) {
   async function publishWithRetry(message: ChatMessage): Promise<void> {
     // Stored already: a failed publish is retried, and clients repair any gap by id anyway.
@@ -37,13 +39,14 @@ export function createMessageService(deps: {
     async post(room: Room, user: User, clientId: string, body: string): Promise<ChatMessage> {
       // Checked here, at the moment of sending, on every path (websocket and form).
       await deps.access.assertCanSend(room, user);
-      const { message } = await deps.live.messages.append({
+      const { message, duplicate } = await deps.live.messages.append({
         room: room.id,
         user: { id: user.id, name: user.displayName },
         body,
         clientId,
         ts: deps.now(),
       });
+      if (!duplicate) deps.metrics.messagesAccepted.inc();
       await publishWithRetry(message);
       return message;
     },

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { LiveState, Restriction } from '../../live/ports.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ModerationAction, UserRef } from '../../shared/protocol.js';
 import type { RoomService } from '../rooms/service.js';
@@ -24,6 +25,7 @@ export function createModerationService(deps: {
   events: EventPublisher;
   audit: AuditLog;
   now: () => number;
+  metrics: Pick<Metrics, 'moderationActions'>;
 }) {
   const { rooms, users, live, events, audit, now } = deps;
   const ref = (u: Pick<User, 'id' | 'displayName'>): UserRef => ({ id: u.id, name: u.displayName });
@@ -62,6 +64,7 @@ export function createModerationService(deps: {
     async act(actor: User, roomId: number, req: ModerationRequest): Promise<{ target?: User; until?: number | null }> {
       if (req.action === 'delete') {
         await deleteMessage(actor, roomId, req.messageId!, req.reason);
+        deps.metrics.moderationActions.inc({ action: 'delete' });
         return {};
       }
       const room = await moderatedRoom(actor, roomId);
@@ -92,6 +95,7 @@ export function createModerationService(deps: {
           break;
       }
       await audit.record({ room: roomId, actorId: actor.id, targetId: target.id, action: req.action, reason: req.reason, until, messageId: null, at });
+      deps.metrics.moderationActions.inc({ action: req.action });
       const withUntil = req.action === 'mute' || req.action === 'kick' || req.action === 'ban';
       await events.toRoom(roomId, {
         type: 'moderation',

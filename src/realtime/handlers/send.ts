@@ -7,6 +7,7 @@ import type { RealtimeContext } from '../context.js';
 export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: SendFrame): Promise<void> {
   const { room, clientId } = frame;
   if (!conn.isJoined(room)) {
+    ctx.metrics.sendErrors.inc({ code: 'not_member' });
     return conn.send({ type: 'error', code: 'not_member', message: 'Join the room first', clientId, room });
   }
   const wait = conn.takeSendToken(ctx.now());
@@ -16,6 +17,7 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
       return conn.close(CloseCodes.policyViolation, 'rate limit ignored');
     }
     ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
+    ctx.metrics.sendErrors.inc({ code: 'rate_limited' });
     return conn.send({ type: 'error', code: 'rate_limited', message: 'Slow down', clientId, room, until: ctx.now() + wait });
   }
   let message;
@@ -23,10 +25,13 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
     message = await ctx.messages.post(await ctx.rooms.getFresh(room), conn.user, clientId, frame.body);
   } catch (err) {
     if (err instanceof RestrictedError) {
-      return conn.send({ type: 'error', ...restrictionError(err), clientId, room });
+      const frame = restrictionError(err);
+      ctx.metrics.sendErrors.inc({ code: frame.code });
+      return conn.send({ type: 'error', ...frame, clientId, room });
     }
     // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
     ctx.log.error({ err, room }, 'storing a message failed');
+    ctx.metrics.sendErrors.inc({ code: 'unavailable' });
     return conn.send({ type: 'error', code: 'unavailable', message: 'Could not store the message; retrying', clientId, room });
   }
   conn.send({ type: 'ack', clientId, id: message.id, ts: message.ts });
