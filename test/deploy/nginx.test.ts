@@ -8,7 +8,7 @@ import { backend } from '../support/backends.js';
 import { launchBrowser, signIn } from '../support/browser.js';
 import { WebClient } from '../support/http.js';
 import { startNginx, type RunningNginx } from '../support/nginx.js';
-import { startServerProcess, type ServerProcess } from '../support/process.js';
+import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 import { WsClient } from '../support/ws.js';
 
 // docker/nginx/hihi.conf in a real nginx, in front of two hihi processes on MariaDB + Redis.
@@ -18,14 +18,7 @@ describe('nginx in front of two replicas', { skip: backend !== 'mysql-redis' && 
   let nginx: RunningNginx;
   before(async () => {
     storage = await createStorage();
-    const env = {
-      ...storage.env,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      SESSION_SECRET: 'n'.repeat(40),
-      TRUST_PROXY: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    };
+    const env = replicaEnv(storage, { TRUST_PROXY: '127.0.0.1', LOG_LEVEL: 'warn' });
     replicas = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     nginx = await startNginx(replicas.map((r) => r.url.replace('http://', '')) as [string, string]);
   });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
-import { startServerProcess, type ServerProcess } from '../support/process.js';
+import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 import { WsClient } from '../support/ws.js';
 
 /**
@@ -19,7 +19,7 @@ describe('an instance stopped under load', { skip: backend !== 'mysql-redis' && 
   const stopped: ServerProcess[] = [];
   before(async () => {
     storage = await createStorage();
-    env = { ...storage.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SESSION_SECRET: 's'.repeat(40), SEND_RATE_PER_10S: '10000', LOG_LEVEL: 'warn' };
+    env = replicaEnv(storage, { SEND_RATE_PER_10S: '10000', LOG_LEVEL: 'warn' });
     b = await startServerProcess(env);
   });
   after(async () => {

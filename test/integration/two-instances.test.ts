@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
-import { startServerProcess, type ServerProcess } from '../support/process.js';
+import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 import { createUser } from '../support/users.js';
 import { WsClient } from '../support/ws.js';
 
@@ -15,14 +15,8 @@ describe('two instances on one MySQL + Redis', { skip: backend !== 'mysql-redis'
   let two: ServerProcess;
   before(async () => {
     storage = await createStorage();
-    const env = {
-      ...storage.env,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      SESSION_SECRET: 'x'.repeat(40),
-      // Both instances run the expiry job every second; the lock must make one of them do it.
-      MODERATION_CRON: '* * * * * *',
-    };
+    // Both instances run the expiry job every second; the lock must make one of them do it.
+    const env = replicaEnv(storage, { MODERATION_CRON: '* * * * * *' });
     // Started together: migrations and the first admin must cope with the race.
     [one, two] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { freePort } from './process.js';
+import { freePort, stopChild } from './process.js';
 
 export class OwnMariaDb {
   private child: ChildProcess | undefined;
@@ -45,12 +45,7 @@ export class OwnMariaDb {
   }
 
   async down(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await stopChild(this.child, 'SIGKILL');
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { ROOT } from '../../src/paths.js';
+import { ADMIN } from './app.js';
+
+/** Stops a child process with a signal and resolves once it has exited (at once if it already has). */
+export function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve(child?.exitCode ?? null);
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+}
+
+/** The environment of an app replica process on a test's storage, signed-in admin ready. */
+export function replicaEnv(storage: { env: Record<string, string> }, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...storage.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SESSION_SECRET: 'r'.repeat(40), ...extra };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,11 +65,6 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     url,
     child,
     output: () => out,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill(signal);
-      }),
+    stop: (signal = 'SIGTERM') => stopChild(child, signal),
   };
 }

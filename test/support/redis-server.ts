@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './process.js';
+import { freePort, stopChild } from './process.js';
 
 export class OwnRedis {
   private child: ChildProcess | undefined;
@@ -42,12 +42,7 @@ export class OwnRedis {
 
   /** Kills it hard, as a crash or network loss would look to clients. */
   async down(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await stopChild(this.child, 'SIGKILL');
   }
 
   async stop(): Promise<void> {
