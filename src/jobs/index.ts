@@ -8,8 +8,9 @@ import type { RoomRepository } from '../modules/rooms/repository.js';
 import { pruneMessages } from './prune.js';
 
 /**
- * Scheduled work. Every instance schedules it; a lock in the live state lets one run at a time
- * across instances, and every step is also safe to repeat (takeExpired hands each item to one
+ * Scheduled work. Every instance schedules it. Each scheduled tick is claimed once across all
+ * instances (a lock named after the tick, left to expire), a second lock keeps runs of one job
+ * from overlapping, and every step is also safe to repeat (takeExpired hands each item to one
  * caller; pruning an already-pruned range deletes nothing).
  */
 export function createJobs(deps: {
@@ -39,15 +40,15 @@ export function createJobs(deps: {
   }
 
   const jobs = {
-    /** Deletes messages older than RETENTION_DAYS. */
-    prune: () =>
+    /** Deletes messages older than RETENTION_DAYS. `tick`: the schedule slot, for the log. */
+    prune: (tick?: Date) =>
       exclusive('prune', 15 * 60_000, async () => {
         const started = Date.now();
         const roomIds = (await deps.rooms.list()).map((r) => r.id);
         const result = await pruneMessages({ messages: deps.messages, roomIds, cutoffTs: deps.now() - config.retentionMs, batch: config.pruneBatch });
         deps.metrics.pruneRuns.inc();
         deps.metrics.pruned.inc(result.deleted);
-        log.info({ job: 'prune', ...result, ms: Date.now() - started }, 'pruned old messages');
+        log.info({ job: 'prune', tick: tick?.getTime(), ...result, ms: Date.now() - started }, 'pruned old messages');
         return result;
       }),
     /** Lifts mutes and kicks that ended and tells their rooms. */
@@ -66,21 +67,27 @@ export function createJobs(deps: {
       }),
   };
 
-  function run(name: string, fn: () => Promise<unknown>) {
-    return () =>
-      fn().catch((err) => {
+  /** A cron callback: claims this tick for the whole deployment, then runs `fn`. */
+  function scheduled(name: string, fn: (tick: Date) => Promise<unknown>) {
+    return async (ctx: { date: Date }) => {
+      try {
+        // Instances' ticks carry the same scheduled time (second resolution): one claim wins.
+        if (!(await locks.acquire(`tick:${name}:${ctx.date.getTime()}`, 10 * 60_000))) return;
+        await fn(ctx.date);
+      } catch (err) {
         log.error({ err, job: name }, 'scheduled job failed');
-      });
+      }
+    };
   }
 
   return {
     ...jobs,
     start(): void {
       const opts = { noOverlap: true } as const;
-      tasks.push(cron.schedule(config.pruneCron, run('prune', async () => (await jobs.prune(), await jobs.reconcile())), { ...opts, name: 'prune' }));
-      tasks.push(cron.schedule(config.moderationCron, run('lift-expired', jobs.liftExpired), { ...opts, name: 'lift-expired' }));
+      tasks.push(cron.schedule(config.pruneCron, scheduled('prune', async (tick) => (await jobs.prune(tick), await jobs.reconcile())), { ...opts, name: 'prune' }));
+      tasks.push(cron.schedule(config.moderationCron, scheduled('lift-expired', () => jobs.liftExpired()), { ...opts, name: 'lift-expired' }));
       // After a restart (or Redis losing its data) restrictions come back before anyone sends.
-      void run('reconcile', jobs.reconcile)();
+      jobs.reconcile().catch((err) => log.error({ err, job: 'reconcile' }, 'reconcile at start failed'));
     },
     async stop(): Promise<void> {
       await Promise.all(tasks.splice(0).map((t) => t.destroy()));

@@ -76,10 +76,10 @@ export interface EventBus {
   /** The handler gets the payload as bytes, ready to write to sockets unchanged. */
   subscribe(channel: string, handler: (payload: Buffer) => void): Promise<Unsubscribe>;
   /**
-   * Called after the subscription connection came back from a disconnect (and resubscribed):
-   * anything published meanwhile was missed and must be repaired from storage.
+   * `lost`: the subscription connection dropped, publishes from now on may be missed.
+   * `resumed`: it is back and resubscribed; what was missed since `lost` must be repaired from storage.
    */
-  onResubscribed(handler: () => void): void;
+  onInterruption(handlers: { lost(): void; resumed(): void }): void;
 }
 
 export interface SessionRecord {

@@ -8,8 +8,10 @@ import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher }
 
 interface RoomEntry {
   connections: Set<Connection>;
-  /** Highest message id this instance delivered in the room: where a repair starts. */
+  /** Highest message id this instance delivered in the room. */
   lastId: number;
+  /** `lastId` when the bus connection dropped: the repair fetches everything after it. */
+  repairFrom: number | undefined;
   /** Ids delivered lately, so a message that arrives both live and by repair goes out once. */
   recent: RecentIds;
   /** The bus subscription; resolved once this instance is listening to the room. */
@@ -80,7 +82,7 @@ export function createHub(deps: {
       for (const c of conns) c.deliver(room, bytes);
       deps.metrics.deliveries.inc(conns.size);
     });
-    const created: RoomEntry = { connections: conns, lastId: 0, recent: new RecentIds(), subscribed };
+    const created: RoomEntry = { connections: conns, lastId: 0, repairFrom: undefined, recent: new RecentIds(), subscribed };
     entry = created;
     // Where a repair after a bus reconnect would start: the newest message at subscription time.
     subscribed
@@ -197,9 +199,14 @@ export function createHub(deps: {
    */
   async function repairAfterReconnect(): Promise<void> {
     for (const [room, entry] of rooms) {
+      // From where the loss began, not from lastId: live messages since the resubscribe may
+      // already have moved lastId past the ones that were missed.
+      let after = entry.repairFrom ?? entry.lastId;
+      entry.repairFrom = undefined;
       for (;;) {
-        const page = await live.messages.page(room, { after: entry.lastId, limit: 200 });
+        const page = await live.messages.page(room, { after, limit: 200 });
         for (const m of page.messages) {
+          after = m.id;
           entry.lastId = Math.max(entry.lastId, m.id);
           if (!entry.recent.add(m.id)) continue;
           const bytes = Buffer.from(JSON.stringify({ type: 'message', ...m }));
@@ -230,8 +237,13 @@ export function createHub(deps: {
 
   return {
     async start(): Promise<void> {
-      live.bus.onResubscribed(() => {
-        repairAfterReconnect().catch((err) => log.error({ err }, 'repair after reconnect failed'));
+      live.bus.onInterruption({
+        lost: () => {
+          for (const entry of rooms.values()) entry.repairFrom ??= entry.lastId;
+        },
+        resumed: () => {
+          repairAfterReconnect().catch((err) => log.error({ err }, 'repair after reconnect failed'));
+        },
       });
       stopControl = await live.bus.subscribe(CONTROL_CHANNEL, (b) => {
         onControl(b).catch((err) => log.error({ err }, 'control event failed'));

@@ -13,7 +13,7 @@ export function createMemoryEventBus(): EventBus {
       });
     },
     // In-process delivery cannot be interrupted.
-    onResubscribed() {},
+    onInterruption() {},
     async subscribe(channel, handler) {
       let handlers = channels.get(channel);
       if (!handlers) channels.set(channel, (handlers = new Set()));

@@ -13,24 +13,36 @@ export function createRedisEventBus(redis: Redis, subscriber: Redis, keys: Redis
     if (set) for (const h of set) h(message);
   });
 
-  const resubscribed: Array<() => void> = [];
+  const watchers: Array<{ lost(): void; resumed(): void }> = [];
   let wasReady = false;
-  // ioredis resubscribes by itself on reconnect; 'ready' after the first one means a gap. The
-  // SUBSCRIBEs are sent, not yet confirmed: a PING on the same connection answers after them.
+  let down = false;
+  subscriber.on('close', () => {
+    if (!wasReady || down) return;
+    down = true;
+    for (const w of watchers) w.lost();
+  });
+  // ioredis resubscribes by itself on reconnect; 'ready' after the first one means a gap.
+  // 'ready' is emitted before ioredis queues the SUBSCRIBEs (same tick), so the PING goes out
+  // on the next turn: its answer comes after theirs, when the subscriptions are live again.
   subscriber.on('ready', () => {
     if (!wasReady) {
       wasReady = true;
       return;
     }
-    subscriber.ping().then(
-      () => resubscribed.forEach((h) => h()),
-      () => {}, // dropped again: the next 'ready' repairs
-    );
+    setImmediate(() => {
+      subscriber.ping().then(
+        () => {
+          down = false;
+          for (const w of watchers) w.resumed();
+        },
+        () => {}, // dropped again: the next 'ready' repairs
+      );
+    });
   });
 
   return {
-    onResubscribed(handler) {
-      resubscribed.push(handler);
+    onInterruption(handlers) {
+      watchers.push(handlers);
     },
     async publish(channel, payload) {
       await redis.publish(keys.channel(channel), payload);
