@@ -11,8 +11,10 @@ import type { AppDeps } from './deps.js';
 import { createJobs } from './jobs/index.js';
 import { createLiveState } from './live/index.js';
 import { loggerOptions } from './logger.js';
+import { createActivity } from './observability/activity.js';
 import { createMetrics } from './observability/metrics.js';
 import metricsRoute from './observability/route.js';
+import systemRoute from './observability/system-route.js';
 import adminRoutes from './modules/admin/routes.js';
 import { createAdminService } from './modules/admin/service.js';
 import accountRoutes from './modules/auth/account-routes.js';
@@ -71,6 +73,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
 
   const metrics = createMetrics();
+  const activity = createActivity(now);
   const live = createLiveState({
     config,
     db,
@@ -78,6 +81,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     now,
     onError: (err) => {
       metrics.redisErrors.inc();
+      activity.error('redis', err.message);
       app.log.error({ err }, 'redis connection error');
     },
   });
@@ -88,7 +92,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics });
+  const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, metrics, now });
   metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
@@ -111,6 +115,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     hub,
     jobs,
     metrics,
+    activity,
     sessionSecret: resolveSessionSecret(config),
     now,
   };
@@ -147,6 +152,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(messageRoutes);
     await web.register(moderationRoutes);
     await web.register(adminRoutes);
+    await web.register(systemRoute);
     await web.register(realtimeRoute);
   });
 

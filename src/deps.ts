@@ -1,6 +1,7 @@
 import type { Config } from '../fastify.config.js';
 import type { Db } from './db/connect.js';
 import type { Jobs } from './jobs/index.js';
+import type { Activity } from './observability/activity.js';
 import type { Metrics } from './observability/metrics.js';
 import type { LiveState } from './live/ports.js';
 import type { AdminService } from './modules/admin/service.js';
@@ -33,6 +34,7 @@ export interface AppDeps {
   hub: Hub;
   jobs: Jobs;
   metrics: Metrics;
+  activity: Activity;
   sessionSecret: string;
   now: () => number;
 }

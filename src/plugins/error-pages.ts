@@ -25,7 +25,10 @@ export default fp(
     app.setErrorHandler(async (err: FastifyError, req, reply) => {
       const status = isUnavailable(err) ? 503 : (err.statusCode ?? 500);
       if (status === 503) app.deps.metrics.dbErrors.inc();
-      if (status >= 500) req.log.error({ err }, 'request failed');
+      if (status >= 500) {
+        req.log.error({ err }, 'request failed');
+        app.deps.activity.error(`${req.method} ${req.routeOptions.url ?? ''}`, status === 503 ? 'database unavailable' : err.message);
+      }
       else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : err.message;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};

@@ -272,6 +272,9 @@ export function createHub(deps: {
     get roomCount(): number {
       return rooms.size;
     },
+    get onlineUserCount(): number {
+      return new Set([...connections].map((c) => c.user.id)).size;
+    },
     /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
     async stop(): Promise<void> {
       if (heartbeat) clearInterval(heartbeat);

@@ -1,4 +1,5 @@
 import type { LiveState, Page, PageQuery } from '../../live/ports.js';
+import type { Activity } from '../../observability/activity.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
@@ -14,6 +15,7 @@ export function createMessageService(deps: {
   now: () => number;
   log: { warn(obj: object, msg: string): void };
   metrics: Pick<Metrics, 'messagesAccepted'>;
+  activity: Pick<Activity, 'message'>;
 }) {
   async function publishWithRetry(message: ChatMessage): Promise<void> {
     // Stored already: a failed publish is retried, and clients repair any gap by id anyway.
@@ -46,7 +48,10 @@ export function createMessageService(deps: {
         clientId,
         ts: deps.now(),
       });
-      if (!duplicate) deps.metrics.messagesAccepted.inc();
+      if (!duplicate) {
+        deps.metrics.messagesAccepted.inc();
+        deps.activity.message(room.id);
+      }
       await publishWithRetry(message);
       return message;
     },

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+import { WsClient } from '../support/ws.js';
+
+describe(`admin system page (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage);
+    await hihi.createUser('manager', 'manager-password-1', ['manage_users']);
+  });
+  after(async () => {
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  test('admins see online users, messages per minute with a chart, busiest rooms and recent errors; others get 403', async () => {
+    const web = new WebClient(hihi.url);
+    await web.login(ADMIN.username, ADMIN.password);
+    const created = await web.submit('/rooms', '/rooms', { name: 'Busy <room>' });
+    const room = Number(created.headers.get('location')!.split('/').pop());
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    ws.send({ type: 'join', room });
+    await ws.next('joined');
+    for (let i = 0; i < 4; i++) {
+      ws.send({ type: 'send', room, clientId: `s${i}`, body: `m${i}` });
+      await ws.next('ack');
+    }
+    hihi.app.deps.activity.error('redis', 'connect ECONNREFUSED <script>');
+    const page = await (await web.get('/admin/system')).text();
+    assert.match(page, /id="online-users">1</);
+    assert.match(page, /id="sockets">1</);
+    assert.match(page, /id="last-hour">4</);
+    assert.match(page, /<svg class="chart"[^>]*>\s*(<rect [^>]+><title>\d+<\/title><\/rect>){60}\s*<\/svg>/);
+    assert.match(page, /<bdi>Busy &lt;room&gt;<\/bdi><\/a><\/td><td>4</);
+    assert.match(page, /connect ECONNREFUSED &lt;script&gt;/);
+    ws.close();
+
+    const manager = new WebClient(hihi.url);
+    await manager.login('manager', 'manager-password-1');
+    assert.equal((await manager.get('/admin/system')).status, 403);
+  });
+});
