@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
-import { freePortNumber } from './ports.js';
+import { freePort as freePortNumber } from '../../test/support/process.js';
 import { spawnNode, type Child } from './proc.js';
 
 export interface Received {
