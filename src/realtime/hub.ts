@@ -60,6 +60,9 @@ export function createHub(deps: {
 }) {
   const { live, events, log } = deps;
   const connections = new Set<Connection>();
+  /** The same sockets by user and by session: control events and checks look up, never scan. */
+  const byUser = new Map<number, Set<Connection>>();
+  const bySession = new Map<string, Set<Connection>>();
   const rooms = new Map<RoomId, RoomEntry>();
   /** Local sockets per "room:user": presence changes only on 0 ↔ 1. */
   const userSockets = new Map<string, number>();
@@ -142,9 +145,19 @@ export function createHub(deps: {
     }
   }
 
-  function each(pred: (c: Connection) => boolean, fn: (c: Connection) => void) {
-    for (const c of connections) if (pred(c)) fn(c);
+  function index<K>(map: Map<K, Set<Connection>>, key: K, conn: Connection, add: boolean) {
+    let set = map.get(key);
+    if (add) {
+      if (!set) map.set(key, (set = new Set()));
+      set.add(conn);
+    } else if (set?.delete(conn) && set.size === 0) {
+      map.delete(key);
+    }
   }
+
+  /** Copies, because the callback may close sockets and so change the sets. */
+  const userSocketsIn = (userId: number, room?: RoomId) =>
+    [...(byUser.get(userId) ?? [])].filter((c) => room === undefined || c.rooms.has(room));
 
   /** Takes a socket out of a room and tells it why. */
   function detach(c: Connection, room: RoomId, notice: ServerFrame) {
@@ -157,39 +170,38 @@ export function createHub(deps: {
     if (!parsed.success) return log.warn({ issues: parsed.error.issues }, 'bad control event');
     const ev = parsed.data;
     switch (ev.type) {
-      case 'close-sessions': {
-        const ids = new Set(ev.sessionIds);
-        return each((c) => ids.has(c.sessionId), (c) => c.close(ev.code, 'session ended'));
-      }
+      case 'close-sessions':
+        for (const sid of ev.sessionIds) for (const c of [...(bySession.get(sid) ?? [])]) c.close(ev.code, 'session ended');
+        return;
       case 'close-user':
-        return each((c) => c.user.id === ev.userId, (c) => c.close(ev.code, ev.code === CloseCodes.accountDisabled ? 'account disabled' : 'session ended'));
+        for (const c of userSocketsIn(ev.userId)) c.close(ev.code, ev.code === CloseCodes.accountDisabled ? 'account disabled' : 'session ended');
+        return;
       case 'leave-room':
-        return each((c) => c.user.id === ev.userId && c.rooms.has(ev.room), (c) => detach(c, ev.room, { type: 'left', room: ev.room }));
+        for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, { type: 'left', room: ev.room });
+        return;
       case 'bar':
-        return each(
-          (c) => c.user.id === ev.userId && c.rooms.has(ev.room),
-          (c) =>
-            detach(c, ev.room, {
-              type: 'error',
-              code: ev.code,
-              room: ev.room,
-              message: ev.code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
-              ...(ev.until === null ? {} : { until: ev.until }),
-            }),
-        );
+        for (const c of userSocketsIn(ev.userId, ev.room)) {
+          detach(c, ev.room, {
+            type: 'error',
+            code: ev.code,
+            room: ev.room,
+            message: ev.code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
+            ...(ev.until === null ? {} : { until: ev.until }),
+          });
+        }
+        return;
       case 'room-deleted':
-        return each((c) => c.rooms.has(ev.room), (c) => detach(c, ev.room, { type: 'left', room: ev.room }));
+        for (const c of [...(rooms.get(ev.room)?.connections ?? [])]) detach(c, ev.room, { type: 'left', room: ev.room });
+        return;
     }
   }
 
   /** Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. */
   async function recheckSessions(): Promise<void> {
-    const bySession = new Map<string, Connection[]>();
-    for (const c of connections) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
-    for (const [sid, conns] of bySession) {
+    for (const [sid, conns] of [...bySession]) {
       const record = await live.sessions.get(sid);
       if (record && record.userId !== null) continue;
-      for (const c of conns) c.closeForSession();
+      for (const c of [...conns]) c.closeForSession();
     }
   }
 
@@ -253,15 +265,17 @@ export function createHub(deps: {
     },
     add(conn: Connection): void {
       connections.add(conn);
+      index(byUser, conn.user.id, conn, true);
+      index(bySession, conn.sessionId, conn, true);
     },
     /** Open sockets of a user on this instance. */
     countForUser(userId: number): number {
-      let n = 0;
-      for (const c of connections) if (c.user.id === userId) n++;
-      return n;
+      return byUser.get(userId)?.size ?? 0;
     },
     async remove(conn: Connection): Promise<void> {
       if (!connections.delete(conn)) return;
+      index(byUser, conn.user.id, conn, false);
+      index(bySession, conn.sessionId, conn, false);
       await Promise.all([...conn.rooms.keys()].map((room) => exitRoom(conn, room)));
     },
     enterRoom,
@@ -273,7 +287,7 @@ export function createHub(deps: {
       return rooms.size;
     },
     get onlineUserCount(): number {
-      return new Set([...connections].map((c) => c.user.id)).size;
+      return byUser.size;
     },
     /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
     async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import type { ModerationAction, UserRef } from '../../shared/protocol.js';
 import type { RoomService } from '../rooms/service.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { AuditAction, AuditFilter, AuditLog } from './audit.js';
-import { canActOn, canModerate, moderationRank } from './roles.js';
+import { canActOn, canModerate } from './roles.js';
 
 export const DEFAULT_KICK_MINUTES = 5;
 
@@ -57,9 +57,6 @@ export function createModerationService(deps: {
   }
 
   return {
-    canModerate,
-    moderationRank,
-
     /** One moderation action, authorized against the current state; audited and announced. */
     async act(actor: User, roomId: number, req: ModerationRequest): Promise<{ target?: User; until?: number | null }> {
       if (req.action === 'delete') {
