@@ -1,43 +1,23 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ROOT } from '../../src/paths.js';
-import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { describe, test } from 'node:test';
+import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { launchBrowser, signIn } from '../support/browser.js';
-
-const OUT = path.join(ROOT, 'test-output');
+import { browserSuite, createRoomFromList, saveScreenshot, signIn } from '../support/browser.js';
 
 describe(`browser journeys in headless Chromium (${backend})`, () => {
-  let storage: Storage;
-  let hihi: RunningApp;
-  let browser: Browser;
-  before(async () => {
-    storage = await createStorage();
-    hihi = await startApp(storage);
-    await hihi.createUser('fay', 'fay-password-1');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await hihi?.close();
-    await storage?.cleanup();
+  const ctx = browserSuite(async (h) => {
+    await h.createUser('fay', 'fay-password-1');
   });
 
   test('two people in one room see each other’s messages appear live', async () => {
-    const ctxA = await browser.newContext({ locale: 'en-US' });
-    const ctxB = await browser.newContext({ locale: 'zh-CN' });
-    const alice = await signIn(ctxA, hihi.url, ADMIN.username, ADMIN.password);
-    const fay = await signIn(ctxB, hihi.url, 'fay', 'fay-password-1');
+    const ctxA = await ctx.browser.newContext({ locale: 'en-US' });
+    const ctxB = await ctx.browser.newContext({ locale: 'zh-CN' });
+    const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
+    const fay = await signIn(ctxB, ctx.hihi.url, 'fay', 'fay-password-1');
 
     // The admin creates a room from the room list.
-    await alice.fill('input[name=name]', '聊天室123');
-    await alice.fill('input[name=description]', 'Browser journey');
-    await alice.click('form[action="/rooms"] button[type=submit]');
-    await alice.waitForURL(/\/rooms\/\d+$/);
+    await createRoomFromList(alice, '聊天室123', 'Browser journey');
     const roomUrl = alice.url();
     await alice.waitForSelector('#conn[data-state="online"]');
 
@@ -82,29 +62,26 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     await fay.reload();
     await fay.locator('#messages a[href="https://example.org/guide"]').waitFor();
 
-    fs.mkdirSync(OUT, { recursive: true });
     await alice.setViewportSize({ width: 1100, height: 700 });
-    await alice.screenshot({ path: path.join(OUT, `chat-${backend}.png`) });
+    await saveScreenshot(alice, `chat-${backend}.png`);
     for (const page of [alice, fay]) assert.deepEqual(page.errors, []);
     await ctxA.close();
     await ctxB.close();
   });
 
   test('a dropped connection reconnects, fills the gap and sends what was typed meanwhile', async () => {
-    const ctxA = await browser.newContext();
-    const ctxB = await browser.newContext();
-    const alice = await signIn(ctxA, hihi.url, ADMIN.username, ADMIN.password);
-    const fay = await signIn(ctxB, hihi.url, 'fay', 'fay-password-1');
-    await alice.fill('input[name=name]', 'Flaky network');
-    await alice.click('form[action="/rooms"] button[type=submit]');
-    await alice.waitForURL(/\/rooms\/\d+$/);
+    const ctxA = await ctx.browser.newContext();
+    const ctxB = await ctx.browser.newContext();
+    const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
+    const fay = await signIn(ctxB, ctx.hihi.url, 'fay', 'fay-password-1');
+    await createRoomFromList(alice, 'Flaky network');
     const roomUrl = alice.url();
     await fay.goto(roomUrl);
     await Promise.all([alice, fay].map((p) => p.waitForSelector('#conn[data-state="online"]')));
 
     // Fay's network goes away (the lid closes) and the server loses every socket.
     await ctxB.setOffline(true);
-    for (const client of hihi.app.websocketServer.clients) client.terminate();
+    for (const client of ctx.hihi.app.websocketServer.clients) client.terminate();
     await fay.waitForSelector('#conn[data-state="offline"]');
     await alice.waitForSelector('#conn[data-state="online"]');
     await alice.fill('#body', 'while you were away');

@@ -1,39 +1,19 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ROOT } from '../../src/paths.js';
-import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { describe, test } from 'node:test';
+import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { launchBrowser, signIn } from '../support/browser.js';
-
-const OUT = path.join(ROOT, 'test-output');
+import { browserSuite, createRoomFromList, saveScreenshot, signIn } from '../support/browser.js';
 
 describe(`browser: moderating from the chat page (${backend})`, () => {
-  let storage: Storage;
-  let hihi: RunningApp;
-  let browser: Browser;
-  before(async () => {
-    storage = await createStorage();
-    hihi = await startApp(storage);
-    await hihi.createUser('gus', 'gus-password-1');
-    browser = await launchBrowser();
+  const ctx = browserSuite(async (h) => {
+    await h.createUser('gus', 'gus-password-1');
   });
-  after(async () => {
-    await browser?.close();
-    await hihi?.close();
-    await storage?.cleanup();
-  });
-
 
   test('a moderator mutes a member (banner, cannot send), then kicks them (removed notice)', async () => {
-    const mod = await signIn(await browser.newContext(), hihi.url, ADMIN.username, ADMIN.password);
-    const gus = await signIn(await browser.newContext(), hihi.url, 'gus', 'gus-password-1');
-    await mod.fill('input[name=name]', 'Moderated');
-    await mod.click('form[action="/rooms"] button[type=submit]');
-    await mod.waitForURL(/\/rooms\/\d+$/);
+    const mod = await signIn(await ctx.browser.newContext(), ctx.hihi.url, ADMIN.username, ADMIN.password);
+    const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
+    await createRoomFromList(mod, 'Moderated');
     await gus.goto(mod.url());
     await gus.waitForSelector('#conn[data-state="online"]');
     // The member appears live in the moderator's member list, with a moderation menu.
@@ -58,9 +38,8 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await mod.waitForSelector('#messages li.system:has-text("gus was removed by admin")');
     await mod.waitForFunction(() => !document.querySelector('#members li[data-user] bdi')?.textContent?.includes('gus') || document.querySelectorAll('#members li').length === 1);
 
-    fs.mkdirSync(OUT, { recursive: true });
-    await gus.screenshot({ path: path.join(OUT, `kicked-${backend}.png`) });
-    await mod.screenshot({ path: path.join(OUT, `moderator-${backend}.png`) });
+    await saveScreenshot(gus, `kicked-${backend}.png`);
+    await saveScreenshot(mod, `moderator-${backend}.png`);
     // Reloading does not get them back in.
     const res = await gus.reload();
     assert.equal(res?.status(), 403);

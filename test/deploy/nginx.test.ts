@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { ADMIN, createStorage, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { launchBrowser, signIn } from '../support/browser.js';
+import { createRoomFromList, launchBrowser, signIn } from '../support/browser.js';
 import { WebClient } from '../support/http.js';
 import { startNginx, type RunningNginx } from '../support/nginx.js';
 import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
@@ -92,9 +92,7 @@ describe('nginx in front of two replicas', { skip: backend !== 'mysql-redis' && 
     const browser = await launchBrowser();
     try {
       const alice = await signIn(await browser.newContext(), nginx.url, ADMIN.username, ADMIN.password);
-      await alice.fill('input[name=name]', 'browser via nginx');
-      await alice.click('form[action="/rooms"] button[type=submit]');
-      await alice.waitForURL(/\/rooms\/\d+$/);
+      await createRoomFromList(alice, 'browser via nginx');
       const bob = await signIn(await browser.newContext(), nginx.url, ADMIN.username, ADMIN.password);
       await bob.goto(alice.url());
       await Promise.all([alice, bob].map((p) => p.waitForSelector('#conn[data-state="online"]')));

@@ -1,6 +1,11 @@
 /// <reference lib="dom" />
 /** Headless Debian Chromium driven by playwright-core; never a downloaded browser. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from '../../src/paths.js';
+import { createStorage, startApp, type RunningApp, type Storage } from './app.js';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -27,4 +32,39 @@ export async function signIn(ctx: BrowserContext, base: string, username: string
   await page.click('button[type=submit].primary');
   await page.waitForURL(/\/rooms$/);
   return page;
+}
+
+/** Saves a screenshot into test-output/ (ignored by git), for a person to look at. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const dir = path.join(ROOT, 'test-output');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, name) });
+}
+
+/**
+ * Registers before/after hooks for a browser suite: fresh storage, a running hihi, the users
+ * `setup` creates, and Chromium. Read the fields inside tests, once the hooks have run.
+ */
+export function browserSuite(setup: (hihi: RunningApp) => Promise<void>) {
+  const ctx = {} as { storage: Storage; hihi: RunningApp; browser: Browser };
+  before(async () => {
+    ctx.storage = await createStorage();
+    ctx.hihi = await startApp(ctx.storage);
+    await setup(ctx.hihi);
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.hihi?.close();
+    await ctx.storage?.cleanup();
+  });
+  return ctx;
+}
+
+/** Creates a room with the room list's form and waits for its chat page. */
+export async function createRoomFromList(page: Page, name: string, description?: string): Promise<void> {
+  await page.fill('input[name=name]', name);
+  if (description !== undefined) await page.fill('input[name=description]', description);
+  await page.click('form[action="/rooms"] button[type=submit]');
+  await page.waitForURL(/\/rooms\/\d+$/);
 }
