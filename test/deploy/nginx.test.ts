@@ -69,8 +69,7 @@ describe('nginx in front of two replicas', { skip: backend !== 'mysql-redis' && 
   test('websockets upgrade through nginx; a message crosses from a client on one replica to a client on the other', async () => {
     const web = new WebClient(nginx.url);
     await web.login(ADMIN.username, ADMIN.password);
-    const created = await web.submit('/rooms', '/rooms', { name: 'through nginx' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await web.createRoom('through nginx');
     const byReplica = new Map<string, WsClient>();
     for (let i = 0; i < 10 && byReplica.size < 2; i++) {
       const { client, upstream } = await socketVia(web);

@@ -25,8 +25,7 @@ describe('MariaDB restarting under a running app', { skip: backend !== 'mysql-re
   test('a generic 503 page while it is down, authorization fails closed, and the pool recovers by itself', async () => {
     const admin = new WebClient(hihi.url);
     await admin.login(ADMIN.username, ADMIN.password);
-    const created = await admin.submit('/rooms', '/rooms', { name: 'db restart' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await admin.createRoom('db restart');
     const page = await (await admin.get(`/rooms/${room}`)).text();
     const csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
 

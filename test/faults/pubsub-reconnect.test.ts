@@ -30,8 +30,7 @@ describe('pub/sub disconnects on one instance', { skip: backend !== 'mysql-redis
   test('after each resubscribe the instance brings its sockets up to date by id: no gaps, no duplicates', async () => {
     const webA = new WebClient(a.url);
     await webA.login(ADMIN.username, ADMIN.password);
-    const res = await webA.submit('/rooms', '/rooms', { name: 'flaky bus' });
-    const room = Number(res.headers.get('location')!.split('/').pop());
+    const room = await webA.createRoom('flaky bus');
     const webB = new WebClient(b.url);
     for (const [k, v] of webA.cookies) webB.cookies.set(k, v);
     const reader = await WsClient.connect(a.url, { cookie: webA.cookieHeader, origin: a.origin });

@@ -25,8 +25,7 @@ describe('Redis outage during sends', { skip: backend !== 'mysql-redis' && 'need
   test('a send while Redis is down gets `unavailable` within about 2 s and no ack; resent after recovery it is stored once and delivered', async () => {
     const web = new WebClient(hihi.url);
     await web.login(ADMIN.username, ADMIN.password);
-    const res = await web.submit('/rooms', '/rooms', { name: 'outage' });
-    const room = Number(res.headers.get('location')!.split('/').pop());
+    const room = await web.createRoom('outage');
     const sender = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     const watcher = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     for (const c of [sender, watcher]) {

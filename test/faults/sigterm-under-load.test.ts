@@ -60,8 +60,7 @@ describe('an instance stopped under load', { skip: backend !== 'mysql-redis' && 
     stopped.push(a);
     const webA = new WebClient(a.url);
     await webA.login(ADMIN.username, ADMIN.password);
-    const created = await webA.submit('/rooms', '/rooms', { name: `stopped by ${signal}` });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await webA.createRoom(`stopped by ${signal}`);
     const webB = new WebClient(b.url);
     for (const [k, v] of webA.cookies) webB.cookies.set(k, v);
 

@@ -119,8 +119,7 @@ describe(`administration (${backend})`, () => {
   test('deleting a user keeps their messages, shown as a deleted user, and frees the name', async () => {
     await hihi.createUser('leaver', 'leaver-password');
     const { web } = await signIn('leaver', 'leaver-password');
-    const created = await admin.submit('/rooms', '/rooms', { name: 'Farewells' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await admin.createRoom('Farewells');
     await web.get(`/rooms/${room}`);
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     ws.send({ type: 'join', room });

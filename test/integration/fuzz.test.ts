@@ -17,8 +17,7 @@ describe(`websocket fuzz (${backend})`, () => {
     hihi = await startApp(storage, { SEND_RATE_PER_10S: '10000' });
     web = new WebClient(hihi.url);
     await web.login(ADMIN.username, ADMIN.password);
-    const res = await web.submit('/rooms', '/rooms', { name: 'fuzz' });
-    room = Number(res.headers.get('location')!.split('/').pop());
+    room = await web.createRoom('fuzz');
   });
   after(async () => {
     await hihi?.close();

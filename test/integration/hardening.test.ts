@@ -52,8 +52,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
 
   test('a restriction whose broadcast never arrived still blocks: every send reads the live state', async () => {
     const admin = await signedIn(ADMIN.username, ADMIN.password);
-    const created = await admin.submit('/rooms', '/rooms', { name: 'silent mute' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await admin.createRoom('silent mute');
     const web = await signedIn();
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     ws.send({ type: 'join', room });
@@ -83,8 +82,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
 
   test('a client that keeps sending through rate limits is closed with 1008', async () => {
     const admin = await signedIn(ADMIN.username, ADMIN.password);
-    const created = await admin.submit('/rooms', '/rooms', { name: 'flood' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await admin.createRoom('flood');
     const web = await signedIn();
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     ws.send({ type: 'join', room });

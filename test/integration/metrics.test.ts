@@ -36,8 +36,7 @@ describe(`metrics (${backend})`, () => {
   test('sockets, messages, deliveries, fan-out latency, send errors and moderation are counted', async () => {
     const web = new WebClient(hihi.url);
     await web.login(ADMIN.username, ADMIN.password);
-    const res = await web.submit('/rooms', '/rooms', { name: 'metered' });
-    const room = Number(res.headers.get('location')!.split('/').pop());
+    const room = await web.createRoom('metered');
     const a = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     const b = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     for (const c of [a, b]) {

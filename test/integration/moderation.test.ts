@@ -46,8 +46,7 @@ describe(`moderation (${backend})`, () => {
 
   /** A room owned by `owner` that alice and bob have joined. */
   async function newRoom(owner = 'owner'): Promise<number> {
-    const res = await web[owner]!.submit('/rooms', '/rooms', { name: `mod room ${++seq}` });
-    const room = Number(res.headers.get('location')!.split('/').pop());
+    const room = await web[owner]!.createRoom(`mod room ${++seq}`);
     for (const u of ['alice', 'bob']) assert.equal((await web[u]!.get(`/rooms/${room}`)).status, 200);
     return room;
   }

@@ -29,8 +29,7 @@ describe(`websocket protocol (${backend})`, () => {
   });
 
   async function newRoom(): Promise<number> {
-    const res = await admin.submit('/rooms', '/rooms', { name: `ws room ${++roomSeq}` });
-    return Number(res.headers.get('location')!.split('/').pop());
+    return admin.createRoom(`ws room ${++roomSeq}`);
   }
   async function connect(web: WebClient): Promise<WsClient> {
     const c = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });

@@ -13,8 +13,7 @@ function withApp(settings: Record<string, string>) {
     ctx.hihi = await startApp(ctx.storage, settings);
     ctx.web = new WebClient(ctx.hihi.url);
     await ctx.web.login(ADMIN.username, ADMIN.password);
-    const res = await ctx.web.submit('/rooms', '/rooms', { name: 'health' });
-    ctx.room = Number(res.headers.get('location')!.split('/').pop());
+    ctx.room = await ctx.web.createRoom('health');
   });
   after(async () => {
     await ctx.hihi?.close();

@@ -21,8 +21,7 @@ describe(`admin system page (${backend})`, () => {
   test('admins see online users, messages per minute with a chart, busiest rooms and recent errors; others get 403', async () => {
     const web = new WebClient(hihi.url);
     await web.login(ADMIN.username, ADMIN.password);
-    const created = await web.submit('/rooms', '/rooms', { name: 'Busy <room>' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await web.createRoom('Busy <room>');
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     ws.send({ type: 'join', room });
     await ws.next('joined');

@@ -28,8 +28,7 @@ describe('two instances on one MySQL + Redis', { skip: backend !== 'mysql-redis'
   test('a message sent through one instance reaches a client of the other, both ways', async () => {
     const web1 = new WebClient(one.url);
     assert.equal((await web1.login(ADMIN.username, ADMIN.password)).status, 303);
-    const created = await web1.submit('/rooms', '/rooms', { name: 'Across instances' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await web1.createRoom('Across instances');
 
     // The same session works on the other instance: sessions live in Redis.
     const web2 = new WebClient(two.url);
@@ -59,8 +58,7 @@ describe('two instances on one MySQL + Redis', { skip: backend !== 'mysql-redis'
   test('a moderator on one instance mutes and kicks a user on the other: the effect is immediate there', async () => {
     const mod = new WebClient(one.url);
     await mod.login(ADMIN.username, ADMIN.password);
-    const created = await mod.submit('/rooms', '/rooms', { name: 'Moderated across instances' });
-    const room = Number(created.headers.get('location')!.split('/').pop());
+    const room = await mod.createRoom('Moderated across instances');
     // A regular user, created through the first instance's database, signed in on the second.
     const user = new WebClient(two.url);
     await createUser(storage, 'zoe', 'zoe-password-1');

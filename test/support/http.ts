@@ -52,6 +52,14 @@ export class WebClient {
     return this.request('POST', action, { _csrf: csrf, ...fields });
   }
 
+  /** Creates a room with the room list's form (must be allowed to) and returns its id. */
+  async createRoom(name: string, description?: string): Promise<number> {
+    const res = await this.submit('/rooms', '/rooms', { name, ...(description === undefined ? {} : { description }) });
+    const location = res.headers.get('location');
+    if (res.status !== 303 || !location) throw new Error(`creating room ${name}: ${res.status}`);
+    return Number(location.split('/').pop());
+  }
+
   async login(username: string, password: string): Promise<Response> {
     return this.submit('/login', '/login', { username, password });
   }
