@@ -33,13 +33,23 @@ export const envSchema = z.object({
   ),
   /** Connections in the MySQL pool per instance. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
-  /** redis://host:port/db. Unset: in-process live state (one instance only). */
+  /**
+   * redis://host:port/db. Unset: in-process live state (one instance only). With REDIS_CLUSTER,
+   * one or more comma-separated seed nodes of the cluster (redis://a:6379,redis://b:6379).
+   */
   REDIS_URL: optionalString.pipe(
     z
-      .url()
-      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+      .string()
+      .refine(
+        (list) => list.split(',').every((u) => URL.canParse(u.trim()) && /^rediss?:\/\//.test(u.trim())),
+        'must be a redis:// or rediss:// URL (comma-separated seed nodes with REDIS_CLUSTER)',
+      )
       .optional(),
   ),
+  /** REDIS_URL names a Redis Cluster: use the cluster client (keys are hash-tagged per room). */
+  REDIS_CLUSTER: bool.default(false),
+  /** Pub/sub on a cluster: sharded (SPUBLISH, Redis 7+, scales with the shards) or global (PUBLISH, any version). */
+  REDIS_CLUSTER_PUBSUB: z.enum(['sharded', 'global']).default('sharded'),
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('hihi:'),
   /** Cookie-signing secret, at least 32 characters. Required in production. */
@@ -97,7 +107,8 @@ export interface Config {
   host: string;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; poolSize: number };
-  redis: { url: string; prefix: string } | undefined;
+  /** One URL, or a cluster's seed nodes; `cluster` set when REDIS_CLUSTER is on. */
+  redis: { nodes: string[]; prefix: string; cluster: { pubsub: 'sharded' | 'global' } | undefined } | undefined;
   session: { secret: string | undefined; ttlMs: number; idleMs: number };
   publicUrl: URL | undefined;
   trustProxy: boolean | number | string;
@@ -141,6 +152,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (production && !e.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
   }
+  if (e.REDIS_URL?.includes(',') && !e.REDIS_CLUSTER) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_URL: several URLs are seed nodes of a cluster; set REDIS_CLUSTER=true');
+  }
   return {
     env: e.NODE_ENV,
     production,
@@ -150,7 +164,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     database: e.DATABASE_URL
       ? { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', file: `${e.DATA_DIR}/hihi.sqlite` },
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
+    redis: e.REDIS_URL
+      ? {
+          nodes: e.REDIS_URL.split(',').map((u) => u.trim()),
+          prefix: e.REDIS_PREFIX,
+          cluster: e.REDIS_CLUSTER ? { pubsub: e.REDIS_CLUSTER_PUBSUB } : undefined,
+        }
+      : undefined,
     session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_HOURS * 3600_000, idleMs: e.SESSION_IDLE_MINUTES * 60_000 },
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

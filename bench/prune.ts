@@ -57,7 +57,7 @@ async function setupRedis(): Promise<{ live: LiveState; probe: () => Promise<unk
     await pipe.exec();
   }
   await r.set(keys.seq(ROOM), N);
-  const live = createRedisLiveState({ url, prefix, instanceId: 'bench', presenceTtlMs: 30_000, now: Date.now });
+  const live = createRedisLiveState({ nodes: [url], cluster: undefined, prefix, instanceId: 'bench', presenceTtlMs: 30_000, now: Date.now });
   // What another room's reader does meanwhile: fetch its newest page.
   const probe = () => r.zrevrangebyscore(keys.messages(2), '+inf', '-inf', 'LIMIT', 0, 50);
   return {

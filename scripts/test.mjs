@@ -4,6 +4,8 @@
  *  - embedded: SQLite + in-process live state (always).
  *  - mysql-redis: when TEST_DATABASE_URL and TEST_REDIS_URL are set (CI sets both; there a
  *    missing server is a failure, never a skip).
+ *  - mysql-redis-cluster: the same MySQL, and a real 3-master Redis Cluster this script starts
+ *    from redis-server on free loopback ports (needs redis-server and redis-cli on PATH).
  * Browser journeys need Chromium (/usr/bin/chromium or CHROMIUM_PATH).
  */
 import { spawnSync } from 'node:child_process';
@@ -41,6 +43,14 @@ else if (ci) {
   notes.push('SKIPPED the MariaDB + Redis run: set TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/test and TEST_REDIS_URL=redis://127.0.0.1:6379 to enable it.');
 }
 
+if (backends.includes('mysql-redis')) {
+  if (onPath('redis-server') && onPath('redis-cli')) backends.push('mysql-redis-cluster');
+  else if (ci) {
+    console.error('CI: redis-server and redis-cli are needed to start the Redis Cluster (apt-get install redis-server)');
+    process.exit(1);
+  } else notes.push('SKIPPED the Redis Cluster run: redis-server and redis-cli must be on PATH.');
+}
+
 let testFiles = files('test');
 if (process.argv.length > 2) testFiles = testFiles.filter((f) => process.argv.slice(2).some((a) => f.includes(a)));
 if (!fs.existsSync(chromium)) {
@@ -61,14 +71,30 @@ if (!onPath('nginx')) {
   testFiles = testFiles.filter((f) => !f.endsWith(`nginx.test.ts`));
 }
 
+/** The cluster run gets a cluster of its own, stopped when the run ends. */
+async function clusterFor(backend) {
+  if (backend !== 'mysql-redis-cluster') return { env: {}, stop: async () => {} };
+  const { tsImport } = await import('tsx/esm/api');
+  const { OwnRedisCluster } = await tsImport('../test/support/redis-cluster.ts', import.meta.url);
+  const cluster = await OwnRedisCluster.start();
+  console.log(`Redis Cluster: 3 masters at ${cluster.url}`);
+  return { env: { TEST_REDIS_CLUSTER_URL: cluster.url }, stop: () => cluster.stop() };
+}
+
 const totals = { pass: 0, fail: 0, skipped: 0 };
 for (const backend of backends) {
   console.log(`\n=== test run: ${backend} ===`);
+  const cluster = await clusterFor(backend);
   const run = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...testFiles],
-    { env: { ...process.env, HIHI_TEST_BACKEND: backend, CHROMIUM_PATH: chromium }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+    {
+      env: { ...process.env, ...cluster.env, HIHI_TEST_BACKEND: backend, CHROMIUM_PATH: chromium },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
   );
+  await cluster.stop();
   process.stdout.write(run.stdout);
   process.stderr.write(run.stderr);
   const count = (key) => Number(run.stdout.match(new RegExp(`ℹ ${key} (\\d+)`))?.[1] ?? 0);

@@ -17,7 +17,8 @@ export function createLiveState(deps: {
   const { redis } = deps.config;
   if (!redis) return createEmbeddedLiveState(deps);
   return createRedisLiveState({
-    url: redis.url,
+    nodes: redis.nodes,
+    cluster: redis.cluster,
     prefix: redis.prefix,
     instanceId: deps.instanceId,
     presenceTtlMs: Math.max(3 * deps.config.limits.wsHeartbeatMs, 10_000),

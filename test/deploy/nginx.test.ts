@@ -4,7 +4,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { ADMIN, createStorage, type Storage } from '../support/app.js';
-import { backend } from '../support/backends.js';
+import { needsShared } from '../support/backends.js';
 import { createRoomFromList, launchBrowser, signIn } from '../support/browser.js';
 import { WebClient } from '../support/http.js';
 import { startNginx, type RunningNginx } from '../support/nginx.js';
@@ -12,7 +12,7 @@ import { replicaEnv, startServerProcess, type ServerProcess } from '../support/p
 import { WsClient } from '../support/ws.js';
 
 // docker/nginx/hihi.conf in a real nginx, in front of two hihi processes on MariaDB + Redis.
-describe('nginx in front of two replicas', { skip: backend !== 'mysql-redis' && 'needs the mysql-redis backend' }, () => {
+describe('nginx in front of two replicas', { skip: needsShared }, () => {
   let storage: Storage;
   let replicas: ServerProcess[];
   let nginx: RunningNginx;

@@ -6,7 +6,7 @@ import { WebClient } from '../support/http.js';
 import { OwnMariaDb } from '../support/mariadb-server.js';
 
 // MariaDB (a server of the test's own) dies and comes back while hihi keeps running.
-describe('MariaDB restarting under a running app', { skip: backend !== 'mysql-redis' && 'needs the mysql-redis backend' }, () => {
+describe('MariaDB restarting under a running app', { skip: backend !== 'mysql-redis' && 'runs in the mysql-redis run (a server of its own)' }, () => {
   let storage: Storage;
   let db: OwnMariaDb;
   let hihi: RunningApp;

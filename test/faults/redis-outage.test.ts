@@ -7,7 +7,7 @@ import { OwnRedis } from '../support/redis-server.js';
 import { WsClient } from '../support/ws.js';
 
 // The app's Redis goes away mid-conversation: a Redis of the test's own, never the shared one.
-describe('Redis outage during sends', { skip: backend !== 'mysql-redis' && 'needs the mysql-redis backend' }, () => {
+describe('Redis outage during sends', { skip: backend !== 'mysql-redis' && 'runs in the mysql-redis run (a server of its own)' }, () => {
   let storage: Storage;
   let redis: OwnRedis;
   let hihi: RunningApp;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, type Storage } from '../support/app.js';
-import { backend } from '../support/backends.js';
+import { needsShared } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 import { WsClient } from '../support/ws.js';
@@ -12,7 +12,7 @@ import { WsClient } from '../support/ws.js';
  * browser client does. Afterwards every message is stored exactly once and every subscriber
  * got every stored message exactly once.
  */
-describe('an instance stopped under load', { skip: backend !== 'mysql-redis' && 'needs the mysql-redis backend' }, () => {
+describe('an instance stopped under load', { skip: needsShared }, () => {
   let storage: Storage;
   let env: Record<string, string>;
   let b: ServerProcess;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createStorage, type Storage } from '../support/app.js';
-import { backend } from '../support/backends.js';
+import { needsShared } from '../support/backends.js';
 import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 
 // Three app processes schedule the prune job every second; each tick must run exactly once.
-describe('scheduled jobs across three replicas', { skip: backend !== 'mysql-redis' && 'needs the mysql-redis backend' }, () => {
+describe('scheduled jobs across three replicas', { skip: needsShared }, () => {
   let storage: Storage;
   let replicas: ServerProcess[] = [];
   before(async () => {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, type Storage } from '../support/app.js';
-import { backend } from '../support/backends.js';
+import { needsShared } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 import { createUser } from '../support/users.js';
 import { WsClient } from '../support/ws.js';
 
 // Two app processes on one MariaDB + Redis serve one room together. The embedded default is a
-// single process by design, so this runs on the mysql-redis backend only.
-describe('two instances on one MySQL + Redis', { skip: backend !== 'mysql-redis' && 'needs the mysql-redis backend' }, () => {
+// single process by design, so this runs on the MySQL + Redis runs only (one Redis, and a cluster).
+describe('two instances on one MySQL + Redis', { skip: needsShared }, () => {
   let storage: Storage;
   let one: ServerProcess;
   let two: ServerProcess;

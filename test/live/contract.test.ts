@@ -1,19 +1,19 @@
 /**
  * The live-state contract: every implementation must pass the same suite, so they cannot drift.
- * The embedded run checks embedded/SQLite; the mysql-redis run checks embedded/MySQL and Redis.
+ * The embedded run checks embedded/SQLite; the mysql-redis run checks embedded/MySQL and Redis;
+ * the cluster run checks Redis Cluster (sharded pub/sub) and, once more, the global pub/sub.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { connectDatabase, type Db } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createEmbeddedLiveState } from '../../src/live/embedded/index.js';
 import type { LiveState } from '../../src/live/ports.js';
 import { createRedisLiveState } from '../../src/live/redis/index.js';
-import { backend, createMysqlDatabase, mysqlUrl, redisPrefix, redisUrl } from '../support/backends.js';
+import { backend, createMysqlDatabase, deleteRedisKeys, mysqlUrl, onCluster, redisPrefix, redisUrl } from '../support/backends.js';
 
 interface Subject {
   live: LiveState;
@@ -37,6 +37,30 @@ async function embeddedSubject(db: Db, drop: () => Promise<void>): Promise<Subje
   };
 }
 
+/** Two Redis live states (instances a and b) on the Redis under test, under a fresh prefix. */
+function redisSubject(cluster: { pubsub: 'sharded' | 'global' } | undefined) {
+  return async (): Promise<Subject> => {
+    if (!redisUrl) throw new Error('no Redis to test');
+    const prefix = redisPrefix();
+    const clock = { t: 1_000_000 };
+    const nodes = redisUrl.split(',');
+    const make = (instanceId: string) =>
+      createRedisLiveState({ nodes, cluster, prefix, instanceId, presenceTtlMs: 30_000, now: () => clock.t });
+    const live = make('a');
+    const twin = make('b');
+    return {
+      live,
+      twin,
+      clock,
+      cleanup: async () => {
+        await live.close();
+        await twin.close();
+        await deleteRedisKeys(prefix);
+      },
+    };
+  };
+}
+
 const factories: Record<string, (() => Promise<Subject>) | false | undefined> = {
   'embedded (SQLite)':
     backend === 'embedded' &&
@@ -52,30 +76,9 @@ const factories: Record<string, (() => Promise<Subject>) | false | undefined> = 
       const mdb = await createMysqlDatabase();
       return embeddedSubject(connectDatabase({ kind: 'mysql', url: mdb.url, poolSize: 5 }), mdb.drop);
     }),
-  redis: backend === 'mysql-redis' && redisUrl
-    ? async () => {
-        const url = redisUrl!;
-        const prefix = redisPrefix();
-        const clock = { t: 1_000_000 };
-        const make = (instanceId: string) =>
-          createRedisLiveState({ url, prefix, instanceId, presenceTtlMs: 30_000, now: () => clock.t });
-        const live = make('a');
-        const twin = make('b');
-        return {
-          live,
-          twin,
-          clock,
-          cleanup: async () => {
-            await live.close();
-            await twin.close();
-            const r = new Redis(url);
-            const keys = await r.keys(`${prefix}*`);
-            if (keys.length) await r.del(...keys);
-            await r.quit();
-          },
-        };
-      }
-    : undefined,
+  redis: backend === 'mysql-redis' && redisSubject(undefined),
+  'Redis Cluster (sharded pub/sub)': onCluster && redisSubject({ pubsub: 'sharded' }),
+  'Redis Cluster (global pub/sub)': onCluster && redisSubject({ pubsub: 'global' }),
 };
 
 const msg = (room: number, clientId: string, body = `hello ${clientId}`, userId = 1) => ({

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../fastify.config.js';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import type { Permission } from '../../src/modules/users/permissions.js';
 import type { User } from '../../src/modules/users/repository.js';
-import { backend, createMysqlDatabase, redisPrefix, redisUrl } from './backends.js';
+import { createMysqlDatabase, deleteRedisKeys, redisEnv, redisPrefix, shared } from './backends.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -17,28 +16,23 @@ export interface Storage {
   cleanup: () => Promise<void>;
 }
 
-/** Fresh storage for one test file: a temp DATA_DIR, plus a MySQL database and Redis prefix when on mysql-redis. */
+/** Fresh storage for one test file: a temp DATA_DIR, plus a MySQL database and Redis prefix on the shared backends. */
 export async function createStorage(): Promise<Storage> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-test-'));
   const env: Record<string, string> = { DATA_DIR: dataDir };
   let dropDb = async () => {};
   let prefix: string | undefined;
-  if (backend === 'mysql-redis') {
+  if (shared) {
     const mdb = await createMysqlDatabase();
     prefix = redisPrefix();
-    Object.assign(env, { DATABASE_URL: mdb.url, REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
+    Object.assign(env, { DATABASE_URL: mdb.url, ...redisEnv(prefix) });
     dropDb = mdb.drop;
   }
   return {
     env,
     cleanup: async () => {
       await dropDb();
-      if (prefix) {
-        const r = new Redis(redisUrl!);
-        const keys = await r.keys(`${prefix}*`);
-        if (keys.length) await r.del(...keys);
-        await r.quit();
-      }
+      if (prefix) await deleteRedisKeys(prefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -28,7 +28,8 @@ test('production settings are read and typed', () => {
   });
   assert.equal(c.port, 8080);
   assert.equal(c.database.kind, 'mysql');
-  assert.equal(c.redis?.url, 'redis://redis:6379/0');
+  assert.deepEqual(c.redis?.nodes, ['redis://redis:6379/0']);
+  assert.equal(c.redis?.cluster, undefined);
   assert.equal(c.publicUrl?.origin, 'https://chat.example.org');
   assert.equal(c.retentionMs, 43_200_000);
   assert.equal(c.trustProxy, 1);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { Counters } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
@@ -11,7 +11,7 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {n, ttl}
 `;
 
-export function createRedisCounters(redis: Redis, keys: RedisKeys): Counters {
+export function createRedisCounters(redis: RedisClient, keys: RedisKeys): Counters {
   redis.defineCommand('hihiHit', { numberOfKeys: 1, lua: HIT });
   return {
     async hit(key, windowMs) {

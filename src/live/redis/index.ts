@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { LiveState } from '../ports.js';
+import { connectCommands, connectSubscriber, type RedisTarget } from './client.js';
 import { createRedisCounters } from './counters.js';
 import { createRedisEventBus } from './event-bus.js';
 import { redisKeys } from './keys.js';
@@ -10,8 +10,7 @@ import { createRedisModerationState } from './moderation.js';
 import { createRedisPresence } from './presence.js';
 import { createRedisSessionStore } from './session-store.js';
 
-export interface RedisLiveOptions {
-  url: string;
+export interface RedisLiveOptions extends RedisTarget {
   prefix: string;
   instanceId: string;
   presenceTtlMs: number;
@@ -20,16 +19,10 @@ export interface RedisLiveOptions {
   onError?: (err: Error) => void;
 }
 
-/** Live state shared by every instance through one Redis. */
+/** Live state shared by every instance through one Redis or one Redis Cluster. */
 export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
-  const clientOptions = {
-    // Fail a command within a couple of seconds instead of queueing it forever while Redis is down.
-    maxRetriesPerRequest: 2,
-    connectTimeout: 2000,
-    enableAutoPipelining: true,
-  };
-  const redis = new Redis(opts.url, clientOptions);
-  const subscriber = new Redis(opts.url, { ...clientOptions, enableAutoPipelining: false });
+  const redis = connectCommands(opts);
+  const subscriber = connectSubscriber(opts);
   let lastReport = 0;
   const report = (err: Error) => {
     if (Date.now() - lastReport < 5000) return;
@@ -44,7 +37,7 @@ export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
     messages: createRedisMessageLog(redis, keys),
     membership: createRedisMembership(redis, keys, opts.now),
     presence: createRedisPresence(redis, keys, { instanceId: opts.instanceId, ttlMs: opts.presenceTtlMs, now: opts.now }),
-    bus: createRedisEventBus(redis, subscriber, keys),
+    bus: createRedisEventBus(redis, subscriber, keys, opts.cluster ? opts.cluster.pubsub : 'single'),
     sessions: createRedisSessionStore(redis, keys, opts.now),
     moderation: createRedisModerationState(redis, keys),
     locks: createRedisLocks(redis, keys),

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { Locks } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
@@ -9,7 +9,7 @@ return 0
 `;
 
 /** SET NX PX with a random token; only the holder's token releases it. */
-export function createRedisLocks(redis: Redis, keys: RedisKeys): Locks {
+export function createRedisLocks(redis: RedisClient, keys: RedisKeys): Locks {
   redis.defineCommand('hihiRelease', { numberOfKeys: 1, lua: RELEASE });
   return {
     async acquire(name, ttlMs) {

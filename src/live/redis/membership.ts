@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { Membership } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
 /** Members in a sorted set per room, scored by joining time. */
-export function createRedisMembership(redis: Redis, keys: RedisKeys, now: () => number): Membership {
+export function createRedisMembership(redis: RedisClient, keys: RedisKeys, now: () => number): Membership {
   return {
     async join(room, userId) {
       return (await redis.zadd(keys.members(room), 'NX', now(), String(userId))) === 1;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { ChatMessage, RoomId } from '../../shared/protocol.js';
 import type { MessageLog } from '../ports.js';
 import type { RedisKeys } from './keys.js';
@@ -51,7 +51,7 @@ function parse(room: RoomId, json: string): ChatMessage {
 }
 
 /** Messages in one sorted set per room; the id counter and idempotency keys beside it. */
-export function createRedisMessageLog(redis: Redis, keys: RedisKeys): MessageLog {
+export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys): MessageLog {
   redis.defineCommand('hihiAppend', { numberOfKeys: 3, lua: APPEND });
   redis.defineCommand('hihiPrune', { numberOfKeys: 2, lua: PRUNE });
   const append = (...args: string[]) =>

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { ModerationState, Restriction, RestrictionKind } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
@@ -16,7 +16,7 @@ end
 return 0
 `;
 
-export function createRedisModerationState(redis: Redis, keys: RedisKeys): ModerationState {
+export function createRedisModerationState(redis: RedisClient, keys: RedisKeys): ModerationState {
   redis.defineCommand('hihiClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
   const clearIf = (key: string, field: string, until: string) =>
     (redis as unknown as { hihiClearIf(k: string, f: string, u: string): Promise<number> }).hihiClearIf(key, field, until);

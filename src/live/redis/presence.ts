@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { Presence } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
@@ -46,7 +46,7 @@ interface PresenceCommands {
 }
 
 export function createRedisPresence(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   opts: { instanceId: string; ttlMs: number; now: () => number },
 ): Presence {
@@ -70,9 +70,8 @@ export function createRedisPresence(
     async refresh(entries) {
       if (entries.length === 0) return;
       // Through CONNECT rather than ZADD XX: an entry swept during a long pause comes back.
-      const pipe = redis.pipeline();
-      for (const e of entries) (pipe as unknown as PresenceCommands).hihiPresenceConnect(...connectArgs(e.room, e.userId));
-      await pipe.exec();
+      // One command per room (each its own slot on a cluster); autopipelining batches them.
+      await Promise.all(entries.map((e) => cmd.hihiPresenceConnect(...connectArgs(e.room, e.userId))));
     },
     async online(room) {
       return (await cmd.hihiPresenceOnline(keys.online(room), keys.onlineCount(room), String(opts.now()))).map(Number);

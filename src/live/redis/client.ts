@@ -1,0 +1,50 @@
+import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+
+/** A connection to one Redis or to a Redis Cluster; the live-state modules use either alike. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisTarget {
+  /** One URL, or seed nodes of a cluster. */
+  nodes: string[];
+  cluster: { pubsub: 'sharded' | 'global' } | undefined;
+}
+
+const commandOptions = {
+  // Fail a command within a couple of seconds instead of queueing it forever while Redis is down.
+  maxRetriesPerRequest: 2,
+  connectTimeout: 2000,
+} satisfies RedisOptions;
+
+/** Credentials, TLS and database of a redis:// URL, for the cluster's per-node connections. */
+function nodeOptions(url: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/**
+ * The command connection. On a cluster every node gets its own, and autopipelining batches
+ * commands per node; multi-key commands and scripts only ever touch one room's hash tag.
+ */
+export function connectCommands(target: RedisTarget): RedisClient {
+  if (!target.cluster) return new Redis(target.nodes[0]!, { ...commandOptions, enableAutoPipelining: true });
+  const seeds: ClusterNode[] = target.nodes.map((u) => {
+    const { hostname, port } = new URL(u);
+    return { host: hostname, port: Number(port || 6379) };
+  });
+  return new Cluster(seeds, {
+    redisOptions: { ...commandOptions, ...nodeOptions(target.nodes[0]!) },
+    enableAutoPipelining: true,
+    // Subscriptions go through this client too; with sharded pub/sub one subscriber per master.
+    shardedSubscribers: target.cluster.pubsub === 'sharded',
+  });
+}
+
+/** A second client that only subscribes: on one Redis a connection in subscriber mode. */
+export function connectSubscriber(target: RedisTarget): RedisClient {
+  if (!target.cluster) return new Redis(target.nodes[0]!, commandOptions);
+  return connectCommands(target);
+}
