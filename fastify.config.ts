@@ -93,7 +93,7 @@ export const envSchema = z.object({
   /** Seconds between websocket pings; a socket silent for two intervals is dropped. */
   WS_HEARTBEAT_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** Open websockets one user may hold on one instance. */
-  WS_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
+  WS_MAX_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Sign-in attempts per IP per minute (all instances together). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });

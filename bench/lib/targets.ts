@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
-import { freePort as freePortNumber } from '../../test/support/process.js';
+import { freePort } from '../../test/support/process.js';
 import { spawnNode, type Child } from './proc.js';
 
 export interface Received {
@@ -17,19 +17,34 @@ export interface Received {
 
 export interface Target {
   name: string;
+  /** The server's processes, and Redis's where the target uses it. */
   pids(): number[];
-  /** An open socket, subscribed to the benchmark room. */
-  connect(): Promise<WebSocket>;
-  frame(sender: number, seq: number, sentAt: number): string;
+  /** An open socket, subscribed to benchmark room `room` (0-based). */
+  connect(room: number): Promise<WebSocket>;
+  /** A chat message frame; its body starts `sentAt|sender|seq|`. */
+  frame(room: number, sender: number, seq: number, sentAt: number, padding: string): string;
   /** A delivered chat message, or null for any other frame. */
   parse(data: Buffer): Received | null;
   stop(): Promise<void>;
 }
 
-const MSG = /^(\d+(?:\.\d+)?)\|(\d+)\|(\d+)$/;
-const HIHI_MSG = /^\{"type":"message".*"body":"(\d+(?:\.\d+)?)\|(\d+)\|(\d+)"/;
+export interface TargetOptions {
+  /** Rooms the scenario uses (hihi creates them up front). */
+  rooms: number;
+  /** Extra environment for hihi. */
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile of each hihi process here (node --cpu-prof). */
+  profileDir?: string;
+}
 
-function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+export const redisUrl = () => process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const databaseUrl = () => process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+const BODY = /(\d+(?:\.\d+)?)\|(\d+)\|(\d+)\|/;
+const received = (m: RegExpExecArray | null): Received | null =>
+  m ? { sentAt: Number(m[1]), sender: Number(m[2]), seq: Number(m[3]) } : null;
+
+export function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers, perMessageDeflate: false });
     ws.once('open', () => resolve(ws));
@@ -37,8 +52,38 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
   });
 }
 
+/** Resolves with the first frame that matches. */
+function firstFrame(ws: WebSocket, match: (text: string) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (data: Buffer) => {
+      if (!match(data.toString('latin1'))) return;
+      ws.off('message', on);
+      resolve();
+    };
+    ws.on('message', on);
+  });
+}
+
+/** The Redis server's pid, so its CPU counts with the server's. */
+async function redisPid(): Promise<number[]> {
+  const r = new Redis(redisUrl());
+  try {
+    const info = await r.info('server');
+    return [Number(/process_id:(\d+)/.exec(info)?.[1])].filter((n) => n > 0);
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function deletePrefix(prefix: string): Promise<void> {
+  const r = new Redis(redisUrl());
+  const keys = await r.keys(`${prefix}*`);
+  for (let i = 0; i < keys.length; i += 1000) await r.del(...keys.slice(i, i + 1000));
+  await r.quit();
+}
+
 export async function ceilingTarget(): Promise<Target> {
-  const port = await freePortNumber();
+  const port = await freePort();
   const proc = await spawnNode('bench/references/ceiling.ts', { PORT: String(port) }, async () => {
     await open(`ws://127.0.0.1:${port}`).then((ws) => ws.close());
     return true;
@@ -46,18 +91,54 @@ export async function ceilingTarget(): Promise<Target> {
   return {
     name: 'ceiling',
     pids: () => [proc.child.pid!],
-    connect: () => open(`ws://127.0.0.1:${port}`),
-    frame: (sender, seq, sentAt) => `${sentAt}|${sender}|${seq}`,
-    parse(data) {
-      const m = MSG.exec(data.toString('latin1'));
-      return m ? { sentAt: Number(m[1]), sender: Number(m[2]), seq: Number(m[3]) } : null;
-    },
+    connect: (room) => open(`ws://127.0.0.1:${port}/?room=${room}`),
+    frame: (_room, sender, seq, sentAt, padding) => `${sentAt}|${sender}|${seq}|${padding}`,
+    parse: (data) => received(BODY.exec(data.toString('latin1', 0, 64))),
     stop: () => proc.stop(),
   };
 }
 
+/**
+ * The Socket.IO reference, spoken to over raw `ws` in Engine.IO v4 framing (as socket.io-client
+ * does on its websocket transport) so the load generator's per-frame work stays as small as
+ * for the other targets.
+ */
+export async function socketioTarget(): Promise<Target> {
+  const port = await freePort();
+  const prefix = `siobench${process.pid}_${crypto.randomBytes(3).toString('hex')}:`;
+  const url = `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`;
+  const proc = await spawnNode('bench/references/socketio.ts', { PORT: String(port), REDIS_URL: redisUrl(), REDIS_PREFIX: prefix }, async () => {
+    await open(url).then((ws) => ws.close());
+    return true;
+  });
+  const redis = await redisPid();
+  return {
+    name: 'socketio',
+    pids: () => [proc.child.pid!, ...redis],
+    async connect(room) {
+      const ws = await open(url);
+      ws.on('message', (data: Buffer) => {
+        if (data.length === 1 && data[0] === 0x32) ws.send('3'); // Engine.IO ping → pong
+      });
+      const connected = firstFrame(ws, (t) => t.startsWith('40'));
+      ws.send('40');
+      await connected;
+      const joined = firstFrame(ws, (t) => t.startsWith('431'));
+      ws.send(`421["join","r${room}"]`);
+      await joined;
+      return ws;
+    },
+    frame: (room, sender, seq, sentAt, padding) => `42["chat message","r${room}","${sentAt}|${sender}|${seq}|${padding}"]`,
+    parse: (data) => (data[0] === 0x34 && data[1] === 0x32 ? received(BODY.exec(data.toString('latin1', 0, 64))) : null),
+    async stop() {
+      await proc.stop();
+      await deletePrefix(prefix);
+    },
+  };
+}
+
 /** hihi on the embedded default, or on MariaDB + Redis (`instances` processes on one Redis). */
-export async function hihiTarget(opts: { backend: 'embedded' | 'redis'; instances: number }): Promise<Target> {
+export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | 'redis'; instances: number }): Promise<HihiTarget> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-bench-'));
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -66,92 +147,117 @@ export async function hihiTarget(opts: { backend: 'embedded' | 'redis'; instance
     ADMIN_PASSWORD: 'bench-password-1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    WS_MAX_PER_USER: '1000',
+    WS_MAX_PER_USER: '100000',
     SEND_RATE_PER_10S: '10000',
-    LOGIN_RATE_PER_MINUTE: '1000',
+    LOGIN_RATE_PER_MINUTE: '1000000',
     HOST: '127.0.0.1',
+    ...opts.env,
   };
-  let dropDb = async () => {};
+  let dropStorage = async () => {};
+  let extraPids: number[] = [];
   if (opts.backend === 'redis') {
-    const base = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
     // Fresh storage per target: reusing a room and its clientIds would turn every send into a
     // duplicate of the previous run's message.
     const tag = `${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
     const name = `hihi_bench_${tag}`;
-    const admin = await createConnection({ uri: base });
+    const admin = await createConnection({ uri: databaseUrl() });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
     await admin.end();
-    const url = new URL(base);
+    const url = new URL(databaseUrl());
     url.pathname = `/${name}`;
-    Object.assign(env, { DATABASE_URL: url.toString(), REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `hihibench${tag}:` });
-    dropDb = async () => {
-      const c = await createConnection({ uri: base });
+    Object.assign(env, { DATABASE_URL: url.toString(), REDIS_URL: redisUrl(), REDIS_PREFIX: `hihibench${tag}:` });
+    extraPids = await redisPid();
+    dropStorage = async () => {
+      const c = await createConnection({ uri: databaseUrl() });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
-      const redis = new Redis(env.REDIS_URL!);
-      const keys = await redis.keys(`${env.REDIS_PREFIX}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await deletePrefix(env.REDIS_PREFIX!);
     };
   }
   const servers: Array<{ url: string; proc: Child }> = [];
   for (let i = 0; i < opts.instances; i++) {
-    const port = await freePortNumber();
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const proc = await spawnNode('src/server.ts', { ...env, PORT: String(port) }, async () => (await fetch(`${url}/readyz`)).ok);
+    const proc = await spawnNode('src/server.ts', { ...env, PORT: String(port) }, async () => (await fetch(`${url}/readyz`)).ok, opts.profileDir);
     servers.push({ url, proc });
   }
-  // One signed-in session for every client (the per-user socket cap is raised for this).
   const base = servers[0]!.url;
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const req = async (p: string, form?: Record<string, string>) => {
-    const res = await fetch(base + p, {
+  const web = new BenchWebClient(base);
+  await web.login('bench', 'bench-password-1');
+  const rooms: number[] = [];
+  for (let r = 0; r < opts.rooms; r++) rooms.push(await web.createRoom(`bench ${r}`));
+  let next = 0;
+  return {
+    name: opts.backend === 'embedded' ? 'hihi-embedded' : `hihi-redis-x${opts.instances}`,
+    env,
+    web,
+    rooms,
+    urls: servers.map((s) => s.url),
+    pids: () => [...servers.map((s) => s.proc.child.pid!), ...extraPids],
+    async connect(room) {
+      // Spread clients over the instances, as a load balancer would. One session for all
+      // (the per-user socket cap is raised for this).
+      const server = servers[next++ % servers.length]!;
+      const ws = await open(`${server.url.replace('http', 'ws')}/ws`, { cookie: web.cookie(), origin: server.url });
+      const joined = firstFrame(ws, (t) => t.startsWith('{"type":"joined"'));
+      ws.send(JSON.stringify({ type: 'join', room: rooms[room] }));
+      await joined;
+      return ws;
+    },
+    frame: (room, sender, seq, sentAt, padding) =>
+      JSON.stringify({ type: 'send', room: rooms[room], clientId: `s${sender}-${seq}`, body: `${sentAt}|${sender}|${seq}|${padding}` }),
+    // The body comes after id, room, ts, user and name: look a little further in.
+    parse: (data) => (data[9] === 0x6d ? received(BODY.exec(data.toString('latin1', 0, 200))) : null), // {"type":"m…
+    async stop() {
+      await Promise.all(servers.map((s) => s.proc.stop()));
+      await dropStorage();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HihiTarget extends Target {
+  env: Record<string, string>;
+  web: BenchWebClient;
+  rooms: number[];
+  urls: string[];
+}
+
+/** Just enough of a browser: a cookie jar, CSRF tokens from forms, sign-in and room creation. */
+export class BenchWebClient {
+  private readonly jar = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async request(p: string, form?: Record<string, string>): Promise<Response> {
+    const res = await fetch(this.base + p, {
       method: form ? 'POST' : 'GET',
       redirect: 'manual',
-      headers: { cookie: cookie(), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: { cookie: this.cookie(), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair = ''] = c.split(';');
       const i = pair.indexOf('=');
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
+      this.jar.set(pair.slice(0, i), pair.slice(i + 1));
     }
     return res;
-  };
-  const csrf = async (p: string) => /name="_csrf" value="([^"]+)"/.exec(await (await req(p)).text())![1]!;
-  await req('/login', { username: 'bench', password: 'bench-password-1', _csrf: await csrf('/login') });
-  const created = await req('/rooms', { name: `bench ${Date.now()}`, _csrf: await csrf('/rooms') });
-  const room = Number(created.headers.get('location')!.split('/').pop());
-  let next = 0;
-  return {
-    name: opts.backend === 'embedded' ? 'hihi-embedded' : `hihi-redis-x${opts.instances}`,
-    pids: () => servers.map((s) => s.proc.child.pid!),
-    async connect() {
-      // Spread clients over the instances, as a load balancer would.
-      const server = servers[next++ % servers.length]!;
-      const ws = await open(`${server.url.replace('http', 'ws')}/ws`, { cookie: cookie(), origin: server.url });
-      await new Promise<void>((resolve) => {
-        const onJoined = (data: Buffer) => {
-          if (data.toString('latin1').startsWith('{"type":"joined"')) {
-            ws.off('message', onJoined);
-            resolve();
-          }
-        };
-        ws.on('message', onJoined);
-        ws.send(JSON.stringify({ type: 'join', room }));
-      });
-      return ws;
-    },
-    frame: (sender, seq, sentAt) => JSON.stringify({ type: 'send', room, clientId: `s${sender}-${seq}`, body: `${sentAt}|${sender}|${seq}` }),
-    parse(data) {
-      const m = HIHI_MSG.exec(data.toString('latin1', 0, 200));
-      return m ? { sentAt: Number(m[1]), sender: Number(m[2]), seq: Number(m[3]) } : null;
-    },
-    async stop() {
-      await Promise.all(servers.map((s) => s.proc.stop()));
-      await dropDb();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  }
+
+  async csrf(p: string): Promise<string> {
+    return /name="_csrf" value="([^"]+)"/.exec(await (await this.request(p)).text())![1]!;
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    const res = await this.request('/login', { username, password, _csrf: await this.csrf('/login') });
+    if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+  }
+
+  async createRoom(name: string): Promise<number> {
+    const res = await this.request('/rooms', { name, _csrf: await this.csrf('/rooms') });
+    return Number(res.headers.get('location')!.split('/').pop());
+  }
 }

@@ -1,24 +1,31 @@
 /**
  * The `ceiling` reference: a bare `ws` server that broadcasts every text frame it receives to
- * every connected client, sender included, doing nothing else. No chat server on `ws` can
- * beat it. Writes are corked per event-loop turn, as hihi's are, so the comparison is fair.
+ * every client of the sender's room (`/?room=N`), sender included, doing nothing else. No chat
+ * server on `ws` can beat it. Writes are corked per event-loop turn, as hihi's are, so the
+ * comparison is fair.
  *   PORT=… node --import tsx bench/references/ceiling.ts
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 
+type Corkable = WebSocket & { _socket: { cork(): void; uncork(): void } };
 const wss = new WebSocketServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', perMessageDeflate: false });
-const corked = new Set<WebSocket & { _socket: { cork(): void; uncork(): void } }>();
+const rooms = new Map<string, Set<Corkable>>();
+const corked = new Set<Corkable>();
 let scheduled = false;
-wss.on('connection', (ws) => {
+
+wss.on('connection', (ws: Corkable, req) => {
+  const name = new URL(req.url ?? '/', 'http://x').searchParams.get('room') ?? '0';
+  let room = rooms.get(name);
+  if (!room) rooms.set(name, (room = new Set()));
+  room.add(ws);
+  ws.on('close', () => room.delete(ws));
   ws.on('message', (data, isBinary) => {
-    const bytes = data as Buffer;
-    for (const c of wss.clients) {
-      const s = c as WebSocket & { _socket: { cork(): void; uncork(): void } };
-      if (!corked.has(s)) {
-        s._socket.cork();
-        corked.add(s);
+    for (const c of room) {
+      if (!corked.has(c)) {
+        c._socket.cork();
+        corked.add(c);
       }
-      c.send(bytes, { binary: isBinary });
+      c.send(data as Buffer, { binary: isBinary });
     }
     if (!scheduled) {
       scheduled = true;

@@ -1,0 +1,61 @@
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { redisKeys } from '../../src/live/redis/keys.js';
+import { redisUrl } from '../lib/targets.js';
+import { percentile, startHihi, type Scenario } from './common.js';
+
+/**
+ * A page of 50 from a room of 1,000,000 messages, at random points of its history, through
+ * hihi's `GET /rooms/:id/messages?before=…` (session, access check, Redis read, names, JSON),
+ * against the bare Redis read of the same page from the load generator. Target: p99 < 5 ms.
+ */
+export const history: Scenario = async (opts) => {
+  const total = opts.quick ? 20_000 : 1_000_000;
+  const reads = opts.quick ? 200 : 2000;
+  const hihi = await startHihi(1, opts, 'redis');
+  const redis = new Redis(redisUrl());
+  try {
+    const room = hihi.rooms[0]!;
+    const key = redisKeys(hihi.env.REDIS_PREFIX!).messages(room);
+    const ts = Date.now();
+    for (let start = 1; start <= total; start += 10_000) {
+      const args: Array<string | number> = [];
+      for (let id = start; id < Math.min(start + 10_000, total + 1); id++) {
+        args.push(id, `{"id":${id},"ts":${ts},"user":{"id":1,"name":"bench"},"body":"history message ${id} with some words in it","clientId":"h${id}"}`);
+      }
+      await redis.zadd(key, ...args);
+    }
+    await redis.set(redisKeys(hihi.env.REDIS_PREFIX!).seq(room), total);
+
+    const points = Array.from({ length: reads }, () => 51 + Math.floor(Math.random() * (total - 51)));
+    const time = async (fn: (before: number) => Promise<unknown>) => {
+      const t = new Float64Array(reads);
+      for (let i = 0; i < reads; i++) {
+        const t0 = performance.now();
+        await fn(points[i]!);
+        t[i] = performance.now() - t0;
+      }
+      return t.sort();
+    };
+    const headers = { cookie: hihi.web.cookie() };
+    const viaHihi = await time(async (before) => {
+      const res = await fetch(`${hihi.urls[0]}/rooms/${room}/messages?before=${before}&limit=50`, { headers });
+      const page = (await res.json()) as { messages: unknown[] };
+      if (page.messages.length !== 50) throw new Error(`expected 50 messages, got ${page.messages.length}`);
+    });
+    const bare = await time((before) => redis.zrevrangebyscore(key, `(${before}`, '-inf', 'LIMIT', 0, 51));
+    const row = {
+      messages: total,
+      reads,
+      'hihi p50 ms': percentile(viaHihi, 50),
+      'hihi p99 ms': percentile(viaHihi, 99),
+      'bare Redis p50 ms': percentile(bare, 50),
+      'bare Redis p99 ms': percentile(bare, 99),
+      'p99 vs bare Redis': +(percentile(viaHihi, 99) / percentile(bare, 99)).toFixed(2),
+    };
+    return { json: [row], table: [row], broken: [] };
+  } finally {
+    redis.disconnect();
+    await hihi.stop();
+  }
+};

@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+import type WebSocket from 'ws';
+import { rssMiB } from '../lib/proc.js';
+import { startTarget, type Scenario } from './common.js';
+
+/**
+ * 10,000 idle sockets, each joined to a room: the server process's memory per connection (RSS
+ * growth / sockets) and the time to accept them all (100 handshakes in flight at a time).
+ * Target: ≤ 1.5 × ceiling's memory per connection.
+ */
+export const idle: Scenario = async (opts) => {
+  const n = opts.clients ?? (opts.quick ? 200 : 10_000);
+  const names = opts.targets ?? ['ceiling', 'socketio', 'hihi-embedded', 'hihi-redis-x1'];
+  const rows: Array<Record<string, number | string>> = [];
+  for (const name of names) {
+    const target = await startTarget(name, 1, opts);
+    const sockets: WebSocket[] = [];
+    try {
+      const pid = target.pids()[0]!; // the server itself, not Redis
+      await settle();
+      const before = rssMiB(pid);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 100) {
+        sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, () => target.connect(0)))));
+      }
+      const acceptMs = performance.now() - t0;
+      await settle();
+      const after = rssMiB(pid);
+      rows.push({ target: name, sockets: n, 'accept all, s': +(acceptMs / 1000).toFixed(2), 'rss before MiB': Math.round(before), 'rss after MiB': Math.round(after), 'KiB per socket': +(((after - before) * 1024) / n).toFixed(1) });
+    } finally {
+      for (const ws of sockets) ws.terminate();
+      await target.stop();
+    }
+  }
+  const ceiling = rows.find((r) => r.target === 'ceiling');
+  const table = rows.map((r) => ({
+    ...r,
+    'memory vs ceiling': ceiling ? +((r['KiB per socket'] as number) / (ceiling['KiB per socket'] as number)).toFixed(2) : '',
+    'accept time vs ceiling': ceiling ? +((r['accept all, s'] as number) / (ceiling['accept all, s'] as number)).toFixed(2) : '',
+  }));
+  return { json: table, table, broken: [] };
+};
+
+const settle = () => new Promise((r) => setTimeout(r, 1500));

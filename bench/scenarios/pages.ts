@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../test/support/process.js';
+import { spawnNode } from '../lib/proc.js';
+import { startHihi, type Scenario } from './common.js';
+import { cannon, type HttpResult } from './http.js';
+
+/**
+ * Pages per second: hihi's login page, room list and a chat page showing 50 messages, each
+ * against fastify serving the very bytes hihi answered as a static string (same run).
+ * Target: the chat page at ≥ 0.5 × the static reference.
+ */
+export const pages: Scenario = async (opts) => {
+  const seconds = opts.seconds ?? (opts.quick ? 1 : 5);
+  const hihi = await startHihi(1, opts);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-pages-'));
+  try {
+    const room = hihi.rooms[0]!;
+    // 50 messages in the room, sent as a user would.
+    const ws = await hihi.connect(0);
+    for (let i = 0; i < 50; i++) {
+      ws.send(JSON.stringify({ type: 'send', room, clientId: `p${i}`, body: `message number ${i}: ${crypto.randomBytes(24).toString('base64')}` }));
+    }
+    await new Promise<void>((resolve) => {
+      let acks = 0;
+      ws.on('message', (d: Buffer) => {
+        if (d.toString('latin1').startsWith('{"type":"ack"') && ++acks === 50) resolve();
+      });
+    });
+    ws.close();
+
+    const paths = { login: '/login', 'room list': '/rooms', 'chat page (50 messages)': `/rooms/${room}` };
+    const signedIn = { cookie: hihi.web.cookie() };
+    const captured: Record<string, { type: string; body: string }> = {};
+    for (const p of Object.values(paths)) {
+      const res = await fetch(hihi.urls[0]! + p, { headers: p === '/login' ? {} : signedIn });
+      captured[p] = { type: res.headers.get('content-type') ?? 'text/html', body: await res.text() };
+    }
+    const pagesFile = path.join(dir, 'pages.json');
+    fs.writeFileSync(pagesFile, JSON.stringify(captured));
+    const port = await freePort();
+    const ref = await spawnNode('bench/references/static-pages.ts', { PORT: String(port), PAGES: pagesFile }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
+
+    const rows: Array<{ page: string; hihi: HttpResult; static: HttpResult; bytes: number }> = [];
+    try {
+      for (const [page, p] of Object.entries(paths)) {
+        const headers = p === '/login' ? {} : signedIn;
+        const fromStatic = await cannon({ url: `http://127.0.0.1:${port}${p}`, seconds, headers });
+        const fromHihi = await cannon({ url: hihi.urls[0]! + p, seconds, headers });
+        rows.push({ page, hihi: fromHihi, static: fromStatic, bytes: Buffer.byteLength(captured[p]!.body) });
+      }
+    } finally {
+      await ref.stop();
+    }
+    return {
+      json: rows,
+      table: rows.map((r) => ({
+        page: r.page,
+        bytes: r.bytes,
+        'hihi req/s': r.hihi.requestsPerSec,
+        'static req/s': r.static.requestsPerSec,
+        'vs static': +(r.hihi.requestsPerSec / r.static.requestsPerSec).toFixed(2),
+        'hihi p99 ms': r.hihi.p99ms,
+        'static p99 ms': r.static.p99ms,
+        'hihi errors/non-2xx': `${r.hihi.errors}/${r.hihi.non2xx}`,
+      })),
+      broken: rows.filter((r) => r.hihi.errors > 0 || r.hihi.non2xx > 0).map((r) => `hihi ${r.page} answered errors`),
+    };
+  } finally {
+    await hihi.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+};
