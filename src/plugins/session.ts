@@ -46,6 +46,9 @@ async function sessionPlugin(app: FastifyInstance) {
     cookieName: sessionCookieName(https),
     store: sessionStoreAdapter(live.sessions, config.session.ttlMs, now),
     saveUninitialized: false,
+    // Saved only when changed (sign-in, CSRF secret, the once-a-minute idle stamp), not on every
+    // response: the timeouts are enforced from the stamps (current-user.ts), not by the cookie.
+    rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: https ? true : 'auto', path: '/', maxAge: config.session.ttlMs },
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });

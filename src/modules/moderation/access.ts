@@ -20,7 +20,7 @@ export function createRoomAccess(deps: { live: LiveState; now: () => number }) {
 
   return {
     /** Throws when the user may not enter or read the room. */
-    async assertCanEnter(room: Room, user: User): Promise<void> {
+    async assertCanEnter(room: Pick<Room, 'id'>, user: User): Promise<void> {
       const r = await deps.live.moderation.active(room.id, user.id, deps.now());
       const err = barError(r.bar);
       if (err) throw err;

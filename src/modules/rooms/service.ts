@@ -25,6 +25,17 @@ export function createRoomService(deps: {
   const ref = (u: User): UserRef => ({ id: u.id, name: u.displayName });
   const cache = new Map<number, { room: Room; at: number }>();
 
+  /**
+   * The room, once the user may enter it: both reads go out together, and a missing room is
+   * reported before a bar.
+   */
+  async function getEnterable(roomId: number, user: User): Promise<Room> {
+    const [room, gate] = await Promise.allSettled([get(roomId), access.assertCanEnter({ id: roomId }, user)]);
+    if (room.status === 'rejected') throw room.reason;
+    if (gate.status === 'rejected') throw gate.reason;
+    return room.value;
+  }
+
   async function get(id: number): Promise<Room> {
     const room = await rooms.findById(id);
     if (!room) throw new AppError('not_found', 'No such room');
@@ -65,8 +76,7 @@ export function createRoomService(deps: {
 
     /** Makes the user a member (announced to the room the first time); refused when barred. */
     async join(roomId: number, user: User): Promise<Room> {
-      const room = await get(roomId);
-      await access.assertCanEnter(room, user);
+      const room = await getEnterable(roomId, user);
       if (await live.membership.join(roomId, user.id)) {
         await events.toRoom(roomId, { type: 'member', room: roomId, user: ref(user), action: 'join' });
       }
@@ -90,9 +100,8 @@ export function createRoomService(deps: {
 
     /** For history: a member who is not barred. */
     async requireReader(roomId: number, user: User): Promise<Room> {
-      const room = await get(roomId);
-      await access.assertCanEnter(room, user);
-      if (!(await live.membership.isMember(roomId, user.id))) throw new AppError('not_member', 'Join the room first');
+      const [room, member] = await Promise.all([getEnterable(roomId, user), live.membership.isMember(roomId, user.id)]);
+      if (!member) throw new AppError('not_member', 'Join the room first');
       return room;
     },
 

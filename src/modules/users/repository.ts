@@ -32,19 +32,17 @@ export const DELETED_NAME = 'deleted user';
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
 export function createUserRepository(db: Db) {
-  async function permissionsOf(userId: number): Promise<Permission[]> {
-    const rows = await db.selectFrom('permissions').select('permission').where('user_id', '=', userId).execute();
-    return rows.map((r) => r.permission).filter(isPermission);
-  }
-
+  /** Read on every request of a signed-in user: one query, a row per permission. */
   async function findById(id: number): Promise<User | undefined> {
-    const row = await db
+    const rows = await db
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'disabled', 'deleted_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    return toUser(row, await permissionsOf(Number(row.id)));
+      .leftJoin('permissions', 'permissions.user_id', 'users.id')
+      .select(['users.id', 'users.username', 'users.display_name', 'users.disabled', 'users.deleted_at', 'permissions.permission'])
+      .where('users.id', '=', id)
+      .execute();
+    if (rows.length === 0) return undefined;
+    const permissions = rows.map((r) => r.permission).filter((p): p is string => p !== null).filter(isPermission);
+    return toUser(rows[0]!, permissions);
   }
 
   function toUser(
