@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
-import { LANG_COOKIE, negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.js';
+import { LANG_COOKIE, LOCALES, negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
 import { linkifyToHtml } from './linkify.js';
 
@@ -43,10 +43,12 @@ export default fp(
     });
     app.decorateRequest('locale', 'en');
     app.decorateRequest('t', null as unknown as Translate);
+    const langCookie = new RegExp(`(?:^|;\\s*)${LANG_COOKIE.replace('.', '\\.')}=([^;]+)`);
+    const translators = Object.fromEntries(LOCALES.map((l) => [l, translator(l)])) as Record<Locale, Translate>;
     app.addHook('onRequest', async (req, reply) => {
-      const cookie = (req.headers.cookie ?? '').match(new RegExp(`(?:^|;\\s*)${LANG_COOKIE.replace('.', '\\.')}=([^;]+)`))?.[1];
+      const cookie = (req.headers.cookie ?? '').match(langCookie)?.[1];
       req.locale = negotiateLocale(cookie, req.headers['accept-language']);
-      req.t = translator(req.locale);
+      req.t = translators[req.locale];
       reply.locals = { ...reply.locals, locale: req.locale, t: req.t, currentPath: req.url };
     });
   },
