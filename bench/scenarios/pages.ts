@@ -54,18 +54,19 @@ export const pages: Scenario = async (opts) => {
     } finally {
       await ref.stop();
     }
+    const table = rows.map((r) => ({
+      page: r.page,
+      bytes: r.bytes,
+      'hihi req/s': r.hihi.requestsPerSec,
+      'static req/s': r.static.requestsPerSec,
+      'vs static': +(r.hihi.requestsPerSec / r.static.requestsPerSec).toFixed(2),
+      'hihi p99 ms': r.hihi.p99ms,
+      'static p99 ms': r.static.p99ms,
+      'hihi errors/non-2xx': `${r.hihi.errors}/${r.hihi.non2xx}`,
+    }));
     return {
-      json: rows,
-      table: rows.map((r) => ({
-        page: r.page,
-        bytes: r.bytes,
-        'hihi req/s': r.hihi.requestsPerSec,
-        'static req/s': r.static.requestsPerSec,
-        'vs static': +(r.hihi.requestsPerSec / r.static.requestsPerSec).toFixed(2),
-        'hihi p99 ms': r.hihi.p99ms,
-        'static p99 ms': r.static.p99ms,
-        'hihi errors/non-2xx': `${r.hihi.errors}/${r.hihi.non2xx}`,
-      })),
+      json: table,
+      table,
       broken: rows.filter((r) => r.hihi.errors > 0 || r.hihi.non2xx > 0).map((r) => `hihi ${r.page} answered errors`),
     };
   } finally {

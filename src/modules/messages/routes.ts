@@ -31,8 +31,9 @@ export default async function messageRoutes(app: FastifyInstance) {
   app.get('/rooms/:id/messages', auth, async (req) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const query = parseInput(historyQuerySchema, req.query);
-    await rooms.requireReader(id, req.user!);
-    return messages.history(id, query);
+    // Read together: the page is only returned once the reader check has passed.
+    const [, page] = await Promise.all([rooms.requireReader(id, req.user!), messages.history(id, query)]);
+    return page;
   });
 
   /** The no-JavaScript way to send: a plain form post (the clientId makes a double submit harmless). */

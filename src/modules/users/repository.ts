@@ -31,7 +31,11 @@ export const DELETED_NAME = 'deleted user';
 
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
+const NAME_CACHE_MS = 10_000;
+const NAME_CACHE_MAX = 50_000;
+
 export function createUserRepository(db: Db) {
+  const recentNames = new Map<number, { name: string; until: number }>();
   /** Read on every request of a signed-in user: one query, a row per permission. */
   async function findById(id: number): Promise<User | undefined> {
     const rows = await db
@@ -161,6 +165,7 @@ export function createUserRepository(db: Db) {
      * can never sign in again, and it shows as a deleted user.
      */
     async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
+      recentNames.delete(id);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
         await trx
@@ -169,18 +174,31 @@ export function createUserRepository(db: Db) {
           .where('id', '=', id)
           .execute();
       });
+      recentNames.delete(id); // a read between the two must not keep the old name
     },
 
     async setPasswordHash(id: number, passwordHash: string): Promise<void> {
       await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
     },
 
-    /** Display names for a set of ids (one query), for member and online lists. */
+    /**
+     * Display names for a set of ids, for history pages and member lists. A display name never
+     * changes except when the account is deleted, so names are kept for NAME_CACHE_MS: a
+     * deletion shows on this instance at once, on others within that time.
+     */
     async refs(ids: number[]): Promise<Array<{ id: number; name: string }>> {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
-      const names = new Map(rows.map((r) => [Number(r.id), r.display_name]));
-      return ids.filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! }));
+      const now = Date.now();
+      const missing = ids.filter((id) => (recentNames.get(id)?.until ?? 0) <= now);
+      if (missing.length > 0) {
+        const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', missing).execute();
+        if (recentNames.size > NAME_CACHE_MAX) recentNames.clear();
+        for (const r of rows) recentNames.set(Number(r.id), { name: r.display_name, until: now + NAME_CACHE_MS });
+      }
+      return ids.flatMap((id) => {
+        const hit = recentNames.get(id);
+        return hit ? [{ id, name: hit.name }] : [];
+      });
     },
   };
 }
