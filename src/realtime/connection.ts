@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { User } from '../modules/users/repository.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
@@ -23,7 +22,6 @@ export interface ConnectionLimits {
 
 /** One authenticated socket: its user, session, rooms and send budget. */
 export class Connection {
-  readonly id = crypto.randomUUID();
   readonly rooms = new Map<RoomId, RoomState>();
   /** Answered the last ping (or sent something) since the previous heartbeat. */
   alive = true;

@@ -1,4 +1,7 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { CloseCodes } from '../shared/protocol.js';
 import { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
@@ -9,6 +12,18 @@ import { createWriteBatcher } from './write-batcher.js';
  * GET /ws. The handshake is refused before the upgrade unless the Origin is ours and the
  * session belongs to an active user; after it, the loop stays thin: parse, authorize, dispatch.
  */
+/**
+ * Nothing of the upgrade request should outlive the handshake, yet @fastify/websocket keeps the
+ * request and reply reachable from its 'error' listener, and the raw response stays attached to
+ * the socket: with headers, session object and logger that was over 4 KiB per idle socket
+ * (heap snapshots, docs/performance.md). Our own 'error' listener replaces theirs.
+ */
+function releaseUpgradeRequest(socket: WebSocket, req: FastifyRequest): void {
+  socket.removeAllListeners('error');
+  const raw = req.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  raw._httpMessage?.detachSocket(raw);
+}
+
 export default async function realtimeRoute(app: FastifyInstance) {
   const { config, hub, rooms, messages, now, metrics } = app.deps;
   const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics };
@@ -33,6 +48,8 @@ export default async function realtimeRoute(app: FastifyInstance) {
 
   app.get('/ws', { websocket: true, preHandler: [checkOrigin, app.requireUser, checkCap] }, (socket, req) => {
     const conn = new Connection(socket, req.user!, req.session.sessionId, batcher, limits, now());
+    const log = app.log;
+    releaseUpgradeRequest(socket, req);
     hub.add(conn);
     socket.on('pong', () => {
       conn.alive = true;
@@ -41,16 +58,16 @@ export default async function realtimeRoute(app: FastifyInstance) {
       conn.alive = true;
       if (isBinary) {
         // The protocol is JSON text only: a binary frame is a broken or hostile client.
-        req.log.info({ event: 'ws_binary', userId: conn.user.id }, 'binary frame refused');
+        log.info({ event: 'ws_binary', userId: conn.user.id }, 'binary frame refused');
         conn.close(CloseCodes.unsupportedData, 'frames must be JSON text');
         return;
       }
       const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
       conn.chain = conn.chain.then(() => dispatch(ctx, conn, text));
     });
-    socket.on('error', (err) => req.log.info({ err }, 'websocket error'));
+    socket.on('error', (err) => log.info({ err, userId: conn.user.id }, 'websocket error'));
     socket.on('close', () => {
-      hub.remove(conn).catch((err) => req.log.warn({ err }, 'socket cleanup failed'));
+      hub.remove(conn).catch((err) => log.warn({ err, userId: conn.user.id }, 'socket cleanup failed'));
     });
   });
 }
