@@ -1,10 +1,10 @@
 /**
- * Prune benchmark: a room of N expired messages is pruned by the real job code while a second
- * client keeps querying, as the rest of the chat would. Reports the total time, the worst
- * single prune step, the worst event-loop stall of the app process, and the latency other
- * commands saw meanwhile.
+ * Prune benchmark: N expired messages spread over R rooms are pruned by the real job code while
+ * a second client keeps querying another room, as the rest of the chat would. Reports the total
+ * time, the worst single prune step, the worst event-loop stall of the app process, the latency
+ * other commands saw meanwhile, and (Redis) the longest command Redis itself ran (SLOWLOG).
  *
- *   node --import tsx bench/prune.ts [--messages 1000000] [--batch 1000] [--backend redis|sqlite]
+ *   node --import tsx bench/prune.ts [--messages 1000000] [--rooms 100] [--batch 500] [--backend redis|sqlite]
  *
  * Redis: REDIS_URL (default redis://127.0.0.1:6379), keys under a throw-away prefix.
  */
@@ -27,66 +27,95 @@ const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '500' },
+    rooms: { type: 'string', default: '100' },
     backend: { type: 'string', default: 'redis' },
   },
 });
 const N = Number(values.messages);
 const BATCH = Number(values.batch);
-const ROOM = 1;
+const ROOMS = Number(values.rooms);
+const PER_ROOM = Math.ceil(N / ROOMS);
+const roomIds = Array.from({ length: ROOMS }, (_, i) => i + 1);
+/** Messages of room r: ids 1..count(r), N in all. */
+const count = (room: number) => Math.max(0, Math.min(PER_ROOM, N - (room - 1) * PER_ROOM));
+const OTHER_ROOM = ROOMS + 1;
 const OLD_TS = 1_000_000_000_000; // 2001: long expired
 const body = 'x'.repeat(100);
+
+interface Setup {
+  live: LiveState;
+  probe: () => Promise<unknown>;
+  /** The longest single command the store ran meanwhile (Redis only). */
+  slowestCommandMs?: () => Promise<number>;
+  cleanup: () => Promise<void>;
+}
 
 const json = (id: number) =>
   `{"id":${id},"ts":${OLD_TS + id},"user":{"id":${(id % 50) + 1},"name":"user${id % 50}"},"body":"${body}","clientId":"c${id}"}`;
 
-async function setupRedis(): Promise<{ live: LiveState; probe: () => Promise<unknown>; cleanup: () => Promise<void> }> {
+async function setupRedis(): Promise<Setup> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `hihibench${process.pid}:`;
   const keys = redisKeys(prefix);
   const r = new Redis(url);
-  for (let start = 1; start <= N; start += 10_000) {
-    const pipe = r.pipeline();
-    const zargs: Array<string | number> = [];
-    const hargs: string[] = [];
-    for (let id = start; id < Math.min(start + 10_000, N + 1); id++) {
-      zargs.push(id, json(id));
-      hargs.push(`${(id % 50) + 1}:c${id}`, String(id));
+  for (const room of roomIds) {
+    for (let start = 1; start <= count(room); start += 10_000) {
+      const pipe = r.pipeline();
+      const zargs: Array<string | number> = [];
+      const hargs: string[] = [];
+      for (let id = start; id < Math.min(start + 10_000, count(room) + 1); id++) {
+        zargs.push(id, json(id));
+        hargs.push(`${(id % 50) + 1}:c${id}`, String(id));
+      }
+      pipe.zadd(keys.messages(room), ...zargs);
+      pipe.hset(keys.clientIds(room), ...hargs);
+      await pipe.exec();
     }
-    pipe.zadd(keys.messages(ROOM), ...zargs);
-    pipe.hset(keys.clientIds(ROOM), ...hargs);
-    await pipe.exec();
+    await r.set(keys.seq(room), count(room));
   }
-  await r.set(keys.seq(ROOM), N);
   const live = createRedisLiveState({ nodes: [url], cluster: undefined, prefix, instanceId: 'bench', presenceTtlMs: 30_000, now: Date.now });
   // What another room's reader does meanwhile: fetch its newest page.
-  const probe = () => r.zrevrangebyscore(keys.messages(2), '+inf', '-inf', 'LIMIT', 0, 50);
+  const probe = () => r.zrevrangebyscore(keys.messages(OTHER_ROOM), '+inf', '-inf', 'LIMIT', 0, 50);
+  // Redis's own record of its slow commands: everything over 1 ms while the prune runs.
+  const saved = (await r.config('GET', 'slowlog-*')) as string[];
+  await r.config('SET', 'slowlog-log-slower-than', '1000');
+  await r.config('SET', 'slowlog-max-len', '100000');
+  await r.slowlog('RESET');
   return {
     live,
     probe,
+    slowestCommandMs: async () => {
+      const entries = (await r.slowlog('GET', -1)) as Array<[number, number, number]>;
+      for (let i = 0; i < saved.length; i += 2) await r.config('SET', saved[i]!, saved[i + 1]!);
+      return entries.reduce((max, e) => Math.max(max, e[2] / 1000), 0);
+    },
     cleanup: async () => {
       await live.close();
-      await r.del(keys.messages(ROOM), keys.clientIds(ROOM), keys.seq(ROOM));
+      for (const room of roomIds) await r.del(keys.messages(room), keys.clientIds(room), keys.seq(room));
       await r.quit();
     },
   };
 }
 
-async function setupSqlite(): Promise<{ live: LiveState; probe: () => Promise<unknown>; cleanup: () => Promise<void> }> {
+async function setupSqlite(): Promise<Setup> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-bench-'));
   const db = connectDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.sqlite') });
   await migrateToLatest(db);
-  for (let start = 1; start <= N; start += 5_000) {
-    const rows: Array<{ room_id: number; id: number; ts: number; user_id: number; user_name: string; body: string; client_id: string; deleted: number }> = [];
-    for (let id = start; id < Math.min(start + 5_000, N + 1); id++) {
-      rows.push({ room_id: ROOM, id, ts: OLD_TS + id, user_id: (id % 50) + 1, user_name: `user${id % 50}`, body, client_id: `c${id}`, deleted: 0 });
+  type Row = { room_id: number; id: number; ts: number; user_id: number; user_name: string; body: string; client_id: string; deleted: number };
+  for (const room of roomIds) {
+    for (let start = 1; start <= count(room); start += 5_000) {
+      const rows: Row[] = [];
+      for (let id = start; id < Math.min(start + 5_000, count(room) + 1); id++) {
+        rows.push({ room_id: room, id, ts: OLD_TS + id, user_id: (id % 50) + 1, user_name: `user${id % 50}`, body, client_id: `c${id}`, deleted: 0 });
+      }
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('live_messages').values(rows.slice(i, i + 500)).execute();
+      });
     }
-    await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('live_messages').values(rows.slice(i, i + 500)).execute();
-    });
+    await db.insertInto('live_message_seqs').values({ room_id: room, last_id: count(room) }).execute();
   }
-  await db.insertInto('live_message_seqs').values({ room_id: ROOM, last_id: N }).execute();
   const live = createEmbeddedLiveState({ db, now: Date.now });
-  const probe = () => sql`select id from live_messages where room_id = 2 order by id desc limit 50`.execute(db);
+  const probe = () => sql`select id from live_messages where room_id = ${OTHER_ROOM} order by id desc limit 50`.execute(db);
   return {
     live,
     probe,
@@ -98,7 +127,7 @@ async function setupSqlite(): Promise<{ live: LiveState; probe: () => Promise<un
 }
 
 const setupStart = performance.now();
-const { live, probe, cleanup } = values.backend === 'sqlite' ? await setupSqlite() : await setupRedis();
+const { live, probe, slowestCommandMs, cleanup } = values.backend === 'sqlite' ? await setupSqlite() : await setupRedis();
 console.error(`filled ${N} messages in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
 
 // Instrument: each prune step, the event loop, and a concurrent reader.
@@ -126,17 +155,19 @@ const prober = (async () => {
 
 loop.enable();
 const start = performance.now();
-const result = await pruneMessages({ messages: timedLog, roomIds: [ROOM], cutoffTs: Date.now(), batch: BATCH });
+const result = await pruneMessages({ messages: timedLog, roomIds, cutoffTs: Date.now(), batch: BATCH });
 const total = performance.now() - start;
 loop.disable();
 running = false;
 await prober;
+const slowest = slowestCommandMs ? await slowestCommandMs() : undefined;
 await cleanup();
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 const report = {
   backend: values.backend,
   messages: N,
+  rooms: ROOMS,
   batch: BATCH,
   deleted: result.deleted,
   steps: result.steps,
@@ -147,6 +178,7 @@ const report = {
   eventLoopStallMsP99: +(loop.percentile(99) / 1e6).toFixed(2),
   otherQueryMsP99: +pct(probes, 99).toFixed(2),
   otherQueryMsMax: +Math.max(...probes).toFixed(2),
+  ...(slowest === undefined ? {} : { redisSlowestCommandMs: +slowest.toFixed(2) }),
 };
 console.log(JSON.stringify(report));
 console.table(report);

@@ -41,8 +41,13 @@ export interface FanoutResult {
   serverCpuPct: number;
   loadgenCpuPct: number;
   serverRssMiB: number;
-  /** Stalled clients the server closed by the end. */
+  /**
+   * Stalled clients the server had dropped: once the run ends each starts reading again and
+   * counts as dropped if its connection then ends within 3 s (a paused socket cannot see the
+   * close before). `stalledMiB`: what it still received, i.e. what server and kernel held.
+   */
   stalledClosed: number;
+  stalledMiB: number;
   saturated: 'server' | 'load generator' | 'neither';
 }
 
@@ -65,7 +70,26 @@ export async function runFanout(target: Target, load: FanoutLoad): Promise<Fanou
     (ws as unknown as { _socket: { pause(): void } })._socket.pause(); // reads nothing from now on
     stalled.push(ws);
   }
-  const stalledClosed = () => stalled.filter((ws) => ws.readyState !== ws.OPEN).length;
+  /** Lets the stalled clients read again; how many were closed by the server, and what they got. */
+  const drainStalled = async () => {
+    let bytes = 0;
+    const closed = await Promise.all(
+      stalled.map(
+        (ws) =>
+          new Promise<boolean>((resolve) => {
+            const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+            socket.on('data', (b: Buffer) => (bytes += b.length));
+            const timer = setTimeout(() => resolve(false), 3000);
+            socket.once('close', () => {
+              clearTimeout(timer);
+              resolve(true);
+            });
+            socket.resume();
+          }),
+      ),
+    );
+    return { closed: closed.filter(Boolean).length, mib: +(bytes / 2 ** 20).toFixed(1) };
+  };
 
   const totalMessages = Math.max(1, Math.round(load.rate * load.seconds));
   const base = nextSeq;
@@ -126,7 +150,7 @@ export async function runFanout(target: Target, load: FanoutLoad): Promise<Fanou
   const serverCpu = perProcess.reduce((a, b) => a + b, 0);
   const own = process.cpuUsage(own0);
   const rss = pids.reduce((sum, pid) => sum + rssMiB(pid), 0);
-  const closedStalled = stalledClosed();
+  const afterStall = await drainStalled();
   for (const ws of [...sockets.flat(), ...stalled]) ws.terminate();
 
   const sorted = latencies.subarray(0, delivered).sort();
@@ -149,7 +173,8 @@ export async function runFanout(target: Target, load: FanoutLoad): Promise<Fanou
     serverCpuPct,
     loadgenCpuPct,
     serverRssMiB: Math.round(rss),
-    stalledClosed: closedStalled,
+    stalledClosed: afterStall.closed,
+    stalledMiB: afterStall.mib,
     // One core is 100 %: a server process (Redis included) or the load generator near it
     // limited the figure.
     saturated: Math.max(...perProcess) / elapsed >= 0.9 ? 'server' : loadgenCpuPct >= 90 ? 'load generator' : 'neither',

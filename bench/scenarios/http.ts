@@ -16,6 +16,8 @@ export async function cannon(opts: {
   headers?: Record<string, string>;
   method?: 'GET' | 'POST';
   body?: string;
+  /** Headers that change per request (e.g. a fresh X-Forwarded-For). */
+  perRequest?: () => Record<string, string>;
 }): Promise<HttpResult> {
   const r = await autocannon({
     url: opts.url,
@@ -24,6 +26,15 @@ export async function cannon(opts: {
     headers: opts.headers ?? {},
     method: opts.method ?? 'GET',
     ...(opts.body ? { body: opts.body } : {}),
+    ...(opts.perRequest
+      ? {
+          requests: [
+            {
+              setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, ...opts.perRequest!() } }),
+            },
+          ],
+        }
+      : {}),
   });
   return {
     requestsPerSec: Math.round(r.requests.average),

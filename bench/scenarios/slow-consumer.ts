@@ -33,6 +33,7 @@ export const slowConsumer: Scenario = async (opts) => {
         'rss MiB': r.serverRssMiB,
         'rss vs without': +(r.serverRssMiB / without(r).serverRssMiB).toFixed(2),
         'stalled dropped': row.stalled ? r.stalledClosed : '',
+        'MiB it held': row.stalled ? r.stalledMiB : '',
       };
     }),
     broken: rows.filter((r) => r.lost > 0 || r.duplicated > 0).map((r) => `${r.target}${r.stalled ? ' (with stalled)' : ''}`),

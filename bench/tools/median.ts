@@ -13,7 +13,7 @@ for (const file of process.argv.slice(2)) {
     if (!line.startsWith('{"scenario"')) continue;
     const row = JSON.parse(line) as Row;
     if (row.phase === 'step') continue; // saturation steps differ per run; their best is kept
-    const key = ['scenario', 'phase', 'clients', 'target', 'page', 'stalled'].map((k) => String(row[k] ?? '')).join('|');
+    const key = ['scenario', 'phase', 'clients', 'target', 'page', 'flood', 'stalled'].map((k) => String(row[k] ?? '')).join('|');
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
 }
