@@ -15,7 +15,7 @@ const commandOptions = {
   connectTimeout: 2000,
 } satisfies RedisOptions;
 
-/** Credentials, TLS and database of a redis:// URL, for the cluster's per-node connections. */
+/** Credentials and TLS of a redis:// URL, for the cluster's per-node connections (a cluster has only database 0). */
 function nodeOptions(url: string): RedisOptions {
   const u = new URL(url);
   return {
