@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
+import { WebClient } from '../../test/support/http.js';
 import { freePort } from '../../test/support/process.js';
 import { spawnNode, type Child } from './proc.js';
 
@@ -185,8 +186,9 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
     servers.push({ url, proc });
   }
   const base = servers[0]!.url;
-  const web = new BenchWebClient(base);
-  await web.login('bench', 'bench-password-1');
+  const web = new WebClient(base);
+  const signedIn = await web.login('bench', 'bench-password-1');
+  if (signedIn.status !== 303) throw new Error(`bench sign-in failed: ${signedIn.status}`);
   const rooms: number[] = [];
   for (let r = 0; r < opts.rooms; r++) rooms.push(await web.createRoom(`bench ${r}`));
   let next = 0;
@@ -201,7 +203,7 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
       // Spread clients over the instances, as a load balancer would. One session for all
       // (the per-user socket cap is raised for this).
       const server = servers[next++ % servers.length]!;
-      const ws = await open(`${server.url.replace('http', 'ws')}/ws`, { cookie: web.cookie(), origin: server.url });
+      const ws = await open(`${server.url.replace('http', 'ws')}/ws`, { cookie: web.cookieHeader, origin: server.url });
       const joined = firstFrame(ws, (t) => t.startsWith('{"type":"joined"'));
       ws.send(JSON.stringify({ type: 'join', room: rooms[room] }));
       await joined;
@@ -221,46 +223,7 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
 
 export interface HihiTarget extends Target {
   env: Record<string, string>;
-  web: BenchWebClient;
+  web: WebClient;
   rooms: number[];
   urls: string[];
-}
-
-/** Just enough of a browser: a cookie jar, CSRF tokens from forms, sign-in and room creation. */
-export class BenchWebClient {
-  private readonly jar = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async request(p: string, form?: Record<string, string>): Promise<Response> {
-    const res = await fetch(this.base + p, {
-      method: form ? 'POST' : 'GET',
-      redirect: 'manual',
-      headers: { cookie: this.cookie(), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = ''] = c.split(';');
-      const i = pair.indexOf('=');
-      this.jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  }
-
-  async csrf(p: string): Promise<string> {
-    return /name="_csrf" value="([^"]+)"/.exec(await (await this.request(p)).text())![1]!;
-  }
-
-  async login(username: string, password: string): Promise<void> {
-    const res = await this.request('/login', { username, password, _csrf: await this.csrf('/login') });
-    if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
-  }
-
-  async createRoom(name: string): Promise<number> {
-    const res = await this.request('/rooms', { name, _csrf: await this.csrf('/rooms') });
-    return Number(res.headers.get('location')!.split('/').pop());
-  }
 }

@@ -42,7 +42,7 @@ export const history: Scenario = async (opts) => {
     };
     // node:http with one kept-alive connection: fetch's own allocations showed up in the tail.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const headers = { cookie: hihi.web.cookie() };
+    const headers = { cookie: hihi.web.cookieHeader };
     const get = (path: string) =>
       new Promise<string>((resolve, reject) => {
         http

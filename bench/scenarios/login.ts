@@ -1,4 +1,4 @@
-import { BenchWebClient } from '../lib/targets.js';
+import { extractCsrf, WebClient } from '../../test/support/http.js';
 import { startHihi, type Scenario } from './common.js';
 import { cannon } from './http.js';
 
@@ -16,14 +16,14 @@ export const login: Scenario = async (opts) => {
   const hihi = await startHihi(1, opts, 'redis', { TRUST_PROXY: 'true' });
   try {
     const base = hihi.urls[0]!;
-    const roomList = () => cannon({ url: `${base}/rooms`, seconds, connections: 2, headers: { cookie: hihi.web.cookie() } });
+    const roomList = () => cannon({ url: `${base}/rooms`, seconds, connections: 2, headers: { cookie: hihi.web.cookieHeader } });
     const calm = await roomList();
     const rows = [];
     let n = 0;
     for (const spread of [false, true]) {
       // An anonymous session with its CSRF token, reused by every attempt (a failed attempt keeps it).
-      const attacker = new BenchWebClient(base);
-      const token = await attacker.csrf('/login');
+      const attacker = new WebClient(base);
+      const token = extractCsrf(await (await attacker.get('/login')).text());
       const form = new URLSearchParams({ username: 'bench', password: 'wrong-password-1', _csrf: token }).toString();
       const [flood, during] = await Promise.all([
         cannon({
@@ -32,7 +32,7 @@ export const login: Scenario = async (opts) => {
           connections: 16,
           method: 'POST',
           body: form,
-          headers: { cookie: attacker.cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { cookie: attacker.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
           ...(spread ? { perRequest: () => ({ 'x-forwarded-for': `10.${(++n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` }) } : {}),
         }),
         roomList(),

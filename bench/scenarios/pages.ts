@@ -32,7 +32,7 @@ export const pages: Scenario = async (opts) => {
     ws.close();
 
     const paths = { login: '/login', 'room list': '/rooms', 'chat page (50 messages)': `/rooms/${room}` };
-    const signedIn = { cookie: hihi.web.cookie() };
+    const signedIn = { cookie: hihi.web.cookieHeader };
     const captured: Record<string, { type: string; body: string }> = {};
     for (const p of Object.values(paths)) {
       const res = await fetch(hihi.urls[0]! + p, { headers: p === '/login' ? {} : signedIn });
