@@ -79,8 +79,7 @@ describe('nginx in front of two replicas', { skip: needsShared }, () => {
     assert.equal(byReplica.size, 2, `sockets landed on both replicas: ${[...byReplica.keys()]}`);
     const [one, two] = [...byReplica.values()] as [WsClient, WsClient];
     for (const c of [one, two]) {
-      c.send({ type: 'join', room });
-      await c.next('joined');
+      await c.join(room);
     }
     one.send({ type: 'send', room, clientId: 'via-nginx', body: 'hello across replicas' });
     assert.equal((await two.next('message')).body, 'hello across replicas');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { WebClient } from '../support/http.js';
+import { extractCsrf, WebClient } from '../support/http.js';
 import { OwnMariaDb } from '../support/mariadb-server.js';
 
 // MariaDB (a server of the test's own) dies and comes back while hihi keeps running.
@@ -27,7 +27,7 @@ describe('MariaDB restarting under a running app', { skip: backend !== 'mysql-re
     await admin.login(ADMIN.username, ADMIN.password);
     const room = await admin.createRoom('db restart');
     const page = await (await admin.get(`/rooms/${room}`)).text();
-    const csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    const csrf = extractCsrf(page);
 
     await db.down();
     const res = await admin.get('/rooms');

@@ -38,8 +38,7 @@ describe(`pub/sub disconnects (${onCluster ? 'Redis Cluster' : 'one Redis'})`, {
     const reader = await WsClient.connect(a.url, { cookie: webA.cookieHeader, origin: a.origin });
     const sender = await WsClient.connect(b.url, { cookie: webB.cookieHeader, origin: b.origin });
     for (const c of [reader, sender]) {
-      c.send({ type: 'join', room });
-      await c.next('joined');
+      await c.join(room);
     }
     const nodes = redis instanceof OwnRedisCluster ? redis.ports.map((p) => new Redis(p, '127.0.0.1')) : [new Redis(redis.url)];
     const total = 300;

@@ -29,8 +29,7 @@ describe('Redis outage during sends', { skip: backend !== 'mysql-redis' && 'runs
     const sender = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     const watcher = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     for (const c of [sender, watcher]) {
-      c.send({ type: 'join', room });
-      await c.next('joined');
+      await c.join(room);
     }
     sender.send({ type: 'send', room, clientId: 'before', body: 'before the outage' });
     await sender.next('ack');

@@ -65,8 +65,7 @@ describe('an instance stopped under load', { skip: needsShared }, () => {
     for (const [k, v] of webA.cookies) webB.cookies.set(k, v);
 
     const watcher = await WsClient.connect(b.url, { cookie: webB.cookieHeader, origin: b.url });
-    watcher.send({ type: 'join', room });
-    await watcher.next('joined');
+    await watcher.join(room);
     const onA = new Sender('a', webA, room);
     const onB = new Sender('b', webB, room);
     await onA.connect(a.url);

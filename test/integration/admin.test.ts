@@ -122,8 +122,7 @@ describe(`administration (${backend})`, () => {
     const room = await admin.createRoom('Farewells');
     await web.get(`/rooms/${room}`);
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    ws.send({ type: 'join', room });
-    await ws.next('joined');
+    await ws.join(room);
     ws.send({ type: 'send', room, clientId: 'bye', body: 'goodbye all' });
     await ws.next('ack');
     const id = await userId('leaver');

@@ -52,16 +52,14 @@ describe(`websocket fuzz (${backend})`, () => {
     if (!answered) {
       assert.ok(socket.closed && [1003, 1007, 1009].includes(socket.closed.code));
       socket = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-      socket.send({ type: 'join', room });
-      await socket.next('joined');
+      await socket.join(room);
     }
     socket.close();
 
     assert.equal((await fetch(`${hihi.url}/healthz`)).status, 200);
     assert.equal((await fetch(`${hihi.url}/readyz`)).status, 200);
     const fresh = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    fresh.send({ type: 'join', room });
-    await fresh.next('joined');
+    await fresh.join(room);
     fresh.send({ type: 'send', room, clientId: 'after-fuzz', body: 'still fine' });
     const ack = await fresh.next('ack');
     const m = await fresh.next('message', (x) => x.clientId === 'after-fuzz');

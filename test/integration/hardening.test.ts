@@ -55,8 +55,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     const room = await admin.createRoom('silent mute');
     const web = await signedIn();
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    ws.send({ type: 'join', room });
-    await ws.next('joined');
+    await ws.join(room);
     const hana = (await hihi.app.deps.users.findByUsername('hana'))!;
     // Written straight into the live state, as another instance would, with no control message.
     await hihi.app.deps.live.moderation.set({ room, userId: hana.id, kind: 'mute', until: null });
@@ -85,8 +84,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     const room = await admin.createRoom('flood');
     const web = await signedIn();
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    ws.send({ type: 'join', room });
-    await ws.next('joined');
+    await ws.join(room);
     for (let i = 0; i < 40; i++) ws.send({ type: 'send', room, clientId: `f${i}`, body: 'spam' });
     assert.equal((await ws.waitClosed(5000)).code, 1008);
     const { body } = await admin.json<{ messages: unknown[] }>(`/rooms/${room}/messages`);

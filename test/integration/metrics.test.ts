@@ -40,8 +40,7 @@ describe(`metrics (${backend})`, () => {
     const a = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     const b = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     for (const c of [a, b]) {
-      c.send({ type: 'join', room });
-      await c.next('joined');
+      await c.join(room);
     }
     for (let i = 0; i < 3; i++) {
       a.send({ type: 'send', room, clientId: `m${i}`, body: `hi ${i}` });

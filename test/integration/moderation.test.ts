@@ -57,8 +57,7 @@ describe(`moderation (${backend})`, () => {
     const c = await WsClient.connect(hihi.url, { cookie: web[who]!.cookieHeader, origin: hihi.origin });
     sockets.push(c);
     if (room !== undefined) {
-      c.send({ type: 'join', room });
-      await c.next('joined');
+      await c.join(room);
     }
     return c;
   }
@@ -183,8 +182,7 @@ describe(`moderation (${backend})`, () => {
     clock.t -= 6 * 86_400_000;
 
     assert.equal((await act('mod', room, { action: 'unban', username: 'alice' })).status, 303);
-    aliceWs.send({ type: 'join', room });
-    await aliceWs.next('joined');
+    await aliceWs.join(room);
     assert.equal((await web.alice!.get(`/rooms/${room}`)).status, 200);
   });
 

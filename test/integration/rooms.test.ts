@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { WebClient } from '../support/http.js';
+import { extractCsrf, WebClient } from '../support/http.js';
 
 describe(`rooms and history (${backend})`, () => {
   let storage: Storage;
@@ -109,7 +109,7 @@ describe(`rooms and history (${backend})`, () => {
   test('the plain form posts a message without JavaScript; a double submit stores it once', async () => {
     const id = await createRoom(admin, 'No JS');
     const page = await (await admin.get(`/rooms/${id}`)).text();
-    const csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    const csrf = extractCsrf(page);
     const clientId = page.match(/name="clientId" value="([^"]+)"/)![1]!;
     for (let i = 0; i < 2; i++) {
       const res = await admin.request('POST', `/rooms/${id}/messages`, { _csrf: csrf, clientId, body: '  hello from a form  ' });

@@ -45,8 +45,7 @@ describe(`slow sockets (${backend})`, () => {
     const reader = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     const slow = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     for (const c of [sender, reader, slow]) {
-      c.send({ type: 'join', room });
-      await c.next('joined');
+      await c.join(room);
     }
     // The slow client stops reading from its TCP socket altogether.
     (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();

@@ -23,8 +23,7 @@ describe(`admin system page (${backend})`, () => {
     await web.login(ADMIN.username, ADMIN.password);
     const room = await web.createRoom('Busy <room>');
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    ws.send({ type: 'join', room });
-    await ws.next('joined');
+    await ws.join(room);
     for (let i = 0; i < 4; i++) {
       ws.send({ type: 'send', room, clientId: `s${i}`, body: `m${i}` });
       await ws.next('ack');

@@ -64,8 +64,7 @@ describe('two instances on one MySQL + Redis', { skip: needsShared }, () => {
     await createUser(storage, 'zoe', 'zoe-password-1');
     assert.equal((await user.login('zoe', 'zoe-password-1')).status, 303);
     const zoe = await WsClient.connect(two.url, { cookie: user.cookieHeader, origin: two.url });
-    zoe.send({ type: 'join', room });
-    await zoe.next('joined');
+    await zoe.join(room);
 
     await mod.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'mute', username: 'zoe', minutes: '1' });
     assert.equal((await zoe.next('moderation')).action, 'mute');

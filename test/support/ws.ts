@@ -40,6 +40,12 @@ export class WsClient {
     this.socket.send(JSON.stringify(frame));
   }
 
+  /** Joins a room and waits for its `joined` frame. */
+  async join(room: number) {
+    this.send({ type: 'join', room });
+    return this.next('joined');
+  }
+
   sendRaw(data: string | Buffer, binary = false): void {
     this.socket.send(data, { binary });
   }
