@@ -50,6 +50,9 @@ function messageTs(bytes: Buffer): number {
  * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
  * hands each event's bytes to every local socket in it; tracks presence for (room, user) pairs.
  */
+/** Sessions read together in one heartbeat's re-check. */
+const SESSION_RECHECK_CHUNK = 500;
+
 export function createHub(deps: {
   live: LiveState;
   events: EventPublisher;
@@ -197,11 +200,17 @@ export function createHub(deps: {
   }
 
   /** Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. */
+  /** Reads sessions a chunk at a time, concurrently (Redis pipelines them), not one after another. */
   async function recheckSessions(): Promise<void> {
-    for (const [sid, conns] of [...bySession]) {
-      const record = await live.sessions.get(sid);
-      if (record && record.userId !== null) continue;
-      for (const c of [...conns]) c.closeForSession();
+    const held = [...bySession];
+    for (let i = 0; i < held.length; i += SESSION_RECHECK_CHUNK) {
+      const chunk = held.slice(i, i + SESSION_RECHECK_CHUNK);
+      const records = await Promise.all(chunk.map(([sid]) => live.sessions.get(sid)));
+      chunk.forEach(([, conns], j) => {
+        const record = records[j];
+        if (record && record.userId !== null) return;
+        for (const c of [...conns]) c.closeForSession();
+      });
     }
   }
 
