@@ -94,7 +94,15 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
   const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
-  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, metrics, now });
+  const forget = {
+    user: (id: number) => users.forget(id),
+    room: (id: number) => rooms.forget(id),
+    all: () => {
+      users.forgetAll();
+      rooms.forgetAll();
+    },
+  };
+  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, metrics, now, forget });
   metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
   metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
   const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, log: app.log, now, metrics });

@@ -122,7 +122,8 @@ function fromTemplate(id, field, value) {
   const tpl = /** @type {HTMLTemplateElement | null} */ (document.getElementById(id));
   if (!tpl) return null;
   const node = /** @type {DocumentFragment} */ (tpl.content.cloneNode(true));
-  for (const input of node.querySelectorAll(`input[name="${field}"]`)) /** @type {HTMLInputElement} */ (input).value = String(value);
+  // Inputs of cloned forms, or the delete button that carries the message id itself.
+  for (const el of node.querySelectorAll(`input[name="${field}"], button[name="${field}"]`)) /** @type {HTMLInputElement} */ (el).value = String(value);
   return node;
 }
 
@@ -482,7 +483,8 @@ document.addEventListener('submit', async (ev) => {
   const res = await fetch(target.getAttribute('action') ?? '', {
     method: 'POST',
     headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(/** @type {any} */ (new FormData(target))),
+    // With the submitter: a message's delete button carries its id into the shared form.
+    body: new URLSearchParams(/** @type {any} */ (new FormData(target, /** @type {SubmitEvent} */ (ev).submitter))),
   });
   if (!res.ok) {
     const body = await res.json().catch(() => null);

@@ -39,10 +39,14 @@ export function negotiateLocale(cookie: string | undefined, acceptLanguage: stri
   return 'en';
 }
 
-/** Strings the browser script needs, sent in the page. */
-export function clientStrings(t: Translate) {
-  const prefixes = ['conn.', 'msg.', 'sys.', 'banner.', 'room.noMessages', 'mod.a.', 'mod.mute10'];
-  return Object.fromEntries(
-    (Object.keys(en) as MessageKey[]).filter((k) => prefixes.some((p) => k.startsWith(p))).map((k) => [k, t(k)]),
-  );
+const clientKeys = (Object.keys(en) as MessageKey[]).filter((k) =>
+  ['conn.', 'msg.', 'sys.', 'banner.', 'room.noMessages', 'mod.a.', 'mod.mute10'].some((p) => k.startsWith(p)),
+);
+const clientStringsOf = new WeakMap<Translate, Record<string, string>>();
+
+/** Strings the browser script needs, sent in the page (built once per translator). */
+export function clientStrings(t: Translate): Record<string, string> {
+  let strings = clientStringsOf.get(t);
+  if (!strings) clientStringsOf.set(t, (strings = Object.fromEntries(clientKeys.map((k) => [k, t(k)]))));
+  return strings;
 }

@@ -13,7 +13,11 @@ declare module 'fastify' {
   }
 }
 
-/** The signed-in user, loaded fresh per request so a disabled account stops at once. */
+/**
+ * The signed-in user. Page views (GET without a websocket upgrade) may use a recent read, kept
+ * until the account changes (modules/users/repository.ts); every action, and every socket,
+ * reads it fresh, so a revoked permission stops the next action at once.
+ */
 export default fp(
   async (app) => {
     app.decorateRequest('user', null);
@@ -30,7 +34,8 @@ export default fp(
       }
       // Written back at most once a minute, not on every request.
       if (t - seenAt > 60_000) req.session.seenAt = t;
-      const user = await app.deps.users.findById(id);
+      const view = (req.method === 'GET' || req.method === 'HEAD') && req.headers.upgrade === undefined;
+      const user = await (view ? app.deps.users.findRecent(id) : app.deps.users.findById(id));
       if (!user || user.disabled) {
         await req.session.destroy();
         return;

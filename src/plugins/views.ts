@@ -11,6 +11,10 @@ declare module 'fastify' {
     locale: Locale;
     t: Translate;
   }
+  interface FastifyInstance {
+    /** Renders a template to a string at once (templates are read synchronously). */
+    renderPartial(template: string, context: object): string;
+  }
   interface FastifyReply {
     /** Merged into every template's context by @fastify/view. */
     locals: Record<string, unknown> | null;
@@ -26,6 +30,7 @@ export default fp(
       maxAge: app.deps.config.production ? '1d' : 0,
       index: false,
     });
+    let env: nunjucks.Environment | undefined;
     await app.register(view, {
       engine: { nunjucks },
       templates: VIEWS_DIR,
@@ -33,7 +38,8 @@ export default fp(
         autoescape: true,
         throwOnUndefined: false,
         noCache: !app.deps.config.production,
-        onConfigure: (env: nunjucks.Environment) => {
+        onConfigure: (configured: nunjucks.Environment) => {
+          env = configured;
           env.addFilter('isoTime', (ms: number) => new Date(ms).toISOString());
           env.addFilter('clock', (ms: number) => new Date(ms).toISOString().slice(11, 16));
           // Escapes all text itself (see linkify.ts), so its output is marked safe.
@@ -41,6 +47,7 @@ export default fp(
         },
       },
     });
+    app.decorate('renderPartial', (template: string, context: object) => env!.render(template, context));
     app.decorateRequest('locale', 'en');
     app.decorateRequest('t', null as unknown as Translate);
     const langCookie = new RegExp(`(?:^|;\\s*)${LANG_COOKIE.replace('.', '\\.')}=([^;]+)`);

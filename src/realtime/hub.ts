@@ -60,6 +60,8 @@ export function createHub(deps: {
   heartbeatMs: number;
   metrics: Metrics;
   now: () => number;
+  /** What this instance keeps of users and rooms, dropped on control events and bus loss. */
+  forget: { user(id: number): void; room(id: number): void; all(): void };
 }) {
   const { live, events, log } = deps;
   const connections = new Set<Connection>();
@@ -193,7 +195,14 @@ export function createHub(deps: {
           });
         }
         return;
+      case 'user-changed':
+        deps.forget.user(ev.userId);
+        return;
+      case 'room-changed':
+        deps.forget.room(ev.room);
+        return;
       case 'room-deleted':
+        deps.forget.room(ev.room);
         for (const c of [...(rooms.get(ev.room)?.connections ?? [])]) detach(c, ev.room, { type: 'left', room: ev.room });
         return;
     }
@@ -260,9 +269,12 @@ export function createHub(deps: {
     async start(): Promise<void> {
       live.bus.onInterruption({
         lost: () => {
+          // Control events may be missed until the bus is back: nothing kept is trusted meanwhile.
+          deps.forget.all();
           for (const entry of rooms.values()) entry.repairFrom ??= entry.lastId;
         },
         resumed: () => {
+          deps.forget.all();
           repairAfterReconnect().catch((err) => log.error({ err }, 'repair after reconnect failed'));
         },
       });

@@ -44,4 +44,48 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     const res = await gus.reload();
     assert.equal(res?.status(), 403);
   });
+
+  test('a moderator deletes messages: rendered with the page, arrived live, and without JavaScript', async () => {
+    const mod = await signIn(await ctx.browser.newContext(), ctx.hihi.url, ADMIN.username, ADMIN.password);
+    const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
+    await createRoomFromList(mod, 'Cleanup');
+    const roomUrl = mod.url();
+    await gus.goto(roomUrl);
+    await gus.waitForSelector('#conn[data-state="online"]');
+    const say = async (text: string) => {
+      await gus.fill('#body', text);
+      await gus.press('#body', 'Enter');
+      await gus.waitForSelector(`#messages li.msg[data-id]:has-text("${text}")`);
+    };
+    await say('first rude thing');
+    await say('second rude thing');
+    await say('third rude thing');
+
+    // Rendered by the server: the button submits the page's one delete form with its id.
+    await mod.reload();
+    await mod.waitForSelector('#conn[data-state="online"]');
+    const first = mod.locator('#messages li.msg:has-text("first rude thing")');
+    await first.hover();
+    await first.locator('button.msg-delete').click();
+    await gus.waitForSelector('#messages li.msg:has-text("first rude thing")', { state: 'detached' });
+    await first.waitFor({ state: 'detached' });
+
+    // Arrived live: the button is cloned from the page's template with this message's id.
+    await say('fourth rude thing');
+    const fourth = mod.locator('#messages li.msg:has-text("fourth rude thing")');
+    await fourth.hover();
+    await fourth.locator('button.msg-delete').click();
+    await gus.waitForSelector('#messages li.msg:has-text("fourth rude thing")', { state: 'detached' });
+
+    // Without JavaScript the same button posts the form and the page comes back without it.
+    const plain = await signIn(await ctx.browser.newContext({ javaScriptEnabled: false }), ctx.hihi.url, ADMIN.username, ADMIN.password);
+    await plain.goto(roomUrl);
+    const second = plain.locator('#messages li.msg:has-text("second rude thing")');
+    await second.hover();
+    await Promise.all([plain.waitForURL(roomUrl), second.locator('button.msg-delete').click()]);
+    await second.waitFor({ state: 'detached' });
+    assert.equal(await plain.locator('#messages li.msg:has-text("third rude thing")').count(), 1);
+    await gus.waitForSelector('#messages li.msg:has-text("second rude thing")', { state: 'detached' });
+    assert.deepEqual([...mod.errors, ...gus.errors, ...plain.errors], []);
+  });
 });

@@ -5,6 +5,7 @@ import { needsShared } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { replicaEnv, startServerProcess, type ServerProcess } from '../support/process.js';
 import { createUser } from '../support/users.js';
+import { eventually } from '../support/wait.js';
 import { WsClient } from '../support/ws.js';
 
 // Two app processes on one MariaDB + Redis serve one room together. The embedded default is a
@@ -85,6 +86,30 @@ describe('two instances on one MySQL + Redis', { skip: needsShared }, () => {
     assert.equal((await zoe.next('error')).code, 'kicked');
     assert.equal((await user.get(`/rooms/${room}`)).status, 403);
     zoe.close();
+  });
+
+  test('page views on one instance follow account and room changes made on the other at once', async () => {
+    const admin = new WebClient(one.url);
+    await admin.login(ADMIN.username, ADMIN.password);
+    await createUser(storage, 'kim', 'kim-password-1');
+    const kim = new WebClient(two.url);
+    assert.equal((await kim.login('kim', 'kim-password-1')).status, 303);
+    // Instance two now keeps kim (and below, the room) for page views, for up to 30 s unless told.
+    const mayCreate = async () => (await (await kim.get('/rooms')).text()).includes('action="/rooms"');
+    assert.equal(await mayCreate(), false);
+    const grant = (grant: '0' | '1') => admin.submit('/admin/permissions', '/admin/permissions', { username: 'kim', permission: 'create_room', grant });
+    assert.equal((await grant('1')).status, 200);
+    await eventually(mayCreate, 2000, 'the grant on instance two');
+    assert.equal((await grant('0')).status, 200);
+    await eventually(async () => !(await mayCreate()), 2000, 'the revocation on instance two');
+    // Actions never use what a page view kept: the revocation holds at once for them.
+    assert.equal((await kim.submit('/rooms', '/rooms', { name: 'not allowed' })).status, 403);
+
+    const room = await admin.createRoom('Archived across instances');
+    const archived = async () => (await (await kim.get(`/rooms/${room}`)).text()).includes('This room is archived');
+    assert.equal(await archived(), false);
+    assert.equal((await admin.submit(`/rooms/${room}/moderation`, `/rooms/${room}/archive`, { archived: '1' })).status, 303);
+    await eventually(archived, 2000, 'the archiving on instance two');
   });
 
   test('SIGTERM closes sockets with 1001 and the process exits cleanly', async () => {

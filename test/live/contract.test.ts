@@ -14,6 +14,7 @@ import { createEmbeddedLiveState } from '../../src/live/embedded/index.js';
 import type { LiveState } from '../../src/live/ports.js';
 import { createRedisLiveState } from '../../src/live/redis/index.js';
 import { backend, createMysqlDatabase, deleteRedisKeys, mysqlUrl, onCluster, redisPrefix, redisUrl } from '../support/backends.js';
+import { eventually } from '../support/wait.js';
 
 interface Subject {
   live: LiveState;
@@ -296,10 +297,10 @@ for (const [name, factory] of Object.entries(factories)) {
       const unsub2 = await bus2.subscribe('room:1', (b) => others.push(b.toString()));
       await s.live.bus.publish('room:1', '{"n":1}');
       await s.live.bus.publish('room:2', '{"n":"other room"}');
-      await waitFor(() => got.length === 1 && others.length === 1);
+      await eventually(() => got.length === 1 && others.length === 1);
       await unsub();
       await s.live.bus.publish('room:1', '{"n":2}');
-      await waitFor(() => others.length === 2);
+      await eventually(() => others.length === 2);
       assert.deepEqual(got, ['{"n":1}']);
       assert.deepEqual(others, ['{"n":1}', '{"n":2}']);
       await unsub2();
@@ -327,12 +328,4 @@ for (const [name, factory] of Object.entries(factories)) {
       await s.live.ping();
     });
   });
-}
-
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

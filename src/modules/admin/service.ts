@@ -45,6 +45,9 @@ export function createAdminService(deps: {
     }
   }
 
+  /** Other instances drop what they kept of the user (this one did when the repository wrote). */
+  const changed = (user: User) => events.control({ type: 'user-changed', userId: user.id });
+
   /** Ends every session of the user and closes their sockets on every instance. */
   async function endSessions(user: User, closeCode: number) {
     await live.sessions.destroyAllForUser(user.id);
@@ -94,6 +97,7 @@ export function createAdminService(deps: {
         await assertNotLastAdmin(user, 'be disabled');
       }
       await users.setDisabled(user.id, disabled);
+      await changed(user);
       if (disabled) await endSessions(user, CloseCodes.accountDisabled);
       return user;
     },
@@ -110,6 +114,7 @@ export function createAdminService(deps: {
       if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself');
       await assertNotLastAdmin(user, 'be deleted');
       await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`);
+      await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
       return user;
     },
@@ -122,6 +127,7 @@ export function createAdminService(deps: {
         await assertNotLastAdmin(user, 'remove their own admin permission');
       }
       await users.setPermission(user.id, permission, grant);
+      await changed(user);
       return user;
     },
   };

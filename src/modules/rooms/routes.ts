@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { clientStrings } from '../../i18n/index.js';
 import { parseInput } from '../../plugins/validate.js';
+import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { canModerate } from '../moderation/roles.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
@@ -14,6 +15,9 @@ const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positiv
 export default async function roomRoutes(app: FastifyInstance) {
   const { rooms, messages, live, now } = app.deps;
   const auth = { preHandler: app.requireUser };
+  const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
+    app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
+  );
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const user = req.user!;
@@ -48,7 +52,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     const user = req.user!;
     const { id } = parseInput(roomParamsSchema, req.params);
     const { before } = parseInput(chatQuerySchema, req.query);
-    const room = await rooms.join(id, user);
+    const room = await rooms.join(id, user, 'recent');
     const [page, roster, mine] = await Promise.all([
       messages.history(id, { before, limit: HISTORY_PAGE }),
       rooms.roster(id),
@@ -70,6 +74,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     return reply.view('pages/rooms/chat.njk', {
       room,
       messages: page.messages,
+      messagesHtml: messageHtml.list(page.messages, { locale: req.locale, canModerate: moderator, t: req.t }),
       hasOlder: page.hasMore,
       viewingOlder: before !== undefined,
       roster,

@@ -7,10 +7,15 @@ import type { AuditLog } from '../moderation/audit.js';
 import type { RoomAccess } from '../moderation/access.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
+import { RecentCache } from '../../util/recent-cache.js';
 import type { Room, RoomRepository } from './repository.js';
 
-/** How long a room read for the send path may be reused (archiving reaches other instances within this). */
-const CACHE_MS = 5000;
+/**
+ * How long a room read may be reused by sends and page views. Changes drop it at once here and,
+ * through `room-changed`/`room-deleted` control events, on other instances; this bounds a miss.
+ */
+const CACHE_MS = 30_000;
+const CACHE_MAX = 10_000;
 
 export function createRoomService(deps: {
   rooms: RoomRepository;
@@ -23,24 +28,23 @@ export function createRoomService(deps: {
 }) {
   const { rooms, live, events, access } = deps;
   const ref = (u: User): UserRef => ({ id: u.id, name: u.displayName });
-  const cache = new Map<number, { room: Room; at: number }>();
+  const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
+  const found = (room: Room | undefined): Room => {
+    if (!room) throw new AppError('not_found', 'No such room');
+    return room;
+  };
+  const get = async (id: number) => found(await cache.refresh(id, () => rooms.findById(id)));
+  const getRecent = async (id: number) => found(await cache.load(id, () => rooms.findById(id)));
 
   /**
    * The room, once the user may enter it: both reads go out together, and a missing room is
-   * reported before a bar.
+   * reported before a bar. The bar is always read live; the room itself may be a recent read.
    */
-  async function getEnterable(roomId: number, user: User): Promise<Room> {
-    const [room, gate] = await Promise.allSettled([get(roomId), access.assertCanEnter({ id: roomId }, user)]);
+  async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent'): Promise<Room> {
+    const [room, gate] = await Promise.allSettled([read === 'fresh' ? get(roomId) : getRecent(roomId), access.assertCanEnter({ id: roomId }, user)]);
     if (room.status === 'rejected') throw room.reason;
     if (gate.status === 'rejected') throw gate.reason;
     return room.value;
-  }
-
-  async function get(id: number): Promise<Room> {
-    const room = await rooms.findById(id);
-    if (!room) throw new AppError('not_found', 'No such room');
-    cache.set(id, { room, at: deps.now() });
-    return room;
   }
 
   /** Owner or admin may edit, archive and delete a room. */
@@ -52,12 +56,11 @@ export function createRoomService(deps: {
 
   return {
     get,
-    /** For every send: a recent read is fine, saving a query per message. */
-    async getFresh(id: number): Promise<Room> {
-      const hit = cache.get(id);
-      if (hit && deps.now() - hit.at < CACHE_MS) return hit.room;
-      return get(id);
-    },
+    /** For every send and page view: a recent read, saving a query each. */
+    getRecent,
+    /** Another instance changed or deleted the room (control event), or events may have been missed. */
+    forget: (id: number) => cache.delete(id),
+    forgetAll: () => cache.clear(),
     list: () => rooms.list(),
     canCreate: (user: User) => hasPermission(user, 'create_room'),
     canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
@@ -74,9 +77,12 @@ export function createRoomService(deps: {
       }
     },
 
-    /** Makes the user a member (announced to the room the first time); refused when barred. */
-    async join(roomId: number, user: User): Promise<Room> {
-      const room = await getEnterable(roomId, user);
+    /**
+     * Makes the user a member (announced to the room the first time); refused when barred.
+     * `recent` for page views: the room may be a recent read (the bar never is).
+     */
+    async join(roomId: number, user: User, read: 'fresh' | 'recent' = 'fresh'): Promise<Room> {
+      const room = await getEnterable(roomId, user, read);
       if (await live.membership.join(roomId, user.id)) {
         await events.toRoom(roomId, { type: 'member', room: roomId, user: ref(user), action: 'join' });
       }
@@ -100,7 +106,7 @@ export function createRoomService(deps: {
 
     /** For history: a member who is not barred. */
     async requireReader(roomId: number, user: User): Promise<Room> {
-      const [room, member] = await Promise.all([getEnterable(roomId, user), live.membership.isMember(roomId, user.id)]);
+      const [room, member] = await Promise.all([getEnterable(roomId, user, 'recent'), live.membership.isMember(roomId, user.id)]);
       if (!member) throw new AppError('not_member', 'Join the room first');
       return room;
     },
@@ -112,6 +118,7 @@ export function createRoomService(deps: {
       const action = changes.archived === undefined ? 'edit' : changes.archived ? 'archive' : 'unarchive';
       await deps.audit.record({ room: roomId, actorId: user.id, targetId: null, action, reason: '', until: null, messageId: null, at: deps.now() });
       cache.delete(roomId);
+      await events.control({ type: 'room-changed', room: roomId });
       return get(roomId);
     },
 
@@ -120,7 +127,7 @@ export function createRoomService(deps: {
       const room = await get(roomId);
       assertOwner(room, user);
       await rooms.delete(roomId);
-      cache.delete(roomId);
+      cache.delete(roomId); // other instances forget it on `room-deleted`
       await live.messages.clear(roomId);
       for (const id of await live.membership.members(roomId)) await live.membership.leave(roomId, id);
       await events.control({ type: 'room-deleted', room: roomId });

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
 
@@ -32,10 +33,18 @@ export const DELETED_NAME = 'deleted user';
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
 const NAME_CACHE_MS = 10_000;
-const NAME_CACHE_MAX = 50_000;
+/** Signed-in users kept for page views; changes reach other instances by a control event. */
+const USER_CACHE_MS = 30_000;
+const CACHE_MAX = 50_000;
 
 export function createUserRepository(db: Db) {
-  const recentNames = new Map<number, { name: string; until: number }>();
+  const names = new RecentCache<number, string>(NAME_CACHE_MS, CACHE_MAX);
+  const recentUsers = new RecentCache<number, User>(USER_CACHE_MS, CACHE_MAX);
+  /** After a write: this instance forgets at once (others by the writer's control event). */
+  const forget = (id: number) => {
+    recentUsers.delete(id);
+    names.delete(id);
+  };
   /** Read on every request of a signed-in user: one query, a row per permission. */
   async function findById(id: number): Promise<User | undefined> {
     const rows = await db
@@ -65,6 +74,17 @@ export function createUserRepository(db: Db) {
 
   return {
     findById,
+
+    /**
+     * The user as read at most USER_CACHE_MS ago, for showing pages only: every action reads
+     * `findById`. Writes here drop the entry; other instances drop it on `user-changed`.
+     */
+    findRecent: (id: number) => recentUsers.load(id, () => findById(id)),
+    forget,
+    forgetAll(): void {
+      recentUsers.clear();
+      names.clear();
+    },
 
     async findByUsername(username: string): Promise<User | undefined> {
       const row = await db.selectFrom('users').select('id').where('username_key', '=', nameKey(username)).executeTakeFirst();
@@ -136,6 +156,7 @@ export function createUserRepository(db: Db) {
 
     async setDisabled(id: number, disabled: boolean): Promise<void> {
       await db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+      forget(id);
     },
 
     async setPermission(id: number, permission: Permission, granted: boolean): Promise<void> {
@@ -145,6 +166,7 @@ export function createUserRepository(db: Db) {
       } else {
         await db.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
       }
+      forget(id);
     },
 
     /** Active (not disabled, not deleted) holders of a permission. */
@@ -165,7 +187,6 @@ export function createUserRepository(db: Db) {
      * can never sign in again, and it shows as a deleted user.
      */
     async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
-      recentNames.delete(id);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
         await trx
@@ -174,7 +195,7 @@ export function createUserRepository(db: Db) {
           .where('id', '=', id)
           .execute();
       });
-      recentNames.delete(id); // a read between the two must not keep the old name
+      forget(id);
     },
 
     async setPasswordHash(id: number, passwordHash: string): Promise<void> {
@@ -184,21 +205,25 @@ export function createUserRepository(db: Db) {
     /**
      * Display names for a set of ids, for history pages and member lists. A display name never
      * changes except when the account is deleted, so names are kept for NAME_CACHE_MS: a
-     * deletion shows on this instance at once, on others within that time.
+     * deletion shows on this instance at once, on others with its `user-changed` event.
      */
     async refs(ids: number[]): Promise<Array<{ id: number; name: string }>> {
       if (ids.length === 0) return [];
-      const now = Date.now();
-      const missing = ids.filter((id) => (recentNames.get(id)?.until ?? 0) <= now);
-      if (missing.length > 0) {
-        const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', missing).execute();
-        if (recentNames.size > NAME_CACHE_MAX) recentNames.clear();
-        for (const r of rows) recentNames.set(Number(r.id), { name: r.display_name, until: now + NAME_CACHE_MS });
+      const found = new Map<number, string>();
+      const missing: number[] = [];
+      for (const id of ids) {
+        const name = names.get(id);
+        if (name === undefined) missing.push(id);
+        else found.set(id, name);
       }
-      return ids.flatMap((id) => {
-        const hit = recentNames.get(id);
-        return hit ? [{ id, name: hit.name }] : [];
-      });
+      if (missing.length > 0) {
+        const read = await names.refreshMany(async () => {
+          const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', missing).execute();
+          return rows.map((r): [number, string] => [Number(r.id), r.display_name]);
+        });
+        for (const [id, name] of read) found.set(id, name);
+      }
+      return ids.flatMap((id) => (found.has(id) ? [{ id, name: found.get(id)! }] : []));
     },
   };
 }

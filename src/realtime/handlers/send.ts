@@ -22,7 +22,7 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
   }
   let message;
   try {
-    message = await ctx.messages.post(await ctx.rooms.getFresh(room), conn.user, clientId, frame.body);
+    message = await ctx.messages.post(await ctx.rooms.getRecent(room), conn.user, clientId, frame.body);
   } catch (err) {
     if (err instanceof RestrictedError) {
       const frame = restrictionError(err);
