@@ -269,7 +269,7 @@ export function createHub(deps: {
     async start(): Promise<void> {
       live.bus.onInterruption({
         lost: () => {
-          // Control events may be missed until the bus is back: nothing kept is trusted meanwhile.
+          // Control events may be missed while the bus is down: drop what is kept now, and again when it is back.
           deps.forget.all();
           for (const entry of rooms.values()) entry.repairFrom ??= entry.lastId;
         },
