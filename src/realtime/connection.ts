@@ -2,12 +2,12 @@ import type { WebSocket } from 'ws';
 import type { User } from '../modules/users/repository.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
-import { SmallMap } from '../util/small-map.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 interface RoomState {
-  /** Live events held between `join` and the `joined` frame, so `joined` comes first; null once sent. */
-  queue: Buffer[] | null;
+  /** False between `join` and the `joined` frame: live events wait in `queue` so `joined` comes first. */
+  joined: boolean;
+  queue: Buffer[];
   /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
   counted: boolean;
 }
@@ -20,19 +20,13 @@ export interface ConnectionLimits {
   sendPer10s: number;
 }
 
-/** Every connection starts with this settled chain: one shared promise, not one per socket. */
-export const SETTLED: Promise<void> = Promise.resolve();
-
-/**
- * One authenticated socket: its user, session, rooms and send budget. Kept small: an idle
- * instance holds thousands (docs/performance.md, idle connections).
- */
+/** One authenticated socket: its user, session, rooms and send budget. */
 export class Connection {
-  readonly rooms = new SmallMap<RoomId, RoomState>();
+  readonly rooms = new Map<RoomId, RoomState>();
   /** Answered the last ping (or sent something) since the previous heartbeat. */
   alive = true;
   /** Frames are handled one at a time, in order, per connection. */
-  chain: Promise<void> = SETTLED;
+  chain: Promise<void> = Promise.resolve();
   private tokens: number;
   private refilledAt: number;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -75,20 +69,20 @@ export class Connection {
   deliver(room: RoomId, bytes: Buffer): void {
     const state = this.rooms.get(room);
     if (!state) return;
-    if (state.queue === null) this.write(bytes);
+    if (state.joined) this.write(bytes);
     else state.queue.push(bytes);
   }
 
   markJoined(room: RoomId): void {
     const state = this.rooms.get(room);
-    if (!state || state.queue === null) return;
-    const held = state.queue;
-    state.queue = null;
-    for (const bytes of held) this.write(bytes);
+    if (!state || state.joined) return;
+    state.joined = true;
+    for (const bytes of state.queue) this.write(bytes);
+    state.queue = [];
   }
 
   isJoined(room: RoomId): boolean {
-    return this.rooms.get(room)?.queue === null;
+    return this.rooms.get(room)?.joined === true;
   }
 
   /** Token bucket for `send`: 0 when allowed, else the ms until the next token. */
