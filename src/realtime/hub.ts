@@ -46,13 +46,13 @@ function messageTs(bytes: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Sessions read together in one heartbeat's re-check. */
+const SESSION_RECHECK_CHUNK = 500;
+
 /**
  * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
  * hands each event's bytes to every local socket in it; tracks presence for (room, user) pairs.
  */
-/** Sessions read together in one heartbeat's re-check. */
-const SESSION_RECHECK_CHUNK = 500;
-
 export function createHub(deps: {
   live: LiveState;
   events: EventPublisher;
@@ -208,8 +208,10 @@ export function createHub(deps: {
     }
   }
 
-  /** Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. */
-  /** Reads sessions a chunk at a time, concurrently (Redis pipelines them), not one after another. */
+  /**
+   * Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. Sessions
+   * are read a chunk at a time, concurrently (Redis pipelines them), not one after another.
+   */
   async function recheckSessions(): Promise<void> {
     const held = [...bySession];
     for (let i = 0; i < held.length; i += SESSION_RECHECK_CHUNK) {

@@ -34,5 +34,3 @@ export function createMessageHtml<V extends MessageView>(render: (m: ChatMessage
     },
   };
 }
-
-export type MessageHtml = ReturnType<typeof createMessageHtml>;
