@@ -2,12 +2,12 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { AppError } from '../../errors.js';
 import type { LiveState } from '../../live/ports.js';
 import type { EventPublisher } from '../../realtime/events.js';
+import { RecentCache } from '../../util/recent-cache.js';
 import type { UserRef } from '../../shared/protocol.js';
 import type { AuditLog } from '../moderation/audit.js';
 import type { RoomAccess } from '../moderation/access.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
-import { RecentCache } from '../../util/recent-cache.js';
 import type { Room, RoomRepository } from './repository.js';
 
 /**

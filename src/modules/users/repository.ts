@@ -45,7 +45,7 @@ export function createUserRepository(db: Db) {
     recentUsers.delete(id);
     names.delete(id);
   };
-  /** Read on every request of a signed-in user: one query, a row per permission. */
+  /** Read for every action and socket of a signed-in user: one query, a row per permission. */
   async function findById(id: number): Promise<User | undefined> {
     const rows = await db
       .selectFrom('users')
