@@ -3,6 +3,9 @@ import type { LiveState } from '../../live/ports.js';
 import type { Room } from '../rooms/repository.js';
 import type { User } from '../users/repository.js';
 
+/** A user's restrictions in force in one room: end time, or null for no end. */
+export type ActiveRestrictions = Awaited<ReturnType<LiveState['moderation']['active']>>;
+
 const when = (until: number | null) => (until === null ? 'until lifted' : `until ${new Date(until).toISOString()}`);
 
 /**
@@ -19,11 +22,12 @@ export function createRoomAccess(deps: { live: LiveState; now: () => number }) {
   }
 
   return {
-    /** Throws when the user may not enter or read the room. */
-    async assertCanEnter(room: Pick<Room, 'id'>, user: User): Promise<void> {
+    /** Throws when the user may not enter or read the room; else the user's restrictions there (a mute). */
+    async assertCanEnter(room: Pick<Room, 'id'>, user: User): Promise<ActiveRestrictions> {
       const r = await deps.live.moderation.active(room.id, user.id, deps.now());
       const err = barError(r.bar);
       if (err) throw err;
+      return r;
     },
 
     /** Throws when the user may not post in the room now. */

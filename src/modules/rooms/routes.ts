@@ -13,7 +13,7 @@ export const HISTORY_PAGE = 50;
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
 export default async function roomRoutes(app: FastifyInstance) {
-  const { rooms, messages, live, now } = app.deps;
+  const { rooms, messages } = app.deps;
   const auth = { preHandler: app.requireUser };
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
@@ -52,12 +52,9 @@ export default async function roomRoutes(app: FastifyInstance) {
     const user = req.user!;
     const { id } = parseInput(roomParamsSchema, req.params);
     const { before } = parseInput(chatQuerySchema, req.query);
-    const room = await rooms.join(id, user, 'recent');
-    const [page, roster, mine] = await Promise.all([
-      messages.history(id, { before, limit: HISTORY_PAGE }),
-      rooms.roster(id),
-      live.moderation.active(id, user.id, now()),
-    ]);
+    // The entry check already read the viewer's own restrictions (for the mute banner).
+    const { room, mine } = await rooms.join(id, user, 'recent');
+    const [page, roster] = await Promise.all([messages.history(id, { before, limit: HISTORY_PAGE }), rooms.roster(id)]);
     const moderator = canModerate(user, room);
     const client = {
       room: id,

@@ -2,10 +2,10 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { AppError } from '../../errors.js';
 import type { LiveState } from '../../live/ports.js';
 import type { EventPublisher } from '../../realtime/events.js';
-import { RecentCache } from '../../util/recent-cache.js';
 import type { UserRef } from '../../shared/protocol.js';
+import { RecentCache } from '../../util/recent-cache.js';
 import type { AuditLog } from '../moderation/audit.js';
-import type { RoomAccess } from '../moderation/access.js';
+import type { ActiveRestrictions, RoomAccess } from '../moderation/access.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { Room, RoomRepository } from './repository.js';
@@ -16,6 +16,12 @@ import type { Room, RoomRepository } from './repository.js';
  */
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
+
+/** A room the user may enter, with their own restrictions there as read by the check. */
+export interface Entered {
+  room: Room;
+  mine: ActiveRestrictions;
+}
 
 export function createRoomService(deps: {
   rooms: RoomRepository;
@@ -40,11 +46,11 @@ export function createRoomService(deps: {
    * The room, once the user may enter it: both reads go out together, and a missing room is
    * reported before a bar. The bar is always read live; the room itself may be a recent read.
    */
-  async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent'): Promise<Room> {
+  async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent'): Promise<Entered> {
     const [room, gate] = await Promise.allSettled([read === 'fresh' ? get(roomId) : getRecent(roomId), access.assertCanEnter({ id: roomId }, user)]);
     if (room.status === 'rejected') throw room.reason;
     if (gate.status === 'rejected') throw gate.reason;
-    return room.value;
+    return { room: room.value, mine: gate.value };
   }
 
   /** Owner or admin may edit, archive and delete a room. */
@@ -81,12 +87,12 @@ export function createRoomService(deps: {
      * Makes the user a member (announced to the room the first time); refused when barred.
      * `recent` for page views: the room may be a recent read (the bar never is).
      */
-    async join(roomId: number, user: User, read: 'fresh' | 'recent' = 'fresh'): Promise<Room> {
-      const room = await getEnterable(roomId, user, read);
+    async join(roomId: number, user: User, read: 'fresh' | 'recent' = 'fresh'): Promise<Entered> {
+      const entered = await getEnterable(roomId, user, read);
       if (await live.membership.join(roomId, user.id)) {
         await events.toRoom(roomId, { type: 'member', room: roomId, user: ref(user), action: 'join' });
       }
-      return room;
+      return entered;
     },
 
     async leave(roomId: number, user: User): Promise<void> {
@@ -106,7 +112,7 @@ export function createRoomService(deps: {
 
     /** For history: a member who is not barred. */
     async requireReader(roomId: number, user: User): Promise<Room> {
-      const [room, member] = await Promise.all([getEnterable(roomId, user, 'recent'), live.membership.isMember(roomId, user.id)]);
+      const [{ room }, member] = await Promise.all([getEnterable(roomId, user, 'recent'), live.membership.isMember(roomId, user.id)]);
       if (!member) throw new AppError('not_member', 'Join the room first');
       return room;
     },

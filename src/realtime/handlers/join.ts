@@ -9,7 +9,7 @@ export const MISSED_LIMIT = 500;
 
 export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: JoinFrame): Promise<void> {
   try {
-    const room = await ctx.rooms.join(frame.room, conn.user);
+    const { room } = await ctx.rooms.join(frame.room, conn.user);
     // Listen first, then read: a message stored meanwhile is in `missed`, or arrives live after
     // `joined` (queued until then); the client drops ids it has.
     await ctx.hub.enterRoom(conn, frame.room);
