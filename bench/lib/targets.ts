@@ -56,7 +56,10 @@ export function open(url: string, headers: Record<string, string> = {}): Promise
 /** Resolves with the first frame that matches; fails if the socket closes first (a server died). */
 function firstFrame(ws: WebSocket, match: (text: string) => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onClose = (code: number) => reject(new Error(`socket closed (${code}) before the expected frame: did the server exit?`));
+    const onClose = (code: number) => {
+      ws.off('message', on);
+      reject(new Error(`socket closed (${code}) before the expected frame: did the server exit?`));
+    };
     const on = (data: Buffer) => {
       if (!match(data.toString('latin1'))) return;
       ws.off('message', on);
