@@ -51,13 +51,20 @@ describe(`slow sockets (${backend})`, () => {
     (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
     const body = '界'.repeat(2000);
     const total = 1500;
-    for (let i = 0; i < total; i++) sender.send({ type: 'send', room, clientId: `f${i}`, body });
+    // The healthy reader keeps up: at most `window` messages (~96 KB, well under the server's
+    // 256 KiB limit) are ever unread by it. Without this pacing it shares this process's event
+    // loop with the server and a 9 MB burst, and can fall behind as far as the slow one.
+    const window = 16;
+    let sent = 0;
     let got = 0;
     while (got < total) {
+      for (; sent < total && sent - got < window; sent++) sender.send({ type: 'send', room, clientId: `f${sent}`, body });
       await reader.next('message', undefined, 20_000);
       got++;
     }
     assert.equal(got, total, 'the healthy reader got every message');
+    assert.equal(reader.closed, undefined, 'the healthy reader is still connected');
+    assert.equal(sender.closed, undefined, 'the sender is still connected');
     // The server gave up on the slow socket instead of buffering for it without limit.
     (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     const closed = await slow.waitClosed(5000);
