@@ -2,12 +2,12 @@ import type { WebSocket } from 'ws';
 import type { User } from '../modules/users/repository.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
+import { SmallMap } from '../util/small-map.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 interface RoomState {
-  /** False between `join` and the `joined` frame: live events wait in `queue` so `joined` comes first. */
-  joined: boolean;
-  queue: Buffer[];
+  /** Live events held between `join` and the `joined` frame, so `joined` comes first; null once sent. */
+  queue: Buffer[] | null;
   /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
   counted: boolean;
 }
@@ -20,13 +20,19 @@ export interface ConnectionLimits {
   sendPer10s: number;
 }
 
-/** One authenticated socket: its user, session, rooms and send budget. */
+/** Every connection starts with this settled chain: one shared promise, not one per socket. */
+const SETTLED: Promise<void> = Promise.resolve();
+
+/**
+ * One authenticated socket: its user, session, rooms and send budget. Kept small: an idle
+ * instance holds thousands (docs/performance.md, idle connections).
+ */
 export class Connection {
-  readonly rooms = new Map<RoomId, RoomState>();
+  readonly rooms = new SmallMap<RoomId, RoomState>();
   /** Answered the last ping (or sent something) since the previous heartbeat. */
   alive = true;
   /** Frames are handled one at a time, in order, per connection. */
-  chain: Promise<void> = Promise.resolve();
+  chain: Promise<void> = SETTLED;
   private tokens: number;
   private refilledAt: number;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -69,20 +75,20 @@ export class Connection {
   deliver(room: RoomId, bytes: Buffer): void {
     const state = this.rooms.get(room);
     if (!state) return;
-    if (state.joined) this.write(bytes);
+    if (state.queue === null) this.write(bytes);
     else state.queue.push(bytes);
   }
 
   markJoined(room: RoomId): void {
     const state = this.rooms.get(room);
-    if (!state || state.joined) return;
-    state.joined = true;
-    for (const bytes of state.queue) this.write(bytes);
-    state.queue = [];
+    if (!state || state.queue === null) return;
+    const held = state.queue;
+    state.queue = null;
+    for (const bytes of held) this.write(bytes);
   }
 
   isJoined(room: RoomId): boolean {
-    return this.rooms.get(room)?.joined === true;
+    return this.rooms.get(room)?.queue === null;
   }
 
   /** Token bucket for `send`: 0 when allowed, else the ms until the next token. */

@@ -110,7 +110,7 @@ export function createHub(deps: {
   async function enterRoom(conn: Connection, room: RoomId): Promise<void> {
     if (conn.rooms.has(room)) return;
     const entry = subscribeRoom(room);
-    const state = { joined: false, queue: [], counted: false };
+    const state = { queue: [] as Buffer[] | null, counted: false };
     conn.rooms.set(room, state);
     entry.connections.add(conn);
     await entry.subscribed;
@@ -299,7 +299,7 @@ export function createHub(deps: {
       if (!connections.delete(conn)) return;
       index(byUser, conn.user.id, conn, false);
       index(bySession, conn.sessionId, conn, false);
-      await Promise.all([...conn.rooms.keys()].map((room) => exitRoom(conn, room)));
+      await Promise.all(conn.rooms.keys().map((room) => exitRoom(conn, room)));
     },
     enterRoom,
     exitRoom,

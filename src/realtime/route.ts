@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { CloseCodes } from '../shared/protocol.js';
 import { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
@@ -46,28 +46,52 @@ export default async function realtimeRoute(app: FastifyInstance) {
     }
   }
 
+  /**
+   * The listeners are shared by all sockets and find the connection here: an idle socket then
+   * holds no closures of its own (measured with heap snapshots, docs/performance.md).
+   */
+  const connections = new WeakMap<WebSocket, Connection>();
+  const log = app.log;
+
+  function onPong(this: WebSocket) {
+    const conn = connections.get(this);
+    if (conn) conn.alive = true;
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
+    const conn = connections.get(this);
+    if (!conn) return;
+    conn.alive = true;
+    if (isBinary) {
+      // The protocol is JSON text only: a binary frame is a broken or hostile client.
+      log.info({ event: 'ws_binary', userId: conn.user.id }, 'binary frame refused');
+      conn.close(CloseCodes.unsupportedData, 'frames must be JSON text');
+      return;
+    }
+    const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
+    conn.chain = conn.chain.then(() => dispatch(ctx, conn, text));
+  }
+
+  function onError(this: WebSocket, err: Error) {
+    log.info({ err, userId: connections.get(this)?.user.id }, 'websocket error');
+  }
+
+  function onClose(this: WebSocket) {
+    const conn = connections.get(this);
+    if (!conn) return;
+    hub.remove(conn).catch((err) => log.warn({ err, userId: conn.user.id }, 'socket cleanup failed'));
+  }
+
   app.get('/ws', { websocket: true, preHandler: [checkOrigin, app.requireUser, checkCap] }, (socket, req) => {
-    const conn = new Connection(socket, req.user!, req.session.sessionId, batcher, limits, now());
-    const log = app.log;
+    // A flat copy: the id as parsed is a slice of the cookie header, which it would keep alive.
+    const sessionId = Buffer.from(req.session.sessionId, 'latin1').toString('latin1');
+    const conn = new Connection(socket, req.user!, sessionId, batcher, limits, now());
     releaseUpgradeRequest(socket, req);
+    connections.set(socket, conn);
     hub.add(conn);
-    socket.on('pong', () => {
-      conn.alive = true;
-    });
-    socket.on('message', (data, isBinary) => {
-      conn.alive = true;
-      if (isBinary) {
-        // The protocol is JSON text only: a binary frame is a broken or hostile client.
-        log.info({ event: 'ws_binary', userId: conn.user.id }, 'binary frame refused');
-        conn.close(CloseCodes.unsupportedData, 'frames must be JSON text');
-        return;
-      }
-      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
-      conn.chain = conn.chain.then(() => dispatch(ctx, conn, text));
-    });
-    socket.on('error', (err) => log.info({ err, userId: conn.user.id }, 'websocket error'));
-    socket.on('close', () => {
-      hub.remove(conn).catch((err) => log.warn({ err, userId: conn.user.id }, 'socket cleanup failed'));
-    });
+    socket.on('pong', onPong);
+    socket.on('message', onMessage);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   });
 }
