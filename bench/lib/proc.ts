@@ -44,8 +44,9 @@ export async function spawnNode(script: string, env: Record<string, string>, rea
  * A full garbage collection in a running node process, through the inspector it opens on
  * SIGUSR1 (127.0.0.1:9229). For memory figures that count what a process keeps, not garbage
  * V8 has not got round to collecting yet (its memory reducer waits for idleness first).
+ * Returns the JS heap's used bytes after it (what is live, whatever RSS V8 keeps besides).
  */
-export async function collectGarbage(pid: number): Promise<void> {
+export async function collectGarbage(pid: number): Promise<number> {
   process.kill(pid, 'SIGUSR1');
   const deadline = Date.now() + 10_000;
   let url: string | undefined;
@@ -62,17 +63,23 @@ export async function collectGarbage(pid: number): Promise<void> {
   const { default: WebSocket } = await import('ws');
   const ws = new WebSocket(url);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  // Twice: objects freed by the first collection's finalizers go in the second.
-  for (const id of [1, 2]) {
-    ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
-    await new Promise<void>((resolve) => {
+  let nextId = 0;
+  const call = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const id = ++nextId;
       const onMessage = (data: Buffer) => {
-        if ((JSON.parse(data.toString()) as { id?: number }).id !== id) return;
+        const reply = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown> };
+        if (reply.id !== id) return;
         ws.off('message', onMessage);
-        resolve();
+        resolve(reply.result ?? {});
       };
       ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, method }));
     });
-  }
+  // Twice: objects freed by the first collection's finalizers go in the second.
+  await call('HeapProfiler.collectGarbage');
+  await call('HeapProfiler.collectGarbage');
+  const { usedSize } = (await call('Runtime.getHeapUsage')) as { usedSize: number };
   ws.close();
+  return usedSize;
 }

@@ -21,7 +21,7 @@ export interface ConnectionLimits {
 }
 
 /** Every connection starts with this settled chain: one shared promise, not one per socket. */
-const SETTLED: Promise<void> = Promise.resolve();
+export const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * One authenticated socket: its user, session, rooms and send budget. Kept small: an idle
