@@ -9,7 +9,9 @@ import { cannon, type HttpResult } from './http.js';
 
 /**
  * Pages per second: hihi's login page, room list and a chat page showing 50 messages, each
- * against fastify serving the very bytes hihi answered as a static string (same run).
+ * against fastify serving the very bytes hihi answered as a static string (same run), and, for
+ * the signed-in pages, against the floor: hihi's own stack answering those bytes right after
+ * reading the session and the user (bench/references/session-floor.ts).
  * Target: the chat page at ≥ 0.5 × the static reference.
  */
 export const pages: Scenario = async (opts) => {
@@ -42,17 +44,25 @@ export const pages: Scenario = async (opts) => {
     fs.writeFileSync(pagesFile, JSON.stringify(captured));
     const port = await freePort();
     const ref = await spawnNode('bench/references/static-pages.ts', { PORT: String(port), PAGES: pagesFile }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
+    // The floor is one more hihi process on the same storage, so the same session cookie works.
+    const floorUrl = `http://127.0.0.1:${await freePort()}`;
+    const floor = await spawnNode(
+      'bench/references/session-floor.ts',
+      { ...hihi.env, PORT: new URL(floorUrl).port, PAGES: pagesFile },
+      async () => (await fetch(`${floorUrl}/readyz`)).ok,
+    );
 
-    const rows: Array<{ page: string; hihi: HttpResult; static: HttpResult; bytes: number }> = [];
+    const rows: Array<{ page: string; hihi: HttpResult; static: HttpResult; floor?: HttpResult; bytes: number }> = [];
     try {
       for (const [page, p] of Object.entries(paths)) {
         const headers = p === '/login' ? {} : signedIn;
         const fromStatic = await cannon({ url: `http://127.0.0.1:${port}${p}`, seconds, headers });
+        const fromFloor = p === '/login' ? undefined : await cannon({ url: `${floorUrl}/floor${p}`, seconds, headers });
         const fromHihi = await cannon({ url: hihi.urls[0]! + p, seconds, headers });
-        rows.push({ page, hihi: fromHihi, static: fromStatic, bytes: Buffer.byteLength(captured[p]!.body) });
+        rows.push({ page, hihi: fromHihi, static: fromStatic, ...(fromFloor ? { floor: fromFloor } : {}), bytes: Buffer.byteLength(captured[p]!.body) });
       }
     } finally {
-      await ref.stop();
+      await Promise.all([ref.stop(), floor.stop()]);
     }
     const table = rows.map((r) => ({
       page: r.page,
@@ -60,6 +70,9 @@ export const pages: Scenario = async (opts) => {
       'hihi req/s': r.hihi.requestsPerSec,
       'static req/s': r.static.requestsPerSec,
       'vs static': +(r.hihi.requestsPerSec / r.static.requestsPerSec).toFixed(2),
+      'floor req/s': r.floor?.requestsPerSec ?? '',
+      'floor vs static': r.floor ? +(r.floor.requestsPerSec / r.static.requestsPerSec).toFixed(2) : '',
+      'vs floor': r.floor ? +(r.hihi.requestsPerSec / r.floor.requestsPerSec).toFixed(2) : '',
       'hihi p99 ms': r.hihi.p99ms,
       'static p99 ms': r.static.p99ms,
       'hihi errors/non-2xx': `${r.hihi.errors}/${r.hihi.non2xx}`,
@@ -67,7 +80,9 @@ export const pages: Scenario = async (opts) => {
     return {
       json: table,
       table,
-      broken: rows.filter((r) => r.hihi.errors > 0 || r.hihi.non2xx > 0).map((r) => `hihi ${r.page} answered errors`),
+      broken: rows
+        .filter((r) => r.hihi.errors > 0 || r.hihi.non2xx > 0 || (r.floor && (r.floor.errors > 0 || r.floor.non2xx > 0)))
+        .map((r) => `hihi or its floor: ${r.page} answered errors`),
     };
   } finally {
     await hihi.stop();
