@@ -3,8 +3,8 @@ import { runFanout, type FanoutResult } from './fanout.js';
 
 /**
  * Big room at rising load: the rate doubles each step until a target falls behind (delivers
- * under 90 % of what is offered, loses messages, or its p99 passes a second). Its saturation is
- * the best deliveries/s of any step. Then every target runs at half of hihi-on-Redis's
+ * under 90 % of what is offered, loses messages, or its p99 passes a second) twice at the same
+ * rate. Its saturation is the best deliveries/s of any step. Then every target runs at half of hihi-on-Redis's
  * saturation, where latency is compared (target: p99 ≤ 2 × ceiling's, nothing lost).
  */
 export const saturation: Scenario = async (opts) => {
@@ -15,20 +15,26 @@ export const saturation: Scenario = async (opts) => {
   const best = new Map<string, FanoutResult & { rate: number }>();
   const load = (rate: number, secs = seconds) => ({ rooms: 1, clientsPerRoom: clients, sendersPerRoom: 10, rate, seconds: secs });
 
+  const behind = (r: FanoutResult) => r.delivered < 0.9 * r.expected || r.lost > 0 || r.p99ms > 1000 || r.deliveriesPerSec < 0.9 * r.offeredPerSec;
+  let step = 0;
   for (const name of names) {
-    for (let rate = opts.quick ? 50 : 100, step = 1; rate <= (opts.quick ? 200 : 12_800); rate *= 2, step++) {
-      // A fresh server per step: a step that overran must not leave its backlog to the next.
-      const target = await startTarget(name, 1, opts);
-      let r: FanoutResult;
-      try {
-        r = await runFanout(target, load(rate));
-      } finally {
-        await target.stop();
+    for (let rate = opts.quick ? 50 : 100; rate <= (opts.quick ? 200 : 12_800); rate *= 2) {
+      // A step that falls behind is run once more before the search stops: on a shared machine
+      // one hiccup in a 3 s step must not end it a whole doubling early.
+      let r: FanoutResult | undefined;
+      for (let attempt = 1; attempt <= 2 && (r === undefined || behind(r)); attempt++) {
+        // A fresh server per step: a step that overran must not leave its backlog to the next.
+        const target = await startTarget(name, 1, opts);
+        try {
+          r = await runFanout(target, load(rate));
+        } finally {
+          await target.stop();
+        }
+        steps.push({ ...r, step: ++step, rate });
+        const top = best.get(name);
+        if (!top || r.deliveriesPerSec > top.deliveriesPerSec) best.set(name, { ...r, rate });
       }
-      steps.push({ ...r, step, rate });
-      const top = best.get(name);
-      if (!top || r.deliveriesPerSec > top.deliveriesPerSec) best.set(name, { ...r, rate });
-      if (r.delivered < 0.9 * r.expected || r.lost > 0 || r.p99ms > 1000 || r.deliveriesPerSec < 0.9 * r.offeredPerSec) break;
+      if (behind(r!)) break;
     }
   }
 
