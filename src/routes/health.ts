@@ -6,8 +6,15 @@ export default async function healthRoutes(app: FastifyInstance) {
   const { db, live } = app.deps;
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
-    const timeout = <T>(p: Promise<T>) =>
-      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+    // The timer is cleared once the check settles: otherwise every probe kept it, and what its
+    // closure holds, alive for 2 s.
+    const timeout = <T>(p: Promise<T>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), 2000).unref();
+      });
+      return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+    };
     const [database, liveState] = await Promise.allSettled([timeout(sql`select 1`.execute(db)), timeout(live.ping())]);
     const checks = { database: database.status === 'fulfilled', live: liveState.status === 'fulfilled' };
     const ready = checks.database && checks.live;
