@@ -5,7 +5,7 @@ import { CloseCodes } from '../shared/protocol.js';
 import { SmallMap } from '../util/small-map.js';
 import type { WriteBatcher } from './write-batcher.js';
 
-interface RoomState {
+export interface RoomState {
   /** Live events held between `join` and the `joined` frame, so `joined` comes first; null once sent. */
   queue: Buffer[] | null;
   /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
@@ -20,8 +20,8 @@ export interface ConnectionLimits {
   sendPer10s: number;
 }
 
-/** Every connection starts with this settled chain: one shared promise, not one per socket. */
-export const SETTLED: Promise<void> = Promise.resolve();
+/** An idle connection's frame chain: one shared settled promise, not one per socket. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * One authenticated socket: its user, session, rooms and send budget. Kept small: an idle
@@ -31,8 +31,8 @@ export class Connection {
   readonly rooms = new SmallMap<RoomId, RoomState>();
   /** Answered the last ping (or sent something) since the previous heartbeat. */
   alive = true;
-  /** Frames are handled one at a time, in order, per connection. */
-  chain: Promise<void> = SETTLED;
+  /** Frames are handled one at a time, in order, per connection (`inOrder`). */
+  private chain: Promise<void> = SETTLED;
   private tokens: number;
   private refilledAt: number;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -49,6 +49,29 @@ export class Connection {
   ) {
     this.tokens = limits.sendPer10s;
     this.refilledAt = now;
+  }
+
+  /**
+   * Runs `task` after every task queued before it. Once the last one is done the chain is the
+   * shared settled promise again, so a quiet socket holds no promise of its own.
+   */
+  inOrder(task: () => Promise<void>): void {
+    const next: Promise<void> = this.chain.then(task).then(() => {
+      if (this.chain === next) this.chain = SETTLED;
+    });
+    this.chain = next;
+  }
+
+  /** Settles once every task queued so far is done. */
+  framesDone(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Starts holding a room's live events until `markJoined`; the hub keeps the returned state. */
+  enter(room: RoomId): RoomState {
+    const state: RoomState = { queue: [], counted: false };
+    this.rooms.set(room, state);
+    return state;
   }
 
   send(frame: ServerFrame): void {

@@ -110,8 +110,7 @@ export function createHub(deps: {
   async function enterRoom(conn: Connection, room: RoomId): Promise<void> {
     if (conn.rooms.has(room)) return;
     const entry = subscribeRoom(room);
-    const state = { queue: [] as Buffer[] | null, counted: false };
-    conn.rooms.set(room, state);
+    const state = conn.enter(room);
     entry.connections.add(conn);
     await entry.subscribed;
     // The socket closed or left while we waited: nothing to count.
@@ -318,7 +317,7 @@ export function createHub(deps: {
       const open = [...connections];
       for (const c of open) c.close(CloseCodes.goingAway, 'server shutting down');
       // Frames already received finish (stored and acked, or refused) before storage closes.
-      await Promise.allSettled(open.map((c) => c.chain));
+      await Promise.allSettled(open.map((c) => c.framesDone()));
       await Promise.allSettled(open.map((c) => this.remove(c)));
       await stopControl?.();
     },

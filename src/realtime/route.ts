@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCodes } from '../shared/protocol.js';
-import { Connection, SETTLED } from './connection.js';
+import { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -69,12 +69,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
       return;
     }
     const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
-    const next = conn.chain.then(() => dispatch(ctx, conn, text));
-    conn.chain = next;
-    // Back to the shared settled chain once idle, so a quiet socket holds no promise of its own.
-    void next.then(() => {
-      if (conn.chain === next) conn.chain = SETTLED;
-    });
+    conn.inOrder(() => dispatch(ctx, conn, text));
   }
 
   function onError(this: WebSocket, err: Error) {
