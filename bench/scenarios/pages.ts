@@ -45,21 +45,22 @@ export const pages: Scenario = async (opts) => {
     const port = await freePort();
     const ref = await spawnNode('bench/references/static-pages.ts', { PORT: String(port), PAGES: pagesFile }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
     // The floor is one more hihi process on the same storage, so the same session cookie works.
-    const floorUrl = `http://127.0.0.1:${await freePort()}`;
+    const floorPort = await freePort();
+    const floorUrl = `http://127.0.0.1:${floorPort}`;
     const floor = await spawnNode(
       'bench/references/session-floor.ts',
-      { ...hihi.env, PORT: new URL(floorUrl).port, PAGES: pagesFile },
+      { ...hihi.env, PORT: String(floorPort), PAGES: pagesFile },
       async () => (await fetch(`${floorUrl}/readyz`)).ok,
     );
 
-    const rows: Array<{ page: string; hihi: HttpResult; static: HttpResult; floor?: HttpResult; bytes: number }> = [];
+    const rows: Array<{ page: string; hihi: HttpResult; static: HttpResult; floor: HttpResult | undefined; bytes: number }> = [];
     try {
       for (const [page, p] of Object.entries(paths)) {
         const headers = p === '/login' ? {} : signedIn;
         const fromStatic = await cannon({ url: `http://127.0.0.1:${port}${p}`, seconds, headers });
         const fromFloor = p === '/login' ? undefined : await cannon({ url: `${floorUrl}/floor${p}`, seconds, headers });
         const fromHihi = await cannon({ url: hihi.urls[0]! + p, seconds, headers });
-        rows.push({ page, hihi: fromHihi, static: fromStatic, ...(fromFloor ? { floor: fromFloor } : {}), bytes: Buffer.byteLength(captured[p]!.body) });
+        rows.push({ page, hihi: fromHihi, static: fromStatic, floor: fromFloor, bytes: Buffer.byteLength(captured[p]!.body) });
       }
     } finally {
       await Promise.all([ref.stop(), floor.stop()]);

@@ -1,11 +1,12 @@
-import { fanoutTable, startTarget, type Scenario } from './common.js';
+import { fanoutTable, withTarget, type Scenario } from './common.js';
 import { runFanout, type FanoutResult } from './fanout.js';
 
 /**
  * Big room at rising load: the rate doubles each step until a target falls behind (delivers
  * under 90 % of what is offered, loses messages, or its p99 passes a second) twice at the same
- * rate. Its saturation is the best deliveries/s of any step. Then every target runs at half of hihi-on-Redis's
- * saturation, where latency is compared (target: p99 ≤ 2 × ceiling's, nothing lost).
+ * rate. Its saturation is the best deliveries/s of any step. Then every target runs at half of
+ * hihi-on-Redis's saturation, where latency is compared (target: p99 ≤ 2 × ceiling's, nothing
+ * lost).
  */
 export const saturation: Scenario = async (opts) => {
   const clients = opts.clients ?? (opts.quick ? 50 : 500);
@@ -16,25 +17,19 @@ export const saturation: Scenario = async (opts) => {
   const load = (rate: number, secs = seconds) => ({ rooms: 1, clientsPerRoom: clients, sendersPerRoom: 10, rate, seconds: secs });
 
   const behind = (r: FanoutResult) => r.delivered < 0.9 * r.expected || r.lost > 0 || r.p99ms > 1000 || r.deliveriesPerSec < 0.9 * r.offeredPerSec;
-  let step = 0;
+  /** One step on a fresh server (a step that overran must not leave its backlog to the next). */
+  const step = async (name: string, rate: number): Promise<FanoutResult> => {
+    const r = await withTarget(name, 1, opts, (target) => runFanout(target, load(rate)));
+    steps.push({ ...r, step: steps.length + 1, rate });
+    const top = best.get(name);
+    if (!top || r.deliveriesPerSec > top.deliveriesPerSec) best.set(name, { ...r, rate });
+    return r;
+  };
   for (const name of names) {
     for (let rate = opts.quick ? 50 : 100; rate <= (opts.quick ? 200 : 12_800); rate *= 2) {
       // A step that falls behind is run once more before the search stops: on a shared machine
       // one hiccup in a 3 s step must not end it a whole doubling early.
-      let r: FanoutResult | undefined;
-      for (let attempt = 1; attempt <= 2 && (r === undefined || behind(r)); attempt++) {
-        // A fresh server per step: a step that overran must not leave its backlog to the next.
-        const target = await startTarget(name, 1, opts);
-        try {
-          r = await runFanout(target, load(rate));
-        } finally {
-          await target.stop();
-        }
-        steps.push({ ...r, step: ++step, rate });
-        const top = best.get(name);
-        if (!top || r.deliveriesPerSec > top.deliveriesPerSec) best.set(name, { ...r, rate });
-      }
-      if (behind(r!)) break;
+      if (behind(await step(name, rate)) && behind(await step(name, rate))) break;
     }
   }
 
@@ -42,12 +37,7 @@ export const saturation: Scenario = async (opts) => {
   const halfRate = Math.max(1, Math.round(reference.deliveriesPerSec / 2 / clients));
   const half: FanoutResult[] = [];
   for (const name of names) {
-    const target = await startTarget(name, 1, opts);
-    try {
-      half.push(await runFanout(target, load(halfRate, opts.quick ? 1 : 5)));
-    } finally {
-      await target.stop();
-    }
+    half.push(await withTarget(name, 1, opts, (target) => runFanout(target, load(halfRate, opts.quick ? 1 : 5))));
   }
 
   const sat = [...best.values()];
