@@ -107,7 +107,8 @@ export function createSqlMessageLog(db: Db): MessageLog {
         .select('id')
         .where('room_id', '=', room)
         .where('ts', '<', cutoffTs)
-        .orderBy('id')
+        // By (room_id, ts): the scan stops at the cutoff however many newer messages follow.
+        .orderBy('ts')
         .limit(batch)
         .execute();
       if (rows.length === 0) return 0;
