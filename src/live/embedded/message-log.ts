@@ -16,6 +16,14 @@ function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
   };
 }
 
+/**
+ * Up to `batch` of a room's messages older than the cutoff, oldest first. It reads the
+ * (room_id, ts) index, so it stops at the cutoff however many newer messages follow.
+ */
+export function oldestBefore(db: Db, room: number, cutoffTs: number, batch: number) {
+  return db.selectFrom('live_messages').select('id').where('room_id', '=', room).where('ts', '<', cutoffTs).orderBy('ts').limit(batch);
+}
+
 class AlreadyStored extends Error {
   constructor(readonly stored: ChatMessage) {
     super('already stored');
@@ -102,15 +110,7 @@ export function createSqlMessageLog(db: Db): MessageLog {
     },
 
     async prune(room, cutoffTs, batch) {
-      const rows = await db
-        .selectFrom('live_messages')
-        .select('id')
-        .where('room_id', '=', room)
-        .where('ts', '<', cutoffTs)
-        // By (room_id, ts): the scan stops at the cutoff however many newer messages follow.
-        .orderBy('ts')
-        .limit(batch)
-        .execute();
+      const rows = await oldestBefore(db, room, cutoffTs, batch).execute();
       if (rows.length === 0) return 0;
       await db
         .deleteFrom('live_messages')
