@@ -21,8 +21,11 @@ export function translator(locale: Locale): Translate {
 
 /** The user's choice (cookie) wins; otherwise the first supported Accept-Language entry by weight. */
 export function negotiateLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
-  const chosen = localeSchema.safeParse(cookie);
-  if (chosen.success) return chosen.data;
+  // Only a cookie that is there is parsed: a failed parse builds an error, on every request.
+  if (cookie !== undefined) {
+    const chosen = localeSchema.safeParse(cookie);
+    if (chosen.success) return chosen.data;
+  }
   const ranked = (acceptLanguage ?? '')
     .split(',')
     .map((part) => {

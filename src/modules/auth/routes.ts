@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { CloseCodes } from '../../shared/protocol.js';
 import { sendError } from '../../plugins/error-pages.js';
 import { parseInput } from '../../plugins/validate.js';
-import { loginSchema, safeNextPath } from './schemas.js';
+import { loginQuerySchema, loginSchema, safeNextPath } from './schemas.js';
 
 export default async function authRoutes(app: FastifyInstance) {
   const { auth, events, throttle, now } = app.deps;
@@ -11,7 +10,7 @@ export default async function authRoutes(app: FastifyInstance) {
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
 
   app.get('/login', async (req, reply) => {
-    const { next } = parseInput(z.object({ next: z.string().max(2000).optional() }), req.query);
+    const { next } = parseInput(loginQuerySchema, req.query);
     if (req.user) return reply.redirect(safeNextPath(next), 303);
     return reply.view('pages/auth/login.njk', { csrf: reply.generateCsrf(), next: safeNextPath(next) });
   });

@@ -7,6 +7,9 @@ export const loginSchema = z.strictObject({
   next: z.string().max(2000).optional(),
 });
 
+/** The sign-in page's query. Built once: zod compiles each schema on its first parse. */
+export const loginQuerySchema = z.object({ next: loginSchema.shape.next });
+
 /** Only same-site paths: never an open redirect. */
 export const safeNextPath = (next: string | undefined): string =>
   next && /^\/(?![/\\])/.test(next) && !/[\r\n]/.test(next) ? next : '/rooms';
