@@ -9,11 +9,21 @@ import { freePort, stopChild } from './process.js';
 export class OwnMariaDb {
   private child: ChildProcess | undefined;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-mariadb-'));
+  /**
+   * Its own temporary directory: a starting mariadbd deletes every `#sql*` file in its tmpdir,
+   * which in the shared /tmp were the live temporary tables of the machine's MariaDB.
+   */
+  private readonly tmpdir = path.join(this.dir, 'tmp');
   private constructor(readonly port: number) {}
 
   static async start(): Promise<OwnMariaDb> {
     const m = new OwnMariaDb(await freePort());
-    const init = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${m.dir}/data`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { encoding: 'utf8' });
+    fs.mkdirSync(m.tmpdir);
+    const init = spawnSync(
+      'mariadb-install-db',
+      ['--no-defaults', `--datadir=${m.dir}/data`, `--tmpdir=${m.tmpdir}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
+      { encoding: 'utf8' },
+    );
     if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
     await m.up();
     const c = await createConnection({ host: '127.0.0.1', port: m.port, user: 'root' });
@@ -29,7 +39,7 @@ export class OwnMariaDb {
   async up(): Promise<void> {
     this.child = spawn(
       '/usr/sbin/mariadbd',
-      ['--no-defaults', `--datadir=${this.dir}/data`, '--user=root', `--port=${this.port}`, '--bind-address=127.0.0.1', `--socket=${this.dir}/sock`, '--skip-log-bin', '--innodb-buffer-pool-size=16M'],
+      ['--no-defaults', `--datadir=${this.dir}/data`, `--tmpdir=${this.tmpdir}`, '--user=root', `--port=${this.port}`, '--bind-address=127.0.0.1', `--socket=${this.dir}/sock`, '--skip-log-bin', '--innodb-buffer-pool-size=16M'],
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 200; i++) {
