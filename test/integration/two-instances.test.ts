@@ -110,6 +110,14 @@ describe('two instances on one MySQL + Redis', { skip: needsShared }, () => {
     assert.equal(await archived(), false);
     assert.equal((await admin.submit(`/rooms/${room}/moderation`, `/rooms/${room}/archive`, { archived: '1' })).status, 303);
     await eventually(archived, 2000, 'the archiving on instance two');
+
+    // The room list is kept as well: a room created or deleted on one instance shows on the other at once.
+    const listed = async () => (await (await kim.get('/rooms')).text()).includes('Created across instances');
+    assert.equal(await listed(), false);
+    const created = await admin.createRoom('Created across instances');
+    await eventually(listed, 2000, 'the new room in the list on instance two');
+    assert.equal((await admin.submit(`/rooms/${created}/moderation`, `/rooms/${created}/delete`, { confirm: 'yes' })).status, 303);
+    await eventually(async () => !(await listed()), 2000, 'the deletion in the list on instance two');
   });
 
   test('SIGTERM closes sockets with 1001 and the process exits cleanly', async () => {

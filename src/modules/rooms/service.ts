@@ -35,6 +35,12 @@ export function createRoomService(deps: {
   const { rooms, live, events, access } = deps;
   const ref = (u: User): UserRef => ({ id: u.id, name: u.displayName });
   const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
+  /** The room list, kept on the same terms: any room's change or deletion drops it. */
+  const listCache = new RecentCache<'all', Room[]>(CACHE_MS, 1, deps.now);
+  const forget = (id: number) => {
+    cache.delete(id);
+    listCache.clear();
+  };
   const found = (room: Room | undefined): Room => {
     if (!room) throw new AppError('not_found', 'No such room');
     return room;
@@ -64,10 +70,15 @@ export function createRoomService(deps: {
     get,
     /** For every send and page view: a recent read, saving a query each. */
     getRecent,
-    /** Another instance changed or deleted the room (control event), or events may have been missed. */
-    forget: (id: number) => cache.delete(id),
-    forgetAll: () => cache.clear(),
-    list: () => rooms.list(),
+    /** Another instance created, changed or deleted the room (control event). */
+    forget,
+    /** Events may have been missed. */
+    forgetAll: () => {
+      cache.clear();
+      listCache.clear();
+    },
+    /** For the room list page: a recent read, saving a query per view. */
+    list: async (): Promise<Room[]> => (await listCache.load('all', () => rooms.list())) ?? [],
     canCreate: (user: User) => hasPermission(user, 'create_room'),
     canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
 
@@ -75,7 +86,10 @@ export function createRoomService(deps: {
       if (!hasPermission(user, 'create_room')) throw new AppError('forbidden', 'You may not create rooms');
       try {
         const room = await rooms.create({ ...input, ownerId: user.id, createdAt: deps.now() });
+        forget(room.id);
         await live.membership.join(room.id, user.id);
+        // Other instances drop their room lists.
+        await events.control({ type: 'room-changed', room: room.id });
         return room;
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('conflict', 'A room with that name exists');
@@ -123,7 +137,7 @@ export function createRoomService(deps: {
       await rooms.update(roomId, changes);
       const action = changes.archived === undefined ? 'edit' : changes.archived ? 'archive' : 'unarchive';
       await deps.audit.record({ room: roomId, actorId: user.id, targetId: null, action, reason: '', until: null, messageId: null, at: deps.now() });
-      cache.delete(roomId);
+      forget(roomId);
       await events.control({ type: 'room-changed', room: roomId });
       return get(roomId);
     },
@@ -133,7 +147,7 @@ export function createRoomService(deps: {
       const room = await get(roomId);
       assertOwner(room, user);
       await rooms.delete(roomId);
-      cache.delete(roomId); // other instances forget it on `room-deleted`
+      forget(roomId); // other instances forget it on `room-deleted`
       await live.messages.clear(roomId);
       for (const id of await live.membership.members(roomId)) await live.membership.leave(roomId, id);
       await events.control({ type: 'room-deleted', room: roomId });
