@@ -30,6 +30,7 @@ import moderationRoutes from './modules/moderation/routes.js';
 import { createModerationService } from './modules/moderation/service.js';
 import { createRoomRepository } from './modules/rooms/repository.js';
 import roomRoutes from './modules/rooms/routes.js';
+import { createRoomViews, HISTORY_PAGE } from './modules/rooms/room-views.js';
 import { createRoomService } from './modules/rooms/service.js';
 import { ensureFirstAdmin } from './modules/users/bootstrap.js';
 import { createUserRepository } from './modules/users/repository.js';
@@ -94,18 +95,36 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
   const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
+  const roomViews = createRoomViews({
+    bus: live.bus,
+    read: async (room) => {
+      const [page, roster] = await Promise.all([messages.history(room, { limit: HISTORY_PAGE }), rooms.roster(room)]);
+      return { page, roster };
+    },
+    now,
+    log: app.log,
+  });
+  events.onRoomEvent(roomViews.forget);
   const forget = {
-    user: (id: number) => users.forget(id),
-    room: (id: number) => rooms.forget(id),
+    user: (id: number) => {
+      users.forget(id);
+      // An account deleted: its messages and roster entries show a new name wherever it was.
+      roomViews.forgetAll();
+    },
+    room: (id: number) => {
+      rooms.forget(id);
+      roomViews.forget(id);
+    },
     all: () => {
       users.forgetAll();
       rooms.forgetAll();
+      roomViews.forgetAll();
     },
   };
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, metrics, now, forget });
   metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
   metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
-  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, log: app.log, now, metrics });
+  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, events, log: app.log, now, metrics });
   const deps: AppDeps = {
     config,
     db,
@@ -117,6 +136,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     admin: createAdminService({ users, hasher, live, events, now }),
     rooms,
+    roomViews,
     messages,
     moderation,
     audit,
@@ -135,6 +155,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   app.addHook('preClose', async () => {
     await jobs.stop();
     await hub.stop();
+    roomViews.close();
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -11,6 +11,7 @@ import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
 import type { ModerationService } from './modules/moderation/service.js';
+import type { RoomViews } from './modules/rooms/room-views.js';
 import type { RoomService } from './modules/rooms/service.js';
 import type { UserRepository } from './modules/users/repository.js';
 import type { EventPublisher } from './realtime/events.js';
@@ -28,6 +29,7 @@ export interface AppDeps {
   throttle: LoginThrottle;
   admin: AdminService;
   rooms: RoomService;
+  roomViews: RoomViews;
   messages: MessageService;
   moderation: ModerationService;
   audit: AuditLog;

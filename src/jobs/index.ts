@@ -5,6 +5,7 @@ import type { Locks, MessageLog } from '../live/ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ModerationService } from '../modules/moderation/service.js';
 import type { RoomRepository } from '../modules/rooms/repository.js';
+import type { EventPublisher } from '../realtime/events.js';
 import { pruneMessages } from './prune.js';
 
 /**
@@ -19,6 +20,7 @@ export function createJobs(deps: {
   messages: MessageLog;
   rooms: RoomRepository;
   moderation: ModerationService;
+  events: EventPublisher;
   log: FastifyBaseLogger;
   now: () => number;
   metrics: Pick<Metrics, 'pruneRuns' | 'pruned'>;
@@ -45,7 +47,14 @@ export function createJobs(deps: {
       exclusive('prune', 15 * 60_000, async () => {
         const started = Date.now();
         const roomIds = (await deps.rooms.list()).map((r) => r.id);
-        const result = await pruneMessages({ messages: deps.messages, roomIds, cutoffTs: deps.now() - config.retentionMs, batch: config.pruneBatch });
+        const result = await pruneMessages({
+          messages: deps.messages,
+          roomIds,
+          cutoffTs: deps.now() - config.retentionMs,
+          batch: config.pruneBatch,
+          // Pages kept on every instance may show what was pruned.
+          pruned: (room) => deps.events.control({ type: 'room-changed', room }),
+        });
         deps.metrics.pruneRuns.inc();
         deps.metrics.pruned.inc(result.deleted);
         log.info({ job: 'prune', tick: tick?.getTime(), ...result, ms: Date.now() - started }, 'pruned old messages');

@@ -11,17 +11,22 @@ export async function pruneMessages(deps: {
   roomIds: number[];
   cutoffTs: number;
   batch: number;
+  /** Told about each room that lost messages, once its pruning is done. */
+  pruned?: (room: number) => Promise<void>;
 }): Promise<{ deleted: number; steps: number }> {
   let deleted = 0;
   let steps = 0;
   for (const room of deps.roomIds) {
+    let fromRoom = 0;
     for (;;) {
       const n = await deps.messages.prune(room, deps.cutoffTs, deps.batch);
       steps++;
-      deleted += n;
+      fromRoom += n;
       await yieldToEventLoop();
       if (n < deps.batch) break;
     }
+    deleted += fromRoom;
+    if (fromRoom > 0) await deps.pruned?.(room);
   }
   return { deleted, steps };
 }

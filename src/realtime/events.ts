@@ -27,15 +27,24 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close-user'), userId: z.number().int(), code: z.number().int() }),
   /** The user's account changed (permissions, disabled, deleted): drop what was kept of it. */
   z.object({ type: z.literal('user-changed'), userId: z.number().int() }),
-  /** The room's settings changed: drop what was kept of it. */
+  /** The room's settings or stored messages changed (edited, created, pruned): drop what was kept of it. */
   z.object({ type: z.literal('room-changed'), room: z.number().int() }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 
 export function createEventPublisher(bus: EventBus) {
+  const beforeRoomEvent: Array<(room: RoomId) => void> = [];
   return {
+    /**
+     * `fn` runs as this instance sends each room event, before it goes out: what the instance
+     * keeps of the room is dropped at once, not when the event comes back through the bus.
+     */
+    onRoomEvent(fn: (room: RoomId) => void): void {
+      beforeRoomEvent.push(fn);
+    },
     /** Serialized once here; every instance forwards these bytes unchanged. */
     toRoom(room: RoomId, frame: ServerFrame): Promise<void> {
+      for (const fn of beforeRoomEvent) fn(room);
       return bus.publish(roomChannel(room), JSON.stringify(frame));
     },
     control(event: ControlEvent): Promise<void> {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
+import { eventually } from '../support/wait.js';
 import { WsClient } from '../support/ws.js';
 
 /**
@@ -265,10 +266,14 @@ describe(`moderation (${backend})`, () => {
     clock.t += 90_000; // retention is 86.4 s
     aliceWs.send({ type: 'send', room, clientId: 'fresh', body: 'fresh' });
     await aliceWs.next('ack');
+    // The chat page is kept per instance; pruning tells every instance to drop it.
+    const page = async () => (await (await web.alice!.get(`/rooms/${room}`)).text()).includes('>old 0<');
+    assert.equal(await page(), true);
     const result = await hihi.app.deps.jobs.prune();
     assert.ok(result && result.deleted >= 25);
     const { body } = await web.alice!.json<{ messages: Array<{ body: string }> }>(`/rooms/${room}/messages`);
     assert.deepEqual(body.messages.map((m) => m.body), ['fresh']);
+    await eventually(async () => !(await page()), 2000, 'the pruned messages off the chat page');
   });
 
   test('restrictions lost from the live state come back from the audit log', async () => {

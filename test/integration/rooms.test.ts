@@ -117,6 +117,8 @@ describe(`rooms and history (${backend})`, () => {
     }
     const { body } = await admin.json<{ messages: Array<{ body: string }> }>(`/rooms/${id}/messages`);
     assert.deepEqual(body.messages.map((m) => m.body), ['hello from a form']);
+    // The page the form redirects to shows it at once, though the room's page was kept before.
+    assert.match(await (await admin.get(`/rooms/${id}`)).text(), />hello from a form</);
     const empty = await admin.request('POST', `/rooms/${id}/messages`, { _csrf: csrf, clientId: 'x1', body: '   ' });
     assert.equal(empty.status, 400);
   });

@@ -120,6 +120,38 @@ describe('two instances on one MySQL + Redis', { skip: needsShared }, () => {
     await eventually(async () => !(await listed()), 2000, 'the deletion in the list on instance two');
   });
 
+  test("a chat page kept on one instance follows the room's messages, deletions, members and presence on the other", async () => {
+    const admin = new WebClient(one.url);
+    await admin.login(ADMIN.username, ADMIN.password);
+    const room = await admin.createRoom('Viewed across instances');
+    await createUser(storage, 'lee', 'lee-password-1');
+    const lee = new WebClient(two.url);
+    assert.equal((await lee.login('lee', 'lee-password-1')).status, 303);
+    // Instance two keeps the room's view from here (10 s unless an event drops it).
+    const page = async () => (await (await lee.get(`/rooms/${room}`)).text()).replace(/\s+/g, ' ');
+    const listed = (html: string, list: 'online' | 'members', id: number) => (html.match(new RegExp(`id="${list}"[^>]*>(.*?)</ul>`))?.[1] ?? '').includes(`data-user="${id}"`);
+    assert.equal(listed(await page(), 'online', 1), false);
+
+    const ws = await WsClient.connect(one.url, { cookie: admin.cookieHeader, origin: one.url });
+    await ws.join(room);
+    await eventually(async () => listed(await page(), 'online', 1), 2000, 'the admin online on instance two');
+    ws.send({ type: 'send', room, clientId: 'seen-1', body: 'seen across instances' });
+    const { id } = await ws.next('ack');
+    await eventually(async () => (await page()).includes('seen across instances'), 2000, 'the message on instance two');
+    await admin.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'delete', messageId: String(id) });
+    await eventually(async () => !(await page()).includes('seen across instances'), 2000, 'the deletion on instance two');
+
+    await createUser(storage, 'max', 'max-password-1');
+    const max = new WebClient(one.url);
+    await max.login('max', 'max-password-1');
+    // Opening the room on instance one makes max a member.
+    assert.equal((await max.get(`/rooms/${room}`)).status, 200);
+    const maxId = (await ws.next('member')).user.id;
+    await eventually(async () => listed(await page(), 'members', maxId), 2000, 'the new member on instance two');
+    ws.close();
+    await eventually(async () => !listed(await page(), 'online', 1), 2000, 'the admin offline on instance two');
+  });
+
   test('SIGTERM closes sockets with 1001 and the process exits cleanly', async () => {
     const web = new WebClient(two.url);
     await web.login(ADMIN.username, ADMIN.password);

@@ -24,6 +24,8 @@ const PROBE_EVERY_MS = 250;
  */
 export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient, keys: RedisKeys, mode: PubSubMode): EventBus {
   const handlers = new Map<string, Set<(payload: Buffer) => void>>();
+  /** Channels whose SUBSCRIBE is not confirmed yet. */
+  const pending = new WeakMap<object, Promise<unknown>>();
   const watchers: Watcher[] = [];
   const sharded = mode === 'sharded';
   const probe = createProber(redis, mode, handlers, () => {
@@ -55,8 +57,22 @@ export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient,
       const name = keys.channel(channel);
       let set = handlers.get(name);
       if (!set) {
-        handlers.set(name, (set = new Set()));
-        await (sharded ? subscriber.ssubscribe(name) : subscriber.subscribe(name));
+        const created = (set = new Set());
+        handlers.set(name, created);
+        const confirmed = (sharded ? subscriber.ssubscribe(name) : subscriber.subscribe(name)).catch((err: unknown) => {
+          // Not listening after all: the next subscriber tries again.
+          if (handlers.get(name) === created && created.size === 0) handlers.delete(name);
+          throw err;
+        });
+        pending.set(created, confirmed);
+        try {
+          await confirmed;
+        } finally {
+          pending.delete(created);
+        }
+      } else {
+        // A second handler returns only once the first one's SUBSCRIBE is confirmed too.
+        await pending.get(set);
       }
       set.add(handler);
       return async () => {

@@ -6,14 +6,13 @@ import { clientStrings } from '../../i18n/index.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { canModerate } from '../moderation/roles.js';
+import { HISTORY_PAGE, type RoomView } from './room-views.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
-
-export const HISTORY_PAGE = 50;
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
 export default async function roomRoutes(app: FastifyInstance) {
-  const { rooms, messages } = app.deps;
+  const { rooms, messages, roomViews } = app.deps;
   const auth = { preHandler: app.requireUser };
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
@@ -48,13 +47,24 @@ export default async function roomRoutes(app: FastifyInstance) {
     }
   });
 
+  /** The newest page comes from the room's kept view; an older page is read each time. */
+  async function readView(id: number, before: number | undefined): Promise<RoomView> {
+    if (before === undefined) return roomViews.get(id);
+    const [page, roster] = await Promise.all([messages.history(id, { before, limit: HISTORY_PAGE }), rooms.roster(id)]);
+    return { page, roster, memberIds: new Set(roster.members.map((u) => u.id)), derived: new Map() };
+  }
+
   app.get('/rooms/:id', auth, async (req, reply) => {
     const user = req.user!;
     const { id } = parseInput(roomParamsSchema, req.params);
     const { before } = parseInput(chatQuerySchema, req.query);
-    // The entry check already read the viewer's own restrictions (for the mute banner).
-    const { room, mine } = await rooms.join(id, user, 'recent');
-    const [page, roster] = await Promise.all([messages.history(id, { before, limit: HISTORY_PAGE }), rooms.roster(id)]);
+    // Read together; the view is used only once the entry check has passed, which also read
+    // the viewer's own restrictions (for the mute banner).
+    const [{ room, mine }, read] = await Promise.all([rooms.enter(id, user), readView(id, before)]);
+    let view = read;
+    // Opening a room joins it; the join's event drops the kept view, so it is read again with the new member.
+    if (!view.memberIds.has(user.id) && (await rooms.addMember(id, user))) view = await readView(id, before);
+    const { page, roster } = view;
     const moderator = canModerate(user, room);
     const client = {
       room: id,
@@ -68,10 +78,16 @@ export default async function roomRoutes(app: FastifyInstance) {
       live: before === undefined,
       strings: clientStrings(req.t),
     };
+    const htmlKey = `${req.locale}|${moderator}`;
+    let messagesHtml = view.derived.get(htmlKey);
+    if (messagesHtml === undefined) {
+      messagesHtml = messageHtml.list(page.messages, { locale: req.locale, canModerate: moderator, t: req.t });
+      view.derived.set(htmlKey, messagesHtml);
+    }
     return reply.view('pages/rooms/chat.njk', {
       room,
       messages: page.messages,
-      messagesHtml: messageHtml.list(page.messages, { locale: req.locale, canModerate: moderator, t: req.t }),
+      messagesHtml,
       hasOlder: page.hasMore,
       viewingOlder: before !== undefined,
       roster,

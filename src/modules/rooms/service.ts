@@ -59,6 +59,13 @@ export function createRoomService(deps: {
     return { room: room.value, mine: gate.value };
   }
 
+  /** Makes the user a member, announced to the room the first time; true then. Check entry first. */
+  async function addMember(roomId: number, user: User): Promise<boolean> {
+    if (!(await live.membership.join(roomId, user.id))) return false;
+    await events.toRoom(roomId, { type: 'member', room: roomId, user: ref(user), action: 'join' });
+    return true;
+  }
+
   /** Owner or admin may edit, archive and delete a room. */
   function assertOwner(room: Room, user: User) {
     if (room.ownerId !== user.id && !hasPermission(user, 'admin')) {
@@ -97,15 +104,15 @@ export function createRoomService(deps: {
       }
     },
 
-    /**
-     * Makes the user a member (announced to the room the first time); refused when barred.
-     * `recent` for page views: the room may be a recent read (the bar never is).
-     */
-    async join(roomId: number, user: User, read: 'fresh' | 'recent' = 'fresh'): Promise<Entered> {
-      const entered = await getEnterable(roomId, user, read);
-      if (await live.membership.join(roomId, user.id)) {
-        await events.toRoom(roomId, { type: 'member', room: roomId, user: ref(user), action: 'join' });
-      }
+    /** For page views: the room (a recent read) once the user may enter it (the bar is read live). */
+    enter: (roomId: number, user: User): Promise<Entered> => getEnterable(roomId, user, 'recent'),
+
+    addMember,
+
+    /** Makes the user a member (announced to the room the first time); refused when barred. */
+    async join(roomId: number, user: User): Promise<Entered> {
+      const entered = await getEnterable(roomId, user, 'fresh');
+      await addMember(roomId, user);
       return entered;
     },
 
