@@ -15,8 +15,6 @@ export interface RoomView {
   page: Page;
   roster: { members: UserRef[]; online: UserRef[] };
   memberIds: ReadonlySet<number>;
-  /** Strings built from the view (the message list's HTML per language and role), each built once. */
-  derived: Map<string, string>;
 }
 
 interface Entry {
@@ -41,7 +39,7 @@ interface Entry {
  */
 export function createRoomViews(deps: {
   bus: EventBus;
-  read: (room: RoomId) => Promise<Pick<RoomView, 'page' | 'roster'>>;
+  read: (room: RoomId) => Promise<Omit<RoomView, 'memberIds'>>;
   now: () => number;
   log: { warn(obj: object, msg: string): void };
   ttlMs?: number;
@@ -96,7 +94,7 @@ export function createRoomViews(deps: {
     );
     const generation = e.generation;
     const read = await deps.read(room);
-    const view: RoomView = { ...read, memberIds: new Set(read.roster.members.map((u) => u.id)), derived: new Map() };
+    const view: RoomView = { ...read, memberIds: new Set(read.roster.members.map((u) => u.id)) };
     if (listening && entries.get(room) === e && e.generation === generation) {
       e.view = view;
       e.until = deps.now() + ttlMs;

@@ -1,11 +1,10 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { clientStrings } from '../../i18n/index.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { canModerate } from '../moderation/roles.js';
+import { createChatPage } from './chat-page.js';
 import { HISTORY_PAGE, type RoomView } from './room-views.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
@@ -17,6 +16,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
   );
+  const chatPage = createChatPage({ render: app.renderPartial, messagesHtml: messageHtml.list });
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const user = req.user!;
@@ -51,7 +51,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   async function readView(id: number, before: number | undefined): Promise<RoomView> {
     if (before === undefined) return roomViews.get(id);
     const [page, roster] = await Promise.all([messages.history(id, { before, limit: HISTORY_PAGE }), rooms.roster(id)]);
-    return { page, roster, memberIds: new Set(roster.members.map((u) => u.id)), derived: new Map() };
+    return { page, roster, memberIds: new Set(roster.members.map((u) => u.id)) };
   }
 
   app.get('/rooms/:id', auth, async (req, reply) => {
@@ -64,39 +64,20 @@ export default async function roomRoutes(app: FastifyInstance) {
     let view = read;
     // Opening a room joins it; the join's event drops the kept view, so it is read again with the new member.
     if (!view.memberIds.has(user.id) && (await rooms.addMember(id, user))) view = await readView(id, before);
-    const { page, roster } = view;
-    const moderator = canModerate(user, room);
-    const client = {
-      room: id,
-      me: { id: user.id, name: user.displayName },
-      canModerate: moderator,
-      muted: mine.mute === undefined ? false : { until: mine.mute },
-      archived: room.archived,
-      lastId: page.messages.at(-1)?.id ?? 0,
-      firstId: page.messages[0]?.id ?? 0,
-      hasOlder: page.hasMore,
-      live: before === undefined,
-      strings: clientStrings(req.t),
-    };
-    const htmlKey = `${req.locale}|${moderator}`;
-    let messagesHtml = view.derived.get(htmlKey);
-    if (messagesHtml === undefined) {
-      messagesHtml = messageHtml.list(page.messages, { locale: req.locale, canModerate: moderator, t: req.t });
-      view.derived.set(htmlKey, messagesHtml);
-    }
-    return reply.view('pages/rooms/chat.njk', {
+    const page = chatPage({
       room,
-      messages: page.messages,
-      messagesHtml,
-      hasOlder: page.hasMore,
+      view,
+      kept: before === undefined,
       viewingOlder: before !== undefined,
-      roster,
-      canModerate: moderator,
-      me: user,
+      user,
+      moderator: canModerate(user, room),
+      mine,
+      locale: req.locale,
+      t: req.t,
       csrf: reply.generateCsrf(),
-      clientId: crypto.randomUUID(),
-      client,
+      path: req.url,
     });
+    return reply.type('text/html; charset=utf-8').send(page);
   });
 
   app.post('/rooms/:id/leave', auth, async (req, reply) => {

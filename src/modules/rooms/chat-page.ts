@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import nunjucks from 'nunjucks';
+import { clientStrings, type Locale, type Translate } from '../../i18n/index.js';
+import type { User } from '../users/repository.js';
+import type { ActiveRestrictions } from '../moderation/access.js';
+import type { Room } from './repository.js';
+import type { RoomView } from './room-views.js';
+
+/** What differs between two readers of the same room view in the same language and role. */
+type Slot = 'csrf' | 'clientId' | 'client' | 'name' | 'path';
+
+/*
+ * The page is rendered with a marker in place of each per-reader value and cut at the markers
+ * into a shell: bytes, and the slots between them. A reader's page is the shell with their
+ * values, escaped as the templates escape, so it is the same page the template renders for
+ * them (test/unit/chat-page.test.ts). Markers hold a per-process random token, so no text a
+ * user wrote can pass for one.
+ */
+const TOKEN = crypto.randomBytes(8).toString('hex');
+const mark = (slot: Slot) => `\u0001${TOKEN}:${slot}\u0001`;
+const MARKER_RE = new RegExp(`\u0001${TOKEN}:(\\w+)\u0001`);
+const escape = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib.escape;
+
+type Part = Buffer | Slot;
+interface Shell {
+  /** The room read it was built from: a newer read (settings changed) builds a new shell. */
+  room: Room;
+  parts: Part[];
+}
+
+/** The page script's settings, but for `strings`, which are the same for a whole language. */
+interface ClientSettings {
+  room: number;
+  me: { id: number; name: string };
+  canModerate: boolean;
+  muted: false | { until: number | null };
+  archived: boolean;
+  lastId: number;
+  firstId: number;
+  hasOlder: boolean;
+  live: boolean;
+}
+
+export interface ChatPageInput {
+  room: Room;
+  view: RoomView;
+  /** The view is the room's kept newest page (not an older page read for this request). */
+  kept: boolean;
+  viewingOlder: boolean;
+  user: User;
+  moderator: boolean;
+  mine: ActiveRestrictions;
+  locale: Locale;
+  t: Translate;
+  csrf: string;
+  /** The request's URL, for the language form's way back. */
+  path: string;
+}
+
+/**
+ * The chat page (`pages/rooms/chat.njk`). Shells are kept per room view for each language,
+ * role and set of navigation links; a moderator's differs per person (no menu for oneself),
+ * and a muted reader's page (a banner of their own) and older pages are built each time.
+ */
+export function createChatPage(deps: {
+  render: (template: string, context: object) => string;
+  messagesHtml: (messages: RoomView['page']['messages'], view: { locale: Locale; canModerate: boolean; t: Translate }) => string;
+}) {
+  const shells = new WeakMap<RoomView, Map<string, Shell>>();
+  /** `,"strings":{…}}` escaped, per language: the longest part of the settings. */
+  const stringsTail = new WeakMap<Translate, string>();
+
+  function clientAttribute(settings: ClientSettings, t: Translate): string {
+    let tail = stringsTail.get(t);
+    if (tail === undefined) stringsTail.set(t, (tail = escape(`,"strings":${JSON.stringify(clientStrings(t))}}`)));
+    return escape(JSON.stringify(settings).slice(0, -1)) + tail;
+  }
+
+  function build(input: ChatPageInput, muted: ClientSettings['muted']): Shell {
+    const { room, view, user, moderator, locale, t } = input;
+    const html = deps.render('pages/rooms/chat.njk', {
+      locale,
+      t,
+      currentPath: mark('path'),
+      user: { displayName: mark('name'), permissions: user.permissions },
+      room,
+      messages: view.page.messages,
+      messagesHtml: deps.messagesHtml(view.page.messages, { locale, canModerate: moderator, t }),
+      hasOlder: view.page.hasMore,
+      viewingOlder: input.viewingOlder,
+      roster: view.roster,
+      canModerate: moderator,
+      me: { id: user.id },
+      muted,
+      csrf: mark('csrf'),
+      clientId: mark('clientId'),
+      clientJson: mark('client'),
+    });
+    const parts = html.split(MARKER_RE).map((p, i): Part => (i % 2 === 1 ? (p as Slot) : Buffer.from(p)));
+    return { room, parts };
+  }
+
+  return function chatPage(input: ChatPageInput): Buffer {
+    const { room, view, user, moderator } = input;
+    const muted: ClientSettings['muted'] = input.mine.mute === undefined ? false : { until: input.mine.mute };
+    // The navigation's links depend on these two permissions (layouts/base.njk).
+    const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
+    const key = `${input.locale}|${nav}|${moderator ? user.id : ''}`;
+    const keep = input.kept && muted === false;
+    let byKey = keep ? shells.get(view) : undefined;
+    let shell = byKey?.get(key);
+    if (!shell || shell.room !== room) {
+      shell = build(input, muted);
+      if (keep) {
+        if (!byKey) shells.set(view, (byKey = new Map()));
+        byKey.set(key, shell);
+      }
+    }
+    const { messages, hasMore } = view.page;
+    const settings: ClientSettings = {
+      room: room.id,
+      me: { id: user.id, name: user.displayName },
+      canModerate: moderator,
+      muted,
+      archived: room.archived,
+      lastId: messages.at(-1)?.id ?? 0,
+      firstId: messages[0]?.id ?? 0,
+      hasOlder: hasMore,
+      live: !input.viewingOlder,
+    };
+    const values: Record<Slot, Buffer> = {
+      csrf: Buffer.from(escape(input.csrf)),
+      clientId: Buffer.from(crypto.randomUUID()),
+      client: Buffer.from(clientAttribute(settings, input.t)),
+      name: Buffer.from(escape(user.displayName)),
+      path: Buffer.from(escape(input.path)),
+    };
+    return Buffer.concat(shell.parts.map((p) => (typeof p === 'string' ? values[p] : p)));
+  };
+}
