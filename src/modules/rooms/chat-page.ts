@@ -20,6 +20,8 @@ const TOKEN = crypto.randomBytes(8).toString('hex');
 const mark = (slot: Slot) => `\u0001${TOKEN}:${slot}\u0001`;
 const MARKER_RE = new RegExp(`\u0001${TOKEN}:(\\w+)\u0001`);
 const escape = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib.escape;
+/** Shells kept per room view, at most (~26 KB each): more variants are built per request. */
+const SHELLS_PER_VIEW = 4;
 
 type Part = Buffer | Slot;
 interface Shell {
@@ -111,10 +113,8 @@ export function createChatPage(deps: {
     let shell = byKey?.get(key);
     if (!shell || shell.room !== room) {
       shell = build(input, muted);
-      if (keep) {
-        if (!byKey) shells.set(view, (byKey = new Map()));
-        byKey.set(key, shell);
-      }
+      if (!byKey && keep) shells.set(view, (byKey = new Map()));
+      if (byKey && (byKey.has(key) || byKey.size < SHELLS_PER_VIEW)) byKey.set(key, shell);
     }
     const { messages, hasMore } = view.page;
     const settings: ClientSettings = {

@@ -8,7 +8,7 @@ export const HISTORY_PAGE = 50;
 /** Bounds how long presence held by a dead instance can outlive its expiry on a kept view. */
 const VIEW_MS = 10_000;
 /** Rooms listened to for their views, at most (each one's events reach this instance). */
-const VIEW_MAX = 1_000;
+const VIEW_MAX = 500;
 
 /** What every reader of a room's chat page sees, whoever they are: the newest messages and who is there. */
 export interface RoomView {
