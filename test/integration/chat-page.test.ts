@@ -88,7 +88,6 @@ describe('the chat page from a kept shell', () => {
     return {
       room,
       view,
-      kept: true,
       viewingOlder: false,
       user,
       moderator: false,
@@ -118,7 +117,7 @@ describe('the chat page from a kept shell', () => {
       ['a user manager, in Chinese', input(cat, { locale: 'zh-CN' })],
       ['a muted member', input(bob, { mine: { mute: 1_800_000_000_000 } })],
       ['a member muted until lifted', input(bob, { mine: { mute: null } })],
-      ['an older page', input(bob, { kept: false, viewingOlder: true })],
+      ['an older page', input(bob, { viewingOlder: true })],
       ['an archived room', input(bob, { room: { ...room, archived: true } })],
     ];
     for (const [what, i] of readers) assertSame(s, i, what);
@@ -142,7 +141,7 @@ describe('the chat page from a kept shell', () => {
     assert.equal(s.renders(), 6, 'the kept ones still are');
     s.chatPage(input(bob, { mine: { mute: null } }));
     s.chatPage(input(bob, { mine: { mute: null } }));
-    s.chatPage(input(bob, { kept: false, viewingOlder: true }));
+    s.chatPage(input(bob, { viewingOlder: true }));
     assert.equal(s.renders(), 9, 'built each time');
     s.chatPage(input(bob, { room: { ...room, description: 'changed' } }));
     assert.equal(s.renders(), 10, 'a newer read of the room');

@@ -13,7 +13,7 @@ type Slot = 'csrf' | 'clientId' | 'client' | 'name' | 'path';
  * The page is rendered with a marker in place of each per-reader value and cut at the markers
  * into a shell: bytes, and the slots between them. A reader's page is the shell with their
  * values, escaped as the templates escape, so it is the same page the template renders for
- * them (test/unit/chat-page.test.ts). Markers hold a per-process random token, so no text a
+ * them (test/integration/chat-page.test.ts). Markers hold a per-process random token, so no text a
  * user wrote can pass for one.
  */
 const TOKEN = crypto.randomBytes(8).toString('hex');
@@ -45,9 +45,8 @@ interface ClientSettings {
 
 export interface ChatPageInput {
   room: Room;
+  /** The room's kept view, or for an older page one read for this request. */
   view: RoomView;
-  /** The view is the room's kept newest page (not an older page read for this request). */
-  kept: boolean;
   viewingOlder: boolean;
   user: User;
   moderator: boolean;
@@ -108,7 +107,7 @@ export function createChatPage(deps: {
     // The navigation's links depend on these two permissions (layouts/base.njk).
     const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
     const key = `${input.locale}|${nav}|${moderator ? user.id : ''}`;
-    const keep = input.kept && muted === false;
+    const keep = !input.viewingOlder && muted === false;
     let byKey = keep ? shells.get(view) : undefined;
     let shell = byKey?.get(key);
     if (!shell || shell.room !== room) {

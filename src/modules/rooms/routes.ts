@@ -67,7 +67,6 @@ export default async function roomRoutes(app: FastifyInstance) {
     const page = chatPage({
       room,
       view,
-      kept: before === undefined,
       viewingOlder: before !== undefined,
       user,
       moderator: canModerate(user, room),
