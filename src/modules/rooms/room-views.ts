@@ -69,6 +69,10 @@ export function createRoomViews(deps: {
     for (const [room, e] of entries) if (now - e.usedAt > ttlMs) drop(room, e);
   }
 
+  // Also swept while nobody views any room, so idle entries do not keep listening.
+  const sweeper = setInterval(() => sweep(deps.now()), ttlMs);
+  sweeper.unref();
+
   function entryFor(room: RoomId): Entry {
     const found = entries.get(room);
     if (found) return found;
@@ -126,6 +130,7 @@ export function createRoomViews(deps: {
     },
     /** Stops listening to every room (shutdown). */
     close(): void {
+      clearInterval(sweeper);
       for (const [room, e] of entries) drop(room, e);
     },
     get size(): number {
