@@ -155,7 +155,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   app.addHook('preClose', async () => {
     await jobs.stop();
     await hub.stop();
-    roomViews.close();
+    await roomViews.close();
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

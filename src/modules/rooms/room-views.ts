@@ -57,16 +57,16 @@ export function createRoomViews(deps: {
     e.loading = undefined;
   }
 
-  function drop(room: RoomId, e: Entry): void {
+  function drop(room: RoomId, e: Entry): Promise<void> {
     if (entries.get(room) === e) entries.delete(room);
-    e.listening.then((stop) => stop()).catch((err) => deps.log.warn({ err, room }, 'room view: unsubscribe failed'));
+    return e.listening.then((stop) => stop()).catch((err) => deps.log.warn({ err, room }, 'room view: unsubscribe failed'));
   }
 
   /** Stops listening to rooms nobody looked at for a while; at most once per `ttlMs`. */
   function sweep(now: number): void {
     if (now - sweptAt < ttlMs) return;
     sweptAt = now;
-    for (const [room, e] of entries) if (now - e.usedAt > ttlMs) drop(room, e);
+    for (const [room, e] of entries) if (now - e.usedAt > ttlMs) void drop(room, e);
   }
 
   // Also swept while nobody views any room, so idle entries do not keep listening.
@@ -78,7 +78,7 @@ export function createRoomViews(deps: {
     if (found) return found;
     if (entries.size >= max) {
       const [oldest, e] = entries.entries().next().value!;
-      drop(oldest, e);
+      void drop(oldest, e);
     }
     const e: Entry = { view: undefined, until: 0, usedAt: 0, generation: 0, loading: undefined, listening: deps.bus.subscribe(roomChannel(room), () => forget(room)) };
     // A failed subscription is retried by the next page view.
@@ -128,10 +128,10 @@ export function createRoomViews(deps: {
     forgetAll(): void {
       for (const room of entries.keys()) forget(room);
     },
-    /** Stops listening to every room (shutdown). */
-    close(): void {
+    /** Stops listening to every room (shutdown, before the bus closes). */
+    async close(): Promise<void> {
       clearInterval(sweeper);
-      for (const [room, e] of entries) drop(room, e);
+      await Promise.all([...entries].map(([room, e]) => drop(room, e)));
     },
     get size(): number {
       return entries.size;
