@@ -97,8 +97,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,
-    read: async (room) => {
-      const [page, roster] = await Promise.all([messages.history(room, { limit: HISTORY_PAGE }), rooms.roster(room)]);
+    read: async (room, before) => {
+      const [page, roster] = await Promise.all([messages.history(room, { before, limit: HISTORY_PAGE }), rooms.roster(room)]);
       return { page, roster };
     },
     now,

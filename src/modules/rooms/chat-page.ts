@@ -107,13 +107,16 @@ export function createChatPage(deps: {
     // The navigation's links depend on these two permissions (layouts/base.njk).
     const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
     const key = `${input.locale}|${nav}|${moderator ? user.id : ''}`;
-    const keep = !input.viewingOlder && muted === false;
-    let byKey = keep ? shells.get(view) : undefined;
-    let shell = byKey?.get(key);
+    // Only the kept newest view's shells are kept, and a muted reader's page is their own.
+    let kept: Map<string, Shell> | undefined;
+    if (!input.viewingOlder && muted === false) {
+      kept = shells.get(view);
+      if (!kept) shells.set(view, (kept = new Map()));
+    }
+    let shell = kept?.get(key);
     if (!shell || shell.room !== room) {
       shell = build(input, muted);
-      if (!byKey && keep) shells.set(view, (byKey = new Map()));
-      if (byKey && (byKey.has(key) || byKey.size < SHELLS_PER_VIEW)) byKey.set(key, shell);
+      if (kept && (kept.has(key) || kept.size < SHELLS_PER_VIEW)) kept.set(key, shell);
     }
     const { messages, hasMore } = view.page;
     const settings: ClientSettings = {

@@ -39,7 +39,8 @@ interface Entry {
  */
 export function createRoomViews(deps: {
   bus: EventBus;
-  read: (room: RoomId) => Promise<Omit<RoomView, 'memberIds'>>;
+  /** The room's newest page, or the page before `before`, with its roster. */
+  read: (room: RoomId, before?: number) => Promise<Omit<RoomView, 'memberIds'>>;
   now: () => number;
   log: { warn(obj: object, msg: string): void };
   ttlMs?: number;
@@ -90,6 +91,11 @@ export function createRoomViews(deps: {
     return e;
   }
 
+  async function readView(room: RoomId, before?: number): Promise<RoomView> {
+    const read = await deps.read(room, before);
+    return { ...read, memberIds: new Set(read.roster.members.map((u) => u.id)) };
+  }
+
   async function load(room: RoomId, e: Entry): Promise<RoomView> {
     // Listening first: any event from here on marks what is read as possibly stale.
     const listening = await e.listening.then(
@@ -97,8 +103,7 @@ export function createRoomViews(deps: {
       () => false,
     );
     const generation = e.generation;
-    const read = await deps.read(room);
-    const view: RoomView = { ...read, memberIds: new Set(read.roster.members.map((u) => u.id)) };
+    const view = await readView(room);
     if (listening && entries.get(room) === e && e.generation === generation) {
       e.view = view;
       e.until = deps.now() + ttlMs;
@@ -123,6 +128,8 @@ export function createRoomViews(deps: {
       loading.then(done, done);
       return loading;
     },
+    /** An older page of the room (`?before=`), read for this request and not kept. */
+    older: (room: RoomId, before: number): Promise<RoomView> => readView(room, before),
     forget,
     /** Events may have been missed (bus lost), or an account's name changed everywhere. */
     forgetAll(): void {

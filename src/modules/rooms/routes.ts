@@ -5,13 +5,12 @@ import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
-import { HISTORY_PAGE, type RoomView } from './room-views.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
 export default async function roomRoutes(app: FastifyInstance) {
-  const { rooms, messages, roomViews } = app.deps;
+  const { rooms, roomViews } = app.deps;
   const auth = { preHandler: app.requireUser };
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
@@ -47,23 +46,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     }
   });
 
-  /** The newest page comes from the room's kept view; an older page is read each time. */
-  async function readView(id: number, before: number | undefined): Promise<RoomView> {
-    if (before === undefined) return roomViews.get(id);
-    const [page, roster] = await Promise.all([messages.history(id, { before, limit: HISTORY_PAGE }), rooms.roster(id)]);
-    return { page, roster, memberIds: new Set(roster.members.map((u) => u.id)) };
-  }
-
   app.get('/rooms/:id', auth, async (req, reply) => {
     const user = req.user!;
     const { id } = parseInput(roomParamsSchema, req.params);
     const { before } = parseInput(chatQuerySchema, req.query);
+    // The newest page is the room's kept view; an older one is read for this request.
+    const readView = () => (before === undefined ? roomViews.get(id) : roomViews.older(id, before));
     // Read together; the view is used only once the entry check has passed, which also read
     // the viewer's own restrictions (for the mute banner).
-    const [{ room, mine }, read] = await Promise.all([rooms.enter(id, user), readView(id, before)]);
-    let view = read;
+    const [{ room, mine }, read] = await Promise.all([rooms.enter(id, user), readView()]);
     // Opening a room joins it; the join's event drops the kept view, so it is read again with the new member.
-    if (!view.memberIds.has(user.id) && (await rooms.addMember(id, user))) view = await readView(id, before);
+    const view = !read.memberIds.has(user.id) && (await rooms.addMember(id, user)) ? await readView() : read;
     const page = chatPage({
       room,
       view,
