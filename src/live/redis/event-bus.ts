@@ -23,19 +23,18 @@ const PROBE_EVERY_MS = 250;
  * least one local handler wants it. Payloads arrive as Buffers and go to sockets untouched.
  */
 export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient, keys: RedisKeys, mode: PubSubMode): EventBus {
-  const handlers = new Map<string, Set<(payload: Buffer) => void>>();
-  /** Channels whose SUBSCRIBE is not confirmed yet. */
-  const pending = new WeakMap<object, Promise<unknown>>();
+  /** Per subscribed channel: its local handlers, and the SUBSCRIBE every one of them waits for. */
+  const channels = new Map<string, { handlers: Set<(payload: Buffer) => void>; confirmed: Promise<unknown> }>();
   const watchers: Watcher[] = [];
   const sharded = mode === 'sharded';
-  const probe = createProber(redis, mode, handlers, () => {
+  const probe = createProber(redis, mode, channels, () => {
     for (const w of watchers) w.resumed();
   });
 
   const onMessage = (channel: Buffer, message: Buffer) => {
     if (message[0] === PROBE_BYTE) return probe.heard(channel.toString(), message);
-    const set = handlers.get(channel.toString());
-    if (set) for (const h of set) h(message);
+    const ch = channels.get(channel.toString());
+    if (ch) for (const h of ch.handlers) h(message);
   };
   subscriber.on(sharded ? 'smessageBuffer' : 'messageBuffer', onMessage);
 
@@ -55,30 +54,24 @@ export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient,
     },
     async subscribe(channel, handler) {
       const name = keys.channel(channel);
-      let set = handlers.get(name);
-      if (!set) {
-        const created = (set = new Set());
-        handlers.set(name, created);
+      let ch = channels.get(name);
+      if (!ch) {
+        const handlers = new Set<(payload: Buffer) => void>();
         const confirmed = (sharded ? subscriber.ssubscribe(name) : subscriber.subscribe(name)).catch((err: unknown) => {
           // Not listening after all: the next subscriber tries again.
-          if (handlers.get(name) === created && created.size === 0) handlers.delete(name);
+          if (channels.get(name)?.handlers === handlers && handlers.size === 0) channels.delete(name);
           throw err;
         });
-        pending.set(created, confirmed);
-        try {
-          await confirmed;
-        } finally {
-          pending.delete(created);
-        }
-      } else {
-        // A second handler returns only once the first one's SUBSCRIBE is confirmed too.
-        await pending.get(set);
+        channels.set(name, (ch = { handlers, confirmed }));
       }
-      set.add(handler);
+      const entry = ch;
+      // Every handler, not only the first, returns once the channel is live.
+      await entry.confirmed;
+      entry.handlers.add(handler);
       return async () => {
-        set.delete(handler);
-        if (set.size === 0 && handlers.get(name) === set) {
-          handlers.delete(name);
+        entry.handlers.delete(handler);
+        if (entry.handlers.size === 0 && channels.get(name) === entry) {
+          channels.delete(name);
           await (sharded ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name));
         }
       };
