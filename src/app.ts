@@ -157,8 +157,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await hub.stop();
     await roomViews.close();
   });
-  app.addHook('onSend', async (req, reply) => {
+  // Set on arrival, so error pages carry it too; a plain callback hook (no promise per request).
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
 
   // Infrastructure first, then the app's own plugins, then routes.

@@ -4,6 +4,7 @@ import session from '@fastify/session';
 import type { FastifyInstance, Session } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SessionStore } from '../live/ports.js';
+import { createSessionSigner } from './session-signer.js';
 
 declare module 'fastify' {
   interface Session {
@@ -42,7 +43,7 @@ async function sessionPlugin(app: FastifyInstance) {
   const https = config.publicUrl?.protocol === 'https:';
   await app.register(cookie);
   await app.register(session, {
-    secret: sessionSecret,
+    secret: createSessionSigner(sessionSecret),
     cookieName: sessionCookieName(https),
     store: sessionStoreAdapter(live.sessions, config.session.ttlMs, now),
     saveUninitialized: false,

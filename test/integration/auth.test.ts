@@ -157,6 +157,20 @@ describe(`auth and sessions (${backend})`, () => {
     assert.doesNotMatch(await res.text(), /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
   });
 
+  test('every response carries its own request id, error pages included', async () => {
+    const web = new WebClient(hihi.url);
+    const responses = [
+      await web.get('/login'),
+      await web.get('/login'),
+      await web.get('/no-such-page'),
+      await web.request('POST', '/login', { username: 'x', password: 'y' }),
+    ];
+    assert.deepEqual(responses.map((r) => r.status), [200, 200, 404, 403]);
+    const ids = responses.map((r) => r.headers.get('x-request-id'));
+    for (const id of ids) assert.match(id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
   test('health and readiness', async () => {
     const h = await fetch(`${hihi.url}/healthz`);
     assert.equal(h.status, 200);
