@@ -26,18 +26,29 @@ function nodeOptions(url: string): RedisOptions {
 }
 
 /**
+ * Commands issued in one event-loop turn go out in one write (many sockets' sends, many pages'
+ * session reads). History reads are left out: one per request gains nothing from a batch, and
+ * held in a batch's results a page of 50 messages outlived young-generation collections,
+ * which made them slower (docs/performance.md, sixth round).
+ */
+const autoPipelining = {
+  enableAutoPipelining: true,
+  autoPipeliningIgnoredCommands: ['zrangebyscore', 'zrevrangebyscore'],
+} satisfies RedisOptions;
+
+/**
  * The command connection. On a cluster every node gets its own, and autopipelining batches
  * commands per node; multi-key commands and scripts only ever touch one room's hash tag.
  */
 export function connectCommands(target: RedisTarget): RedisClient {
-  if (!target.cluster) return new Redis(target.nodes[0]!, { ...commandOptions, enableAutoPipelining: true });
+  if (!target.cluster) return new Redis(target.nodes[0]!, { ...commandOptions, ...autoPipelining });
   const seeds: ClusterNode[] = target.nodes.map((u) => {
     const { hostname, port } = new URL(u);
     return { host: hostname, port: Number(port || 6379) };
   });
   return new Cluster(seeds, {
     redisOptions: { ...commandOptions, ...nodeOptions(target.nodes[0]!) },
-    enableAutoPipelining: true,
+    ...autoPipelining,
     // Subscriptions go through this client too; with sharded pub/sub one subscriber per master.
     shardedSubscribers: target.cluster.pubsub === 'sharded',
   });
