@@ -15,6 +15,8 @@ export const REMEMBERED_IDS = 10_000;
  * Oldest ids are forgotten first; a forgotten one is signed again on its next request.
  */
 export function createSessionSigner(secret: string | string[], max = REMEMBERED_IDS) {
+  // @fastify/session checks this only for a secret given as a string, not for a signer.
+  if ([secret].flat().some((s) => s.length < 32)) throw new Error('the session secret must have 32 characters or more');
   const signer = new Signer(secret, 'sha256');
   /** Session id → the cookie value the signing secret gives it. */
   const signed = new Map<string, string>();

@@ -42,6 +42,11 @@ test('a known session id is signed and checked without an HMAC', () => {
   assert.equal(hmacsDuring(() => signer.unsign(other)), 0);
 });
 
+test('a secret shorter than 32 characters is refused, as @fastify/session refuses it', () => {
+  assert.throws(() => createSessionSigner('too-short'), /32 characters/);
+  assert.throws(() => createSessionSigner([SECRET, 'too-short']), /32 characters/);
+});
+
 test('a forged signature is refused even for a known id', () => {
   const signer = createSessionSigner(SECRET);
   const cookie = signer.sign('victim');
