@@ -306,6 +306,19 @@ for (const [name, factory] of Object.entries(factories)) {
       await unsub2();
     });
 
+    test('event bus: a subscriber that joins while the last one leaves still gets the bytes', async () => {
+      const got: string[] = [];
+      const leaving = await s.live.bus.subscribe('room:7', () => {});
+      // Called together: the join is under way when the leave unsubscribes the channel.
+      const joining = s.live.bus.subscribe('room:7', (b) => got.push(b.toString()));
+      await leaving();
+      const unsub = await joining;
+      await s.live.bus.publish('room:7', '{"n":1}');
+      await eventually(() => got.length === 1);
+      assert.deepEqual(got, ['{"n":1}']);
+      await unsub();
+    });
+
     test('sessions: set, get, expire, destroy, and end all of a user', async () => {
       const exp = s.clock.t + 60_000;
       await s.live.sessions.set('s1', { userId: 42, data: '{"a":1}', expiresAt: exp });

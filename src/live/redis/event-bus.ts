@@ -8,6 +8,7 @@ import type { RedisKeys } from './keys.js';
 export type PubSubMode = 'single' | 'global' | 'sharded';
 
 type Watcher = { lost(): void; resumed(): void };
+type ChannelEntry = { handlers: Set<(payload: Buffer) => void>; confirmed: Promise<unknown> };
 
 /*
  * Probes confirm that a cluster's subscriptions are live again after a node or subscriber
@@ -24,7 +25,7 @@ const PROBE_EVERY_MS = 250;
  */
 export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient, keys: RedisKeys, mode: PubSubMode): EventBus {
   /** Per subscribed channel: its local handlers, and the SUBSCRIBE every one of them waits for. */
-  const channels = new Map<string, { handlers: Set<(payload: Buffer) => void>; confirmed: Promise<unknown> }>();
+  const channels = new Map<string, ChannelEntry>();
   const watchers: Watcher[] = [];
   const sharded = mode === 'sharded';
   const probe = createProber(redis, mode, channels, () => {
@@ -37,6 +38,17 @@ export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient,
     if (ch) for (const h of ch.handlers) h(message);
   };
   subscriber.on(sharded ? 'smessageBuffer' : 'messageBuffer', onMessage);
+
+  /** A channel's entry, subscribing to it; a failed SUBSCRIBE removes it, so the next subscriber tries again. */
+  function listen(name: string): ChannelEntry {
+    const confirmed = (sharded ? subscriber.ssubscribe(name) : subscriber.subscribe(name)).catch((err: unknown) => {
+      if (channels.get(name) === entry) channels.delete(name);
+      throw err;
+    });
+    const entry: ChannelEntry = { handlers: new Set(), confirmed };
+    channels.set(name, entry);
+    return entry;
+  }
 
   const lost = () => {
     if (probe.lose()) for (const w of watchers) w.lost();
@@ -54,27 +66,21 @@ export function createRedisEventBus(redis: RedisClient, subscriber: RedisClient,
     },
     async subscribe(channel, handler) {
       const name = keys.channel(channel);
-      let ch = channels.get(name);
-      if (!ch) {
-        const handlers = new Set<(payload: Buffer) => void>();
-        const confirmed = (sharded ? subscriber.ssubscribe(name) : subscriber.subscribe(name)).catch((err: unknown) => {
-          // Not listening after all: the next subscriber tries again.
-          if (channels.get(name)?.handlers === handlers && handlers.size === 0) channels.delete(name);
-          throw err;
-        });
-        channels.set(name, (ch = { handlers, confirmed }));
+      for (;;) {
+        const entry = channels.get(name) ?? listen(name);
+        // Every handler, not only the first, returns once the channel is live.
+        await entry.confirmed;
+        // The last handler may have left (and unsubscribed) while this one waited: start over.
+        if (channels.get(name) !== entry) continue;
+        entry.handlers.add(handler);
+        return async () => {
+          entry.handlers.delete(handler);
+          if (entry.handlers.size === 0 && channels.get(name) === entry) {
+            channels.delete(name);
+            await (sharded ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name));
+          }
+        };
       }
-      const entry = ch;
-      // Every handler, not only the first, returns once the channel is live.
-      await entry.confirmed;
-      entry.handlers.add(handler);
-      return async () => {
-        entry.handlers.delete(handler);
-        if (entry.handlers.size === 0 && channels.get(name) === entry) {
-          channels.delete(name);
-          await (sharded ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name));
-        }
-      };
     },
   };
 }
