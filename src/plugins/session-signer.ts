@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Signer } from '@fastify/cookie';
+import { setBounded } from '../util/bounded-map.js';
 
 /** Session ids whose signature is remembered, at most (~250 bytes each). */
 export const REMEMBERED_IDS = 10_000;
@@ -21,15 +22,10 @@ export function createSessionSigner(secret: string | string[], max = REMEMBERED_
   /** Session id → the cookie value the signing secret gives it. */
   const signed = new Map<string, string>();
 
-  function remember(id: string, value: string) {
-    if (signed.size >= max) signed.delete(signed.keys().next().value!);
-    signed.set(id, value);
-  }
-
   return {
     sign(id: string): string {
       let value = signed.get(id);
-      if (value === undefined) remember(id, (value = signer.sign(id)));
+      if (value === undefined) setBounded(signed, id, (value = signer.sign(id)), max);
       return value;
     },
     unsign(cookie: string): ReturnType<Signer['unsign']> {
@@ -42,7 +38,7 @@ export function createSessionSigner(secret: string | string[], max = REMEMBERED_
       }
       const result = signer.unsign(cookie);
       // Only what the signing secret itself signed is remembered (a renewal must keep its flag).
-      if (result.valid && !result.renew) remember(id, cookie);
+      if (result.valid && !result.renew) setBounded(signed, id, cookie, max);
       return result;
     },
     /** Ids remembered now (for tests and sizing). */

@@ -1,3 +1,5 @@
+import { setBounded } from './bounded-map.js';
+
 /**
  * Database reads kept for a while on this instance. Whoever writes drops the entry; other
  * instances are told through control events (realtime/hub.ts), and `ttlMs` bounds how stale
@@ -54,7 +56,6 @@ export class RecentCache<K, V> {
   }
 
   #keep(key: K, value: V): void {
-    if (this.#entries.size >= this.max && !this.#entries.has(key)) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, { value, until: this.now() + this.ttlMs });
+    setBounded(this.#entries, key, { value, until: this.now() + this.ttlMs }, this.max);
   }
 }

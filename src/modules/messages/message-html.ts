@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../shared/protocol.js';
+import { setBounded } from '../../util/bounded-map.js';
 
 /** What a message's HTML depends on besides the message: the reader's language and role. */
 export interface MessageView {
@@ -21,9 +22,9 @@ export function createMessageHtml<V extends MessageView>(render: (m: ChatMessage
     const hit = kept.get(key);
     if (hit && hit.name === m.user.name && hit.body === m.body && hit.ts === m.ts) return hit.html;
     const html = render(m, view);
+    // A re-render moves the key to the newest end.
     if (hit) kept.delete(key);
-    else if (kept.size >= max) kept.delete(kept.keys().next().value!);
-    kept.set(key, { name: m.user.name, body: m.body, ts: m.ts, html });
+    setBounded(kept, key, { name: m.user.name, body: m.body, ts: m.ts, html }, max);
     return html;
   }
 
