@@ -4,6 +4,7 @@ import session from '@fastify/session';
 import type { FastifyInstance, Session } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SessionStore } from '../live/ports.js';
+import earlyReads from './early-reads.js';
 import { createSessionSigner } from './session-signer.js';
 
 declare module 'fastify' {
@@ -41,10 +42,13 @@ function sessionStoreAdapter(store: SessionStore, ttlMs: number, now: () => numb
 async function sessionPlugin(app: FastifyInstance) {
   const { config, live, now, sessionSecret } = app.deps;
   const https = config.publicUrl?.protocol === 'https:';
+  const cookieName = sessionCookieName(https);
   await app.register(cookie);
+  // Between the two: its hook needs the parsed cookie and must run before the session's read.
+  await app.register(earlyReads, { cookieName });
   await app.register(session, {
     secret: createSessionSigner(sessionSecret),
-    cookieName: sessionCookieName(https),
+    cookieName,
     store: sessionStoreAdapter(live.sessions, config.session.ttlMs, now),
     saveUninitialized: false,
     // Saved only when changed (sign-in, CSRF secret, the once-a-minute idle stamp), not on every

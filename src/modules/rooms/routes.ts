@@ -46,7 +46,13 @@ export default async function roomRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get('/rooms/:id', auth, async (req, reply) => {
+  // The gate's read goes to Redis with the session's, not after it (plugins/early-reads.ts).
+  const earlyGate = app.earlyRead((req, userId) => {
+    const params = roomParamsSchema.safeParse(req.params);
+    return params.success ? rooms.restrictions(params.data.id, userId) : undefined;
+  });
+
+  app.get('/rooms/:id', { ...auth, config: earlyGate.config }, async (req, reply) => {
     const user = req.user!;
     const { id } = parseInput(roomParamsSchema, req.params);
     const { before } = parseInput(chatQuerySchema, req.query);
@@ -54,7 +60,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     const readView = () => (before === undefined ? roomViews.get(id) : roomViews.older(id, before));
     // Read together; the view is used only once the entry check has passed, which also read
     // the viewer's own restrictions (for the mute banner).
-    const [{ room, mine }, read] = await Promise.all([rooms.enter(id, user), readView()]);
+    const [{ room, mine }, read] = await Promise.all([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
     // Opening a room joins it; the join's event drops the kept view, so it is read again with the new member.
     const view = !read.memberIds.has(user.id) && (await rooms.addMember(id, user)) ? await readView() : read;
     const page = chatPage({

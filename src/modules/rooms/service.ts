@@ -52,8 +52,11 @@ export function createRoomService(deps: {
    * The room, once the user may enter it: both reads go out together, and a missing room is
    * reported before a bar. The bar is always read live; the room itself may be a recent read.
    */
-  async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent'): Promise<Entered> {
-    const [room, gate] = await Promise.allSettled([read === 'fresh' ? get(roomId) : getRecent(roomId), access.assertCanEnter({ id: roomId }, user)]);
+  async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent', restrictions?: Promise<ActiveRestrictions>): Promise<Entered> {
+    const [room, gate] = await Promise.allSettled([
+      read === 'fresh' ? get(roomId) : getRecent(roomId),
+      access.assertCanEnter({ id: roomId }, user, restrictions),
+    ]);
     if (room.status === 'rejected') throw room.reason;
     if (gate.status === 'rejected') throw gate.reason;
     return { room: room.value, mine: gate.value };
@@ -104,8 +107,15 @@ export function createRoomService(deps: {
       }
     },
 
-    /** For page views: the room (a recent read) once the user may enter it (the bar is read live). */
-    enter: (roomId: number, user: User): Promise<Entered> => getEnterable(roomId, user, 'recent'),
+    /**
+     * For page views: the room (a recent read) once the user may enter it (the bar is read live,
+     * in this request: `restrictions` if the route read them early).
+     */
+    enter: (roomId: number, user: User, restrictions?: Promise<ActiveRestrictions>): Promise<Entered> =>
+      getEnterable(roomId, user, 'recent', restrictions),
+
+    /** The live read of the bar that `enter` makes, for a route to start early in the request. */
+    restrictions: access.restrictions,
 
     addMember,
 
