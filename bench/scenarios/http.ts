@@ -44,3 +44,37 @@ export async function cannon(opts: {
     non2xx: r.non2xx,
   };
 }
+
+/**
+ * autocannon against several servers in turn: a warm-up each, then short slices round after
+ * round, each round starting one further along. A host whose speed drifts during a run (on a
+ * shared 2-core machine it does, by ×2 within seconds) then weighs on every server alike, and
+ * no server always follows the same one. Per server: the mean rate over its slices, the median
+ * p50 and the worst slice's p99. Undefined entries stay undefined.
+ */
+export async function interleaved(
+  targets: Array<Parameters<typeof cannon>[0] | undefined>,
+  opts: { rounds: number; warmSeconds: number },
+): Promise<Array<HttpResult | undefined>> {
+  const present = targets.flatMap((t, i) => (t ? [i] : []));
+  if (opts.warmSeconds > 0) for (const i of present) await cannon({ ...targets[i]!, seconds: opts.warmSeconds });
+  const slices: HttpResult[][] = targets.map(() => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    for (let k = 0; k < present.length; k++) {
+      const i = present[(round + k) % present.length]!;
+      slices[i]!.push(await cannon(targets[i]!));
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return slices.map((s, i) =>
+    targets[i] === undefined
+      ? undefined
+      : {
+          requestsPerSec: Math.round(s.reduce((sum, r) => sum + r.requestsPerSec, 0) / s.length),
+          p50ms: median(s.map((r) => r.p50ms)),
+          p99ms: Math.max(...s.map((r) => r.p99ms)),
+          errors: s.reduce((sum, r) => sum + r.errors, 0),
+          non2xx: s.reduce((sum, r) => sum + r.non2xx, 0),
+        },
+  );
+}

@@ -5,17 +5,21 @@ import path from 'node:path';
 import { freePort } from '../../test/support/process.js';
 import { spawnNode } from '../lib/proc.js';
 import { startHihi, type Scenario } from './common.js';
-import { cannon, type HttpResult } from './http.js';
+import { interleaved, type HttpResult } from './http.js';
 
 /**
  * Pages per second: hihi's login page, room list and a chat page showing 50 messages, each
  * against fastify serving the very bytes hihi answered as a static string (same run), and, for
  * the signed-in pages, against the floor: hihi's own stack answering those bytes right after
- * reading the session and the user (bench/references/session-floor.ts).
+ * reading the session and the user (bench/references/session-floor.ts). The three take turns in
+ * slices (`interleaved`), so that the host's drift during a run weighs on all of them alike.
  * Target: the chat page at ≥ 0.5 × the static reference.
  */
 export const pages: Scenario = async (opts) => {
-  const seconds = opts.seconds ?? (opts.quick ? 1 : 5);
+  // Per server: `seconds` measured in `rounds` slices, after `warmSeconds` not counted.
+  const seconds = opts.seconds ?? (opts.quick ? 1 : 6);
+  const rounds = opts.quick ? 1 : 3;
+  const warmSeconds = opts.quick ? 0 : 1;
   const hihi = await startHihi(1, opts);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-pages-'));
   try {
@@ -60,10 +64,16 @@ export const pages: Scenario = async (opts) => {
     try {
       for (const [page, p] of Object.entries(paths)) {
         const headers = headersFor(p);
-        const fromStatic = await cannon({ url: `http://127.0.0.1:${port}${p}`, seconds, headers });
-        const fromFloor = isSignedIn(p) ? await cannon({ url: `${floorUrl}/floor${p}`, seconds, headers }) : undefined;
-        const fromHihi = await cannon({ url: hihi.urls[0]! + p, seconds, headers });
-        rows.push({ page, hihi: fromHihi, static: fromStatic, floor: fromFloor, bytes: Buffer.byteLength(captured[p]!.body) });
+        const slice = { seconds: seconds / rounds, headers };
+        const [fromStatic, fromFloor, fromHihi] = await interleaved(
+          [
+            { url: `http://127.0.0.1:${port}${p}`, ...slice },
+            isSignedIn(p) ? { url: `${floorUrl}/floor${p}`, ...slice } : undefined,
+            { url: hihi.urls[0]! + p, ...slice },
+          ],
+          { rounds, warmSeconds },
+        );
+        rows.push({ page, hihi: fromHihi!, static: fromStatic!, floor: fromFloor, bytes: Buffer.byteLength(captured[p]!.body) });
       }
     } finally {
       await Promise.all([ref.stop(), floor.stop()]);
