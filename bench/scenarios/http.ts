@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { percentile } from './common.js';
 
 export interface HttpResult {
   requestsPerSec: number;
@@ -65,13 +66,12 @@ export async function interleaved(
       slices[i]!.push(await cannon(targets[i]!));
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return slices.map((s, i) =>
     targets[i] === undefined
       ? undefined
       : {
           requestsPerSec: Math.round(s.reduce((sum, r) => sum + r.requestsPerSec, 0) / s.length),
-          p50ms: median(s.map((r) => r.p50ms)),
+          p50ms: percentile(s.map((r) => r.p50ms).sort((a, b) => a - b), 50),
           p99ms: Math.max(...s.map((r) => r.p99ms)),
           errors: s.reduce((sum, r) => sum + r.errors, 0),
           non2xx: s.reduce((sum, r) => sum + r.non2xx, 0),
