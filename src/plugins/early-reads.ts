@@ -14,7 +14,7 @@ import { setBounded } from '../util/bounded-map.js';
  */
 
 /** Starts a route's early read for `userId`, or returns undefined (e.g. params it cannot parse). Must not throw. */
-export type EarlyStart = (req: FastifyRequest, userId: number) => Promise<unknown> | undefined;
+export type EarlyStart<T = unknown> = (req: FastifyRequest, userId: number) => Promise<T> | undefined;
 
 export interface EarlyRead<T> {
   /** The route's `config`. */
@@ -31,11 +31,12 @@ declare module 'fastify' {
     early?: EarlyStart;
   }
   interface FastifyRequest {
-    earlyRead: { userId: number; result: Promise<unknown> } | null;
+    /** The early read started for this request, and for whom. */
+    earlyResult: { userId: number; result: Promise<unknown> } | null;
   }
   interface FastifyInstance {
     /** Declares an early read for a route (see plugins/early-reads.ts). */
-    earlyRead<T>(start: (req: FastifyRequest, userId: number) => Promise<T> | undefined): EarlyRead<T>;
+    earlyRead<T>(start: EarlyStart<T>): EarlyRead<T>;
   }
 }
 
@@ -51,17 +52,17 @@ export default fp<{ cookieName: string }>(
   async (app: FastifyInstance, { cookieName }) => {
     /** Signed session cookie, as sent → the user its session named. */
     const hints = new Map<string, number>();
-    app.decorateRequest('earlyRead', null);
+    app.decorateRequest('earlyResult', null);
 
     app.addHook('onRequest', (req, _reply, done) => {
       const start = req.routeOptions.config.early;
       const cookie = start && req.cookies[cookieName];
       const userId = cookie ? hints.get(cookie) : undefined;
-      if (userId !== undefined) {
+      if (start && userId !== undefined) {
         try {
-          const result = start!(req, userId);
+          const result = start(req, userId);
           // Handled here too: a request that ends before the route takes it must not leave a rejection unhandled.
-          if (result) req.earlyRead = { userId, result: (result.catch(ignore), result) };
+          if (result) req.earlyResult = { userId, result: (result.catch(ignore), result) };
         } catch (err) {
           req.log.warn({ err }, 'an early read failed to start');
         }
@@ -69,12 +70,12 @@ export default fp<{ cookieName: string }>(
       done();
     });
 
-    app.decorate('earlyRead', <T>(start: (req: FastifyRequest, userId: number) => Promise<T> | undefined): EarlyRead<T> => ({
+    app.decorate('earlyRead', <T>(start: EarlyStart<T>): EarlyRead<T> => ({
       config: { early: start },
       take(req, userId) {
         const cookie = req.cookies[cookieName];
         if (cookie !== undefined && hints.get(cookie) !== userId) setBounded(hints, cookie, userId, HINTS);
-        const early = req.earlyRead;
+        const early = req.earlyResult;
         return early?.userId === userId ? (early.result as Promise<T>) : undefined;
       },
     }));
