@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import { batchWrites } from './write-batching.js';
 
 /** A connection to one Redis or to a Redis Cluster; the live-state modules use either alike. */
 export type RedisClient = Redis | Cluster;
@@ -26,32 +27,28 @@ function nodeOptions(url: string): RedisOptions {
 }
 
 /**
- * Commands issued in one event-loop turn go out in one write (many sockets' sends, many pages'
- * session reads). History reads are left out: one per request gains nothing from a batch, and
- * held in a batch's results a page of 50 messages outlived young-generation collections,
- * which made them slower (docs/performance.md, sixth round).
- */
-const autoPipelining = {
-  enableAutoPipelining: true,
-  autoPipeliningIgnoredCommands: ['zrangebyscore', 'zrevrangebyscore'],
-} satisfies RedisOptions;
-
-/**
- * The command connection. On a cluster every node gets its own, and autopipelining batches
- * commands per node; multi-key commands and scripts only ever touch one room's hash tag.
+ * The command connection, its writes batched per event-loop turn (write-batching.ts). On a
+ * cluster every node gets its own connection and its own batches; multi-key commands and
+ * scripts only ever touch one room's hash tag.
  */
 export function connectCommands(target: RedisTarget): RedisClient {
-  if (!target.cluster) return new Redis(target.nodes[0]!, { ...commandOptions, ...autoPipelining });
+  if (!target.cluster) {
+    const redis = new Redis(target.nodes[0]!, commandOptions);
+    batchWrites(redis);
+    return redis;
+  }
   const seeds: ClusterNode[] = target.nodes.map((u) => {
     const { hostname, port } = new URL(u);
     return { host: hostname, port: Number(port || 6379) };
   });
-  return new Cluster(seeds, {
+  const cluster = new Cluster(seeds, {
     redisOptions: { ...commandOptions, ...nodeOptions(target.nodes[0]!) },
-    ...autoPipelining,
     // Subscriptions go through this client too; with sharded pub/sub one subscriber per master.
     shardedSubscribers: target.cluster.pubsub === 'sharded',
   });
+  // A node's connection is made, and reported, before any command is routed to it.
+  cluster.on('+node', batchWrites);
+  return cluster;
 }
 
 /** A second client that only subscribes: on one Redis a connection in subscriber mode. */

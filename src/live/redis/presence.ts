@@ -70,7 +70,7 @@ export function createRedisPresence(
     async refresh(entries) {
       if (entries.length === 0) return;
       // Through CONNECT rather than ZADD XX: an entry swept during a long pause comes back.
-      // One command per room (each its own slot on a cluster); autopipelining batches them.
+      // One command per room (each its own slot on a cluster); they leave in one write per node.
       await Promise.all(entries.map((e) => cmd.hihiPresenceConnect(...connectArgs(e.room, e.userId))));
     },
     async online(room) {
