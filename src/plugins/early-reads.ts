@@ -4,8 +4,9 @@ import { setBounded } from '../util/bounded-map.js';
 
 /*
  * Early reads: a route may start a read that needs the signed-in user's id while the session
- * itself is still being read, so that both go to Redis in one write (ioredis sends the commands
- * of one event-loop turn together) and the page waits for one round trip instead of two.
+ * itself is still being read, so that both go to Redis in one write (the command connection
+ * sends the commands of one event-loop turn together, live/redis/write-batching.ts) and the
+ * page waits for one round trip instead of two.
  *
  * The id is a hint: the user this session cookie belonged to when this instance last served it
  * to an early-read route. The route takes the result only if the session then names that same

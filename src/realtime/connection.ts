@@ -1,12 +1,14 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { User } from '../modules/users/repository.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
 import { SmallMap } from '../util/small-map.js';
 import type { WriteBatcher } from './write-batcher.js';
+import { textFrame } from './ws-frame.js';
 
 export interface RoomState {
-  /** Live events held between `join` and the `joined` frame, so `joined` comes first; null once sent. */
+  /** Live events (framed) held between `join` and the `joined` frame, so `joined` comes first; null once sent. */
   queue: Buffer[] | null;
   /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
   counted: boolean;
@@ -75,15 +77,17 @@ export class Connection {
   }
 
   send(frame: ServerFrame): void {
-    this.write(Buffer.from(JSON.stringify(frame)));
+    this.write(textFrame(Buffer.from(JSON.stringify(frame))));
   }
 
   /**
-   * Writes bytes already serialized; a socket too far behind is dropped, not waited for. The
-   * check runs at a turn's first write, when the buffer holds only what earlier flushes could
-   * not hand to the kernel: this turn's own corked writes are not a sign of a slow reader.
+   * Writes a complete frame (`textFrame`) to the socket's TCP stream, past `ws`'s sender, which
+   * holds nothing of its own without per-message deflate (off, app.ts). A socket too far behind
+   * is dropped, not waited for. The check runs at a turn's first write, when the buffer holds
+   * only what earlier flushes could not hand to the kernel: this turn's own corked writes are
+   * not a sign of a slow reader.
    */
-  write(bytes: Buffer): void {
+  write(frame: Buffer): void {
     const ws = this.socket;
     if (ws.readyState !== ws.OPEN) return;
     if (!this.batcher.isCorked(ws) && ws.bufferedAmount > this.limits.maxBufferedBytes) {
@@ -91,15 +95,15 @@ export class Connection {
       return;
     }
     this.batcher.cork(ws);
-    ws.send(bytes, { binary: false });
+    (ws as WebSocket & { _socket: Socket })._socket.write(frame);
   }
 
-  /** A room event: written now, or queued while this socket is still joining the room. */
-  deliver(room: RoomId, bytes: Buffer): void {
+  /** A room event, framed: written now, or queued while this socket is still joining the room. */
+  deliver(room: RoomId, frame: Buffer): void {
     const state = this.rooms.get(room);
     if (!state) return;
-    if (state.queue === null) this.write(bytes);
-    else state.queue.push(bytes);
+    if (state.queue === null) this.write(frame);
+    else state.queue.push(frame);
   }
 
   markJoined(room: RoomId): void {
@@ -107,7 +111,7 @@ export class Connection {
     if (!state || state.queue === null) return;
     const held = state.queue;
     state.queue = null;
-    for (const bytes of held) this.write(bytes);
+    for (const frame of held) this.write(frame);
   }
 
   isJoined(room: RoomId): boolean {

@@ -5,6 +5,7 @@ import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
+import { textFrame } from './ws-frame.js';
 
 interface RoomEntry {
   connections: Set<Connection>;
@@ -87,7 +88,8 @@ export function createHub(deps: {
         const ts = messageTs(bytes);
         if (ts > 0) deps.metrics.fanoutSeconds.observe(Math.max(0, deps.now() - ts) / 1000);
       }
-      for (const c of conns) c.deliver(room, bytes);
+      const frame = textFrame(bytes);
+      for (const c of conns) c.deliver(room, frame);
       deps.metrics.deliveries.inc(conns.size);
     });
     const created: RoomEntry = { connections: conns, lastId: 0, repairFrom: undefined, recent: new RecentIds(), subscribed };
@@ -240,8 +242,8 @@ export function createHub(deps: {
           after = m.id;
           entry.lastId = Math.max(entry.lastId, m.id);
           if (!entry.recent.add(m.id)) continue;
-          const bytes = Buffer.from(JSON.stringify({ type: 'message', ...m }));
-          for (const c of entry.connections) c.deliver(room, bytes);
+          const frame = textFrame(Buffer.from(JSON.stringify({ type: 'message', ...m })));
+          for (const c of entry.connections) c.deliver(room, frame);
         }
         if (!page.hasMore) break;
       }
