@@ -33,10 +33,21 @@ export interface Page {
   hasMore: boolean;
 }
 
+export interface StoredPage {
+  /** Each message's stored JSON (`{"id":…,"ts":…,"user":{…},…}`, no room), oldest first. */
+  items: Buffer[];
+  hasMore: boolean;
+}
+
 export interface MessageLog {
   /** Stores a message with the room's next id, unless (user, clientId) was stored already. */
   append(input: AppendInput): Promise<AppendResult>;
   page(room: RoomId, query: PageQuery): Promise<Page>;
+  /**
+   * The same page as its messages' stored JSON, where a log keeps each as `JSON.stringify` of
+   * the message without its room (message-json.ts): history responses pass them through.
+   */
+  pageJson?(room: RoomId, query: PageQuery): Promise<StoredPage>;
   /** Removes every message of a room (room deleted). */
   clear(room: RoomId): Promise<void>;
   /**

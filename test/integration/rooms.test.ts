@@ -95,6 +95,31 @@ describe(`rooms and history (${backend})`, () => {
     assert.deepEqual([gap.body.messages.map((m) => m.body), gap.body.hasMore], [['m10', 'm11', 'm12'], false]);
   });
 
+  test('history is the page exactly as JSON.stringify writes it: kept names, a deleted author, text that needs escaping', async () => {
+    const id = await createRoom(admin, 'Bytes');
+    const { users, hasher, messages, rooms } = hihi.app.deps;
+    const me = (await users.findById(1))!;
+    const odd = await users.create({ username: 'odd-name', displayName: 'Zoë "Q" \\ 小明 </script> 👋', passwordHash: await hasher.hash('odd-name-pass-1'), permissions: [], createdAt: Date.now() });
+    const gone = await hihi.createUser('gone-soon', 'gone-soon-pass-1');
+    const bodies = ['plain', 'a quote " and a \\ backslash', '小明 👋 \u2028 separator', '</script><b>x</b>', 'a\ttab'];
+    for (const [i, who] of [me, odd, gone, odd, me].entries()) await messages.post(await rooms.get(id), who, `b${i}`, bodies[i]!);
+    assert.equal((await admin.submit('/admin/users', `/admin/users/${gone.id}`, { action: 'delete', confirm: 'yes' })).status, 200);
+    for (const query of [{ limit: 50 }, { before: 5, limit: 3 }, { after: 1, limit: 2 }, { after: 5, limit: 50 }]) {
+      const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+      const res = await admin.get(`/rooms/${id}/messages?${qs}`);
+      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(await res.text(), JSON.stringify(await messages.history(id, query)), qs);
+    }
+    const { body } = await admin.json<{ messages: Array<{ body: string; user: { name: string } }> }>(`/rooms/${id}/messages`);
+    assert.deepEqual(body.messages.map((m) => [m.user.name, m.body]), [
+      ['admin', bodies[0]],
+      [odd.displayName, bodies[1]],
+      ['deleted user', bodies[2]],
+      [odd.displayName, bodies[3]],
+      ['admin', bodies[4]],
+    ]);
+  });
+
   test('history refuses bad queries, non-members and unknown rooms', async () => {
     const id = await createRoom(admin, 'Private-ish');
     assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 403, 'carol has not joined');

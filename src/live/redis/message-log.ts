@@ -1,6 +1,6 @@
 import type { RedisClient } from './client.js';
 import type { ChatMessage, RoomId } from '../../shared/protocol.js';
-import type { MessageLog } from '../ports.js';
+import type { MessageLog, PageQuery } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
 /**
@@ -57,6 +57,21 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys): Mess
   const append = (...args: string[]) =>
     (redis as unknown as { hihiAppend(...a: string[]): Promise<[number, number, string | null]> }).hihiAppend(...args);
 
+  type Range<T> = (command: 'zrangebyscore' | 'zrevrangebyscore', args: Array<string | number>) => Promise<T[]>;
+  const asText: Range<string> = (command, args) => redis.call(command, ...args) as Promise<string[]>;
+  const asBytes: Range<Buffer> = (command, args) => redis.callBuffer(command, ...args) as Promise<Buffer[]>;
+
+  /** One page of stored messages, oldest first. */
+  async function readPage<T>(room: RoomId, { before, after, limit }: PageQuery, range: Range<T>) {
+    const key = keys.messages(room);
+    const forward = after !== undefined && before === undefined;
+    const raw = forward
+      ? await range('zrangebyscore', [key, `(${after}`, '+inf', 'LIMIT', 0, limit + 1])
+      : await range('zrevrangebyscore', [key, before === undefined ? '+inf' : `(${before}`, after === undefined ? '-inf' : `(${after}`, 'LIMIT', 0, limit + 1]);
+    const items = raw.slice(0, limit);
+    return { items: forward ? items : items.reverse(), hasMore: raw.length > limit };
+  }
+
   return {
     async append(input) {
       const rest = JSON.stringify({ ts: input.ts, user: input.user, body: input.body, clientId: input.clientId });
@@ -71,23 +86,12 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys): Mess
       return { message, duplicate: dup === 1 };
     },
 
-    async page(room, { before, after, limit }) {
-      const key = keys.messages(room);
-      const forward = after !== undefined && before === undefined;
-      const raw = forward
-        ? await redis.zrangebyscore(key, `(${after}`, '+inf', 'LIMIT', 0, limit + 1)
-        : await redis.zrevrangebyscore(
-            key,
-            before === undefined ? '+inf' : `(${before}`,
-            after === undefined ? '-inf' : `(${after}`,
-            'LIMIT',
-            0,
-            limit + 1,
-          );
-      const hasMore = raw.length > limit;
-      const taken = raw.slice(0, limit).map((j) => parse(room, j));
-      return { messages: forward ? taken : taken.reverse(), hasMore };
+    async page(room, query) {
+      const { items, hasMore } = await readPage(room, query, asText);
+      return { messages: items.map((j) => parse(room, j)), hasMore };
     },
+
+    pageJson: (room, query) => readPage(room, query, asBytes),
 
     async remove(room, id) {
       // The clientId mapping stays: a late resend is acked with this id and stays deleted.

@@ -28,12 +28,12 @@ export default async function messageRoutes(app: FastifyInstance) {
   const auth = { preHandler: app.requireUser };
 
   /** History pages: `before` pages back, `after` fills a gap forwards; oldest first. */
-  app.get('/rooms/:id/messages', auth, async (req) => {
+  app.get('/rooms/:id/messages', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const query = parseInput(historyQuerySchema, req.query);
     // Read together: the page is only returned once the reader check has passed.
-    const [, page] = await Promise.all([rooms.requireReader(id, req.user!), messages.history(id, query)]);
-    return page;
+    const [, page] = await Promise.all([rooms.requireReader(id, req.user!), messages.historyJson(id, query)]);
+    return reply.type('application/json; charset=utf-8').send(page);
   });
 
   /** The no-JavaScript way to send: a plain form post (the clientId makes a double submit harmless). */

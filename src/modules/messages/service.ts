@@ -4,6 +4,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
 import type { RoomAccess } from '../moderation/access.js';
+import { serializeStoredPage, storedAuthors, withCurrentName } from './history-json.js';
 import type { Room } from '../rooms/repository.js';
 import type { User, UserRepository } from '../users/repository.js';
 
@@ -32,6 +33,16 @@ export function createMessageService(deps: {
     }
   }
 
+  const currentNames = async (ids: number[]) => new Map((await deps.users.refs([...new Set(ids)])).map((r) => [r.id, r.name]));
+
+  /** A page of history with authors' current names (a deleted account shows as a deleted user). */
+  async function history(room: number, query: PageQuery): Promise<Page> {
+    const page = await deps.live.messages.page(room, query);
+    const names = await currentNames(page.messages.map((m) => m.user.id));
+    for (const m of page.messages) withCurrentName(m, names);
+    return page;
+  }
+
   return {
     /**
      * Stores the message (or finds the copy stored under the same clientId) and fans it out.
@@ -56,12 +67,17 @@ export function createMessageService(deps: {
       return message;
     },
 
-    /** A page of history with authors' current names (a deleted account shows as a deleted user). */
-    async history(room: number, query: PageQuery): Promise<Page> {
-      const page = await deps.live.messages.page(room, query);
-      const names = new Map((await deps.users.refs([...new Set(page.messages.map((m) => m.user.id))])).map((r) => [r.id, r.name]));
-      for (const m of page.messages) m.user = { id: m.user.id, name: names.get(m.user.id) ?? m.user.name };
-      return page;
+    history,
+
+    /**
+     * The page `history` gives, as the bytes `JSON.stringify` makes of it; where the log keeps
+     * messages as JSON they are passed through rather than parsed and written again.
+     */
+    async historyJson(room: number, query: PageQuery): Promise<Buffer> {
+      const stored = await deps.live.messages.pageJson?.(room, query);
+      if (!stored) return Buffer.from(JSON.stringify(await history(room, query)));
+      const authors = storedAuthors(stored);
+      return serializeStoredPage(room, stored, authors, await currentNames(authors.flatMap((a) => (a ? [a.id] : []))));
     },
   };
 }
