@@ -7,8 +7,14 @@
 const AUTHOR = Buffer.from('"user":{"id":');
 const NAME = Buffer.from(',"name":');
 
-/** The author's id, and where the JSON string of the stored name starts; null if not found. */
-export function storedAuthor(json: Buffer): { id: number; nameAt: number } | null {
+/** A stored message's author id, and where the JSON string of the stored name starts. */
+export interface StoredAuthor {
+  id: number;
+  nameAt: number;
+}
+
+/** The author of a stored message; null if not found. */
+export function storedAuthor(json: Buffer): StoredAuthor | null {
   let i = json.indexOf(AUTHOR);
   if (i < 0) return null;
   i += AUTHOR.length;

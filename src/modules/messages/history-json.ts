@@ -1,4 +1,4 @@
-import { storedAuthor, storedNameIs } from '../../live/message-json.js';
+import { storedNameIs, type StoredAuthor } from '../../live/message-json.js';
 import type { StoredPage } from '../../live/ports.js';
 import type { ChatMessage, RoomId } from '../../shared/protocol.js';
 
@@ -8,9 +8,6 @@ export function withCurrentName(m: ChatMessage, names: Map<number, string>): Cha
   return m;
 }
 
-/** The authors of a page of stored messages, whose current names `serializeStoredPage` needs. */
-export const storedAuthors = (page: StoredPage) => page.items.map(storedAuthor);
-
 const OPEN = Buffer.from('{"messages":[');
 const COMMA = Buffer.from(',');
 
@@ -19,9 +16,9 @@ const COMMA = Buffer.from(',');
  * stored JSON: one whose author still has the stored name goes out as stored, its room put
  * first where the protocol has it; only the others are parsed and written again. A page of
  * 50 costs a third of parsing and writing them all, and a fraction of the garbage
- * (docs/performance.md, eighth round).
+ * (docs/performance.md, eighth round). `authors[i]` is `storedAuthor(page.items[i])`.
  */
-export function serializeStoredPage(room: RoomId, page: StoredPage, authors: ReturnType<typeof storedAuthors>, names: Map<number, string>): Buffer {
+export function serializeStoredPage(room: RoomId, page: StoredPage, authors: Array<StoredAuthor | null>, names: Map<number, string>): Buffer {
   const nameJson = new Map([...names].map(([id, name]) => [id, Buffer.from(JSON.stringify(name))]));
   const head = Buffer.from(`{"room":${room},`);
   const parts: Buffer[] = [OPEN];

@@ -1,10 +1,11 @@
+import { storedAuthor } from '../../live/message-json.js';
 import type { LiveState, Page, PageQuery } from '../../live/ports.js';
 import type { Activity } from '../../observability/activity.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
 import type { RoomAccess } from '../moderation/access.js';
-import { serializeStoredPage, storedAuthors, withCurrentName } from './history-json.js';
+import { serializeStoredPage, withCurrentName } from './history-json.js';
 import type { Room } from '../rooms/repository.js';
 import type { User, UserRepository } from '../users/repository.js';
 
@@ -76,7 +77,7 @@ export function createMessageService(deps: {
     async historyJson(room: number, query: PageQuery): Promise<Buffer> {
       const stored = await deps.live.messages.pageJson?.(room, query);
       if (!stored) return Buffer.from(JSON.stringify(await history(room, query)));
-      const authors = storedAuthors(stored);
+      const authors = stored.items.map(storedAuthor);
       return serializeStoredPage(room, stored, authors, await currentNames(authors.flatMap((a) => (a ? [a.id] : []))));
     },
   };
