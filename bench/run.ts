@@ -13,6 +13,11 @@
  * Every figure comes with a reference measured in the same run. Loopback only; bounded in time
  * and count. Prints one JSON line per measurement and a table per scenario; exits 1 on any lost
  * or duplicated delivery. `--quick` shrinks everything to prove the harness works (CI).
+ *
+ * `npm run bench` gives the load generator a 64 MB young generation (--max-semi-space-size): with
+ * V8's default (16 MB) it promoted ~2.5 MB per scavenge while reading hihi's frames (1 KB while
+ * reading the ceiling's) and spent ~1.1 s more of a big-room run in GC, so its own collector,
+ * not the server, set part of hihi's saturation figure (docs/performance.md, ninth round).
  */
 import { parseArgs } from 'node:util';
 import { scenarios, type Options } from './scenarios/index.js';
