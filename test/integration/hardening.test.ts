@@ -41,6 +41,25 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     clock.t = Date.now(); // back to real time: cookies' own expiry follows the real clock
   });
 
+  test('a session is stored without its cookie, which is rebuilt from the configured options', async () => {
+    const web = await signedIn();
+    const sid = decodeURIComponent(web.cookies.get('hihi.sid')!).split('.')[0]!;
+    const stored = async () => JSON.parse((await hihi.app.deps.live.sessions.get(sid))!.data) as Record<string, unknown>;
+    const hana = (await hihi.app.deps.users.findByUsername('hana'))!;
+    assert.equal((await stored()).userId, hana.id);
+    assert.equal('cookie' in (await stored()), false);
+    // Past the once-a-minute idle stamp the session is saved again, and its cookie sent again.
+    clock.t += 2 * 60_000;
+    const res = await web.get('/rooms');
+    assert.equal(res.status, 200);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^hihi\.sid=/);
+    for (const attribute of [/; Path=\//, /; HttpOnly/, /; SameSite=Lax/, /; Expires=/]) assert.match(setCookie, attribute);
+    assert.equal('cookie' in (await stored()), false);
+    assert.equal((await web.get('/rooms')).status, 200, 'restored from data alone');
+    clock.t = Date.now();
+  });
+
   test('an open socket whose session ended elsewhere is closed (4001) by the periodic re-check', async () => {
     const web = await signedIn();
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
