@@ -43,8 +43,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
 
   test('a session is stored without its cookie, which is rebuilt from the configured options', async () => {
     const web = await signedIn();
-    const sid = decodeURIComponent(web.cookies.get('hihi.sid')!).split('.')[0]!;
-    const stored = async () => JSON.parse((await hihi.app.deps.live.sessions.get(sid))!.data) as Record<string, unknown>;
+    const stored = async () => JSON.parse((await hihi.app.deps.live.sessions.get(web.sessionId))!.data) as Record<string, unknown>;
     const hana = (await hihi.app.deps.users.findByUsername('hana'))!;
     assert.equal((await stored()).userId, hana.id);
     assert.equal('cookie' in (await stored()), false);
@@ -63,9 +62,8 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
   test('an open socket whose session ended elsewhere is closed (4001) by the periodic re-check', async () => {
     const web = await signedIn();
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    const sid = decodeURIComponent(web.cookies.get('hihi.sid')!).split('.')[0]!;
     // Gone from the store without any control message (expired, or removed by an operator).
-    await hihi.app.deps.live.sessions.destroy(sid);
+    await hihi.app.deps.live.sessions.destroy(web.sessionId);
     assert.equal((await ws.waitClosed(3000)).code, 4001);
   });
 

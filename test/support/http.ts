@@ -11,6 +11,11 @@ export class WebClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  /** The session id in the (unprefixed, http) session cookie, without its signature. */
+  get sessionId(): string {
+    return decodeURIComponent(this.cookies.get('hihi.sid')!).split('.')[0]!;
+  }
+
   async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
     const res = await fetch(this.base + path, {
       method,
