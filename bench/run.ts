@@ -15,7 +15,7 @@
  * or duplicated delivery. `--quick` shrinks everything to prove the harness works (CI).
  *
  * `npm run bench` gives the load generator a 64 MB young generation (--max-semi-space-size): with
- * V8's default (16 MB) it promoted ~2.5 MB per scavenge while reading hihi's frames (1 KB while
+ * V8's default (16 MB) it promoted ~2.6 MB per scavenge while reading hihi's frames (~1.3 KB while
  * reading the ceiling's) and spent ~1.1 s more of a big-room run in GC, so its own collector,
  * not the server, set part of hihi's saturation figure (docs/performance.md, ninth round).
  */
