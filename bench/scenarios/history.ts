@@ -2,6 +2,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { redisKeys } from '../../src/live/redis/keys.js';
+import { cpuSeconds } from '../lib/proc.js';
 import { redisUrl } from '../lib/targets.js';
 import { percentile, startHihi, type Scenario } from './common.js';
 
@@ -29,16 +30,23 @@ export const history: Scenario = async (opts) => {
     await redis.set(redisKeys(hihi.env.REDIS_PREFIX!).seq(room), total);
 
     const points = Array.from({ length: reads }, () => 51 + Math.floor(Math.random() * (total - 51)));
-    // Each side first warms up (JIT, connections) on as many reads, not counted.
+    // Each side first warms up (JIT, connections), not counted. Node 20's V8 compiles a function
+    // with TurboFan only after some thousands of calls: after 2,000 warm-up reads hihi still
+    // compiled ~55 functions during the 2,000 measured ones, each taking a core for 1-10 ms;
+    // after 8,000, ~5 (docs/performance.md, History).
+    const warmup = opts.quick ? reads : 4 * reads;
+    // Also hihi's own CPU per measured read (its process, not Redis's).
+    const hihiCpu = () => cpuSeconds(hihi.pids()[0]!);
     const time = async (fn: (before: number) => Promise<unknown>) => {
-      for (let i = 0; i < reads; i++) await fn(points[i]!);
+      for (let i = 0; i < warmup; i++) await fn(points[i % reads]!);
+      const cpu0 = hihiCpu();
       const t = new Float64Array(reads);
       for (let i = 0; i < reads; i++) {
         const t0 = performance.now();
         await fn(points[i]!);
         t[i] = performance.now() - t0;
       }
-      return t.sort();
+      return { sorted: t.sort(), hihiCpuUsPerRead: Math.round(((hihiCpu() - cpu0) / reads) * 1e6) };
     };
     // node:http with one kept-alive connection: fetch's own allocations showed up in the tail.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -53,15 +61,16 @@ export const history: Scenario = async (opts) => {
           })
           .on('error', reject);
       });
-    const viaHihi = await time(async (before) => {
+    const { sorted: viaHihi, hihiCpuUsPerRead } = await time(async (before) => {
       const page = JSON.parse(await get(`/rooms/${room}/messages?before=${before}&limit=50`)) as { messages: unknown[] };
       if (page.messages.length !== 50) throw new Error(`expected 50 messages, got ${page.messages.length}`);
     });
     agent.destroy();
-    const bare = await time((before) => redis.zrevrangebyscore(key, `(${before}`, '-inf', 'LIMIT', 0, 51));
+    const { sorted: bare } = await time((before) => redis.zrevrangebyscore(key, `(${before}`, '-inf', 'LIMIT', 0, 51));
     const row = {
       messages: total,
       reads,
+      'hihi CPU µs/read': hihiCpuUsPerRead,
       'hihi p50 ms': percentile(viaHihi, 50),
       'hihi p99 ms': percentile(viaHihi, 99),
       'bare Redis p50 ms': percentile(bare, 50),
