@@ -66,7 +66,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     forceCloseConnections: true,
   });
 
-  const db = connectDatabase(config.database);
+  const db = connectDatabase(config.database, app.log);
   app.addHook('onClose', async () => {
     await db.destroy();
   });

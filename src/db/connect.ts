@@ -5,11 +5,14 @@ import { Kysely, MysqlDialect, SqliteDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Config } from '../../fastify.config.js';
 import type { Database } from './schema.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Db = Kysely<Database>;
 
+const consoleLog = { warn: (obj: object, msg: string) => console.warn(msg, obj) };
+
 /** Opens the configured database: a SQLite file under DATA_DIR, or a MySQL pool. */
-export function connectDatabase(database: Config['database']): Db {
+export function connectDatabase(database: Config['database'], log: { warn(obj: object, msg: string): void } = consoleLog): Db {
   if (database.kind === 'mysql') {
     const pool = createPool({
       uri: database.url,
@@ -27,5 +30,13 @@ export function connectDatabase(database: Config['database']): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Checkpoints off the event loop (db/sqlite-checkpointer.ts). Kysely's destroy() closes the
+  // connection: the worker's goes first.
+  const checkpointer = startCheckpointer(sqlite, database.file, log);
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = () => {
+    checkpointer.stop();
+    return close();
+  };
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
