@@ -43,16 +43,23 @@ test("the app's connection never checkpoints, and the worker keeps the log from 
   }
 });
 
-test("stop() returns once the worker's connection is closed, and the app's connection checkpoints again", async () => {
-  const file = path.join(dir, 'stop.sqlite');
+/** A WAL database with a checkpointer, as connectDatabase sets one up, without Kysely. */
+function withCheckpointer(name: string) {
+  const file = path.join(dir, name);
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   const checkpointer = startCheckpointer(db, file, quiet);
+  const autoCheckpoint = () => db.pragma('wal_autocheckpoint', { simple: true });
+  assert.equal(autoCheckpoint(), 0);
+  return { db, checkpointer, autoCheckpoint };
+}
+
+test("stop() returns once the worker's connection is closed, and the app's connection checkpoints again", async () => {
+  const { db, checkpointer, autoCheckpoint } = withCheckpointer('stop.sqlite');
   try {
-    assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
     const exited = once(checkpointer.worker, 'exit');
     checkpointer.stop();
-    assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+    assert.equal(autoCheckpoint(), 1000);
     await exited;
   } finally {
     db.close();
@@ -60,15 +67,12 @@ test("stop() returns once the worker's connection is closed, and the app's conne
 });
 
 test('a checkpointer that dies hands checkpoints back to the app connection', async () => {
-  const file = path.join(dir, 'dies.sqlite');
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  const checkpointer = startCheckpointer(db, file, quiet);
+  const { db, checkpointer, autoCheckpoint } = withCheckpointer('dies.sqlite');
   try {
-    assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
+    const exited = once(checkpointer.worker, 'exit'); // after the checkpointer's own listener
     await checkpointer.worker.terminate();
-    await sleep(10); // the exit event reaches the app's thread after terminate() settles
-    assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+    await exited;
+    assert.equal(autoCheckpoint(), 1000);
   } finally {
     checkpointer.stop();
     db.close();
