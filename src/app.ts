@@ -66,7 +66,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     forceCloseConnections: true,
   });
 
-  const db = connectDatabase(config.database, app.log);
+  const db = connectDatabase(config.database);
   app.addHook('onClose', async () => {
     await db.destroy();
   });
