@@ -30,7 +30,7 @@ export function connectDatabase(database: Config['database']): Db {
   sqlite.pragma('synchronous = NORMAL');
   // A checkpoint (the log copied back into the database file, with its fsyncs) runs in the
   // commit that takes the log past this many pages, on the event loop: at SQLite's default of
-  // 1,000 (4 MB) one stalled pruning for 21-28 ms on a slow disk, at 250 for 10-19 ms
+  // 1,000 (4 MB) pruning stalled for up to 28 ms on a slow disk, at 250 for up to 19 ms
   // (docs/performance.md, Pruning).
   sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   sqlite.pragma('busy_timeout = 5000');
