@@ -28,7 +28,16 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     return web;
   };
 
-  test('a session unused for the idle timeout ends; use keeps it alive until the absolute limit', async () => {
+  /** Runs a test that moves the clock, and puts it back to real time even if the test fails (cookies' own expiry follows the real clock). */
+  const movingClock = (fn: () => Promise<void>) => async () => {
+    try {
+      await fn();
+    } finally {
+      clock.t = Date.now();
+    }
+  };
+
+  test('a session unused for the idle timeout ends; use keeps it alive until the absolute limit', movingClock(async () => {
     const idle = await signedIn();
     const busy = await signedIn();
     for (let i = 0; i < 5; i++) {
@@ -38,10 +47,9 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     assert.equal((await idle.get('/rooms')).status, 303, 'idle for 100 minutes: signed out');
     clock.t += 25 * 60_000; // 125 minutes since sign-in: past the 2-hour absolute limit
     assert.equal((await busy.get('/rooms')).status, 303, 'absolute limit reached despite activity');
-    clock.t = Date.now(); // back to real time: cookies' own expiry follows the real clock
-  });
+  }));
 
-  test('a session is stored without its cookie, which is rebuilt from the configured options', async () => {
+  test('a session is stored without its cookie, which is rebuilt from the configured options', movingClock(async () => {
     const web = await signedIn();
     const stored = async () => JSON.parse((await hihi.app.deps.live.sessions.get(web.sessionId))!.data) as Record<string, unknown>;
     const hana = (await hihi.app.deps.users.findByUsername('hana'))!;
@@ -56,8 +64,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     for (const attribute of [/; Path=\//, /; HttpOnly/, /; SameSite=Lax/, /; Expires=/]) assert.match(setCookie, attribute);
     assert.equal('cookie' in (await stored()), false);
     assert.equal((await web.get('/rooms')).status, 200, 'restored from data alone');
-    clock.t = Date.now();
-  });
+  }));
 
   test('an open socket whose session ended elsewhere is closed (4001) by the periodic re-check', async () => {
     const web = await signedIn();
