@@ -1,3 +1,5 @@
+import { sessionCookieName } from '../../src/plugins/session.js';
+
 /** A tiny cookie-keeping HTTP client that behaves like a browser filling in forms. */
 export class WebClient {
   readonly cookies = new Map<string, string>();
@@ -13,7 +15,7 @@ export class WebClient {
 
   /** The session id in the (unprefixed, http) session cookie, without its signature. */
   get sessionId(): string {
-    return decodeURIComponent(this.cookies.get('hihi.sid')!).split('.')[0]!;
+    return decodeURIComponent(this.cookies.get(sessionCookieName(false))!).split('.')[0]!;
   }
 
   async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
