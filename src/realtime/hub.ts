@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { LiveState, Unsubscribe } from '../live/ports.js';
+import type { LiveState, SessionRecord, Unsubscribe } from '../live/ports.js';
+import { sessionTimeout, useToRecord, type SessionLimits, type SessionStamps } from '../modules/auth/session-lifetime.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
@@ -50,6 +51,16 @@ function messageTs(bytes: Buffer): number {
 /** Sessions read together in one heartbeat's re-check. */
 const SESSION_RECHECK_CHUNK = 500;
 
+/** A signed-in session's stamps, or undefined when the record is gone, signed out or unreadable. */
+function signedInStamps(record: SessionRecord | undefined): SessionStamps | undefined {
+  if (!record || record.userId === null) return undefined;
+  try {
+    return JSON.parse(record.data) as SessionStamps;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
  * hands each event's bytes to every local socket in it; tracks presence for (room, user) pairs.
@@ -59,6 +70,8 @@ export function createHub(deps: {
   events: EventPublisher;
   log: FastifyBaseLogger;
   heartbeatMs: number;
+  /** The sessions' absolute and idle limits, checked against their own stamps every heartbeat. */
+  session: SessionLimits;
   metrics: Metrics;
   now: () => number;
   /** What this instance keeps of users and rooms, dropped on control events and bus loss. */
@@ -210,7 +223,9 @@ export function createHub(deps: {
   }
 
   /**
-   * Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. Sessions
+   * Sockets whose session ended (destroyed elsewhere, or past its absolute or idle limit by its
+   * own stamps: the store's expiry alone is not the rule) are closed with 4001. A session with
+   * an open socket is in use: its last-use stamp is recorded as a page view's would be. Sessions
    * are read a chunk at a time, concurrently (Redis pipelines them), not one after another.
    */
   async function recheckSessions(): Promise<void> {
@@ -218,11 +233,17 @@ export function createHub(deps: {
     for (let i = 0; i < held.length; i += SESSION_RECHECK_CHUNK) {
       const chunk = held.slice(i, i + SESSION_RECHECK_CHUNK);
       const records = await Promise.all(chunk.map(([sid]) => live.sessions.get(sid)));
-      chunk.forEach(([, conns], j) => {
-        const record = records[j];
-        if (record && record.userId !== null) return;
+      const t = deps.now();
+      const touches: Promise<void>[] = [];
+      chunk.forEach(([sid, conns], j) => {
+        const stamps = signedInStamps(records[j]);
+        if (stamps && !sessionTimeout(stamps, deps.session, t)) {
+          if (useToRecord(stamps, t)) touches.push(live.sessions.touch(sid, t));
+          return;
+        }
         for (const c of [...conns]) c.closeForSession();
       });
+      await Promise.all(touches);
     }
   }
 
