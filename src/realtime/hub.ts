@@ -48,8 +48,24 @@ function messageTs(bytes: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** Sessions read together in one heartbeat's re-check. */
-const SESSION_RECHECK_CHUNK = 500;
+/** Sessions (or rooms) read together in one heartbeat's re-check. */
+const RECHECK_CHUNK = 500;
+
+/** Runs `check` on the items a chunk at a time, each chunk's reads concurrently (Redis pipelines them). */
+async function inChunks<T>(items: T[], check: (chunk: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += RECHECK_CHUNK) await check(items.slice(i, i + RECHECK_CHUNK));
+}
+
+/** What a socket is told as it is taken out of a room its user was kicked or banned from. */
+function barNotice(room: RoomId, code: 'kicked' | 'banned', until: number | null): ServerFrame {
+  return {
+    type: 'error',
+    code,
+    room,
+    message: code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
+    ...(until === null ? {} : { until }),
+  };
+}
 
 /** A signed-in session's stamps, or undefined when the record is gone, signed out or unreadable. */
 function signedInStamps(record: SessionRecord | undefined): SessionStamps | undefined {
@@ -199,15 +215,7 @@ export function createHub(deps: {
         for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, { type: 'left', room: ev.room });
         return;
       case 'bar':
-        for (const c of userSocketsIn(ev.userId, ev.room)) {
-          detach(c, ev.room, {
-            type: 'error',
-            code: ev.code,
-            room: ev.room,
-            message: ev.code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
-            ...(ev.until === null ? {} : { until: ev.until }),
-          });
-        }
+        for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, barNotice(ev.room, ev.code, ev.until));
         return;
       case 'user-changed':
         deps.forget.user(ev.userId);
@@ -229,9 +237,7 @@ export function createHub(deps: {
    * are read a chunk at a time, concurrently (Redis pipelines them), not one after another.
    */
   async function recheckSessions(): Promise<void> {
-    const held = [...bySession];
-    for (let i = 0; i < held.length; i += SESSION_RECHECK_CHUNK) {
-      const chunk = held.slice(i, i + SESSION_RECHECK_CHUNK);
+    await inChunks([...bySession], async (chunk) => {
       const records = await Promise.all(chunk.map(([sid]) => live.sessions.get(sid)));
       const t = deps.now();
       const touches: Promise<void>[] = [];
@@ -244,7 +250,25 @@ export function createHub(deps: {
         for (const c of [...conns]) c.closeForSession();
       });
       await Promise.all(touches);
-    }
+    });
+  }
+
+  /**
+   * Sockets of users now kicked or banned from a room leave it, as the `bar` control event
+   * would have made them: a lost event must not leave a barred user reading the room live
+   * (sends and joins read the live state themselves). One read per room listened to here.
+   */
+  async function recheckBars(): Promise<void> {
+    const t = deps.now();
+    await inChunks([...rooms.keys()], async (chunk) => {
+      const lists = await Promise.all(chunk.map((room) => live.moderation.inRoom(room, t)));
+      chunk.forEach((room, j) => {
+        for (const r of lists[j]!) {
+          if (r.kind !== 'bar') continue;
+          for (const c of userSocketsIn(r.userId, room)) detach(c, room, barNotice(room, r.until === null ? 'banned' : 'kicked', r.until));
+        }
+      });
+    });
   }
 
   /**
@@ -274,6 +298,7 @@ export function createHub(deps: {
 
   function beat(): void {
     recheckSessions().catch((err) => log.warn({ err }, 'session re-check failed'));
+    recheckBars().catch((err) => log.warn({ err }, 'room bar re-check failed'));
     for (const c of connections) {
       if (!c.alive) {
         c.socket.terminate();

@@ -130,6 +130,27 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     ws.close();
   });
 
+  test('a ban whose broadcast never arrived still takes the socket out of the room at the next heartbeat', async () => {
+    const admin = await signedIn(ADMIN.username, ADMIN.password);
+    const room = await admin.createRoom('silent ban');
+    const adminWs = await WsClient.connect(hihi.url, { cookie: admin.cookieHeader, origin: hihi.origin });
+    await adminWs.join(room);
+    const web = await signedIn('kai', 'kai-password-1');
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    await ws.join(room);
+    const kai = (await hihi.app.deps.users.findByUsername('kai'))!;
+    // Written straight into the live state, as another instance would, with no control message.
+    await hihi.app.deps.live.moderation.set({ room, userId: kai.id, kind: 'bar', until: null });
+    const notice = await ws.next('error', (f) => f.code === 'banned', 3000);
+    assert.equal(notice.room, room);
+    adminWs.send({ type: 'send', room, clientId: 'after-ban', body: 'not for kai' });
+    await adminWs.next('message', (f) => f.clientId === 'after-ban');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(ws.frames.some((f) => f.type === 'message' && f.clientId === 'after-ban'), false, 'the banned socket no longer reads the room');
+    ws.close();
+    adminWs.close();
+  });
+
   test('one user may hold only so many sockets on an instance', async () => {
     const web = await signedIn();
     const open = [];
