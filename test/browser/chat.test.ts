@@ -70,13 +70,18 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     await ctxB.close();
   });
 
-  test('a non-member opens a room: reads it, sees Join, changes nothing; after joining they can send', async () => {
+  /** The admin (alice) creates a room from the list; fay, a plain user, is signed in in another context. */
+  async function adminRoomAndFay(name: string) {
     const ctxA = await ctx.browser.newContext();
     const ctxB = await ctx.browser.newContext();
     const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
     const fay = await signIn(ctxB, ctx.hihi.url, 'fay', 'fay-password-1');
-    await createRoomFromList(alice, 'Open door');
-    const roomUrl = alice.url();
+    await createRoomFromList(alice, name);
+    return { ctxA, ctxB, alice, fay, roomUrl: alice.url() };
+  }
+
+  test('a non-member opens a room: reads it, sees Join, changes nothing; after joining they can send', async () => {
+    const { ctxA, ctxB, alice, fay, roomUrl } = await adminRoomAndFay('Open door');
     await alice.waitForSelector('#conn[data-state="online"]');
     await alice.fill('#body', 'welcome, readers');
     await alice.press('#body', 'Enter');
@@ -105,12 +110,7 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
   });
 
   test('a dropped connection reconnects, fills the gap and sends what was typed meanwhile', async () => {
-    const ctxA = await ctx.browser.newContext();
-    const ctxB = await ctx.browser.newContext();
-    const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
-    const fay = await signIn(ctxB, ctx.hihi.url, 'fay', 'fay-password-1');
-    await createRoomFromList(alice, 'Flaky network');
-    const roomUrl = alice.url();
+    const { ctxA, ctxB, alice, fay, roomUrl } = await adminRoomAndFay('Flaky network');
     await fay.goto(roomUrl);
     await joinFromPage(fay);
     await Promise.all([alice, fay].map((p) => p.waitForSelector('#conn[data-state="online"]')));

@@ -32,4 +32,4 @@ export const useToRecord = (s: SessionStamps, now: number): boolean => now - (s.
 
 /** When a signed-in session ends however much it is used: the store keeps it no longer. */
 export const sessionEndsAt = (s: SessionStamps, limits: SessionLimits): number | undefined =>
-  s.createdAt === undefined ? undefined : s.createdAt + limits.ttlMs;
+  s.createdAt === undefined ? undefined : Math.floor(s.createdAt + limits.ttlMs);
