@@ -121,7 +121,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
       roomViews.forgetAll();
     },
   };
-  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, metrics, now, forget });
+  const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, session: config.session, metrics, now, forget });
   metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
   metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
   const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, events, log: app.log, now, metrics });

@@ -11,7 +11,7 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const root = $('chat');
 /**
- * @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean,
+ * @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean, member: boolean,
  *   canModerate: boolean, muted: false | { until: number | null }, archived: boolean, strings: Record<string, string> }}
  */
 const cfg = JSON.parse(root.dataset.client ?? '{}');
@@ -19,8 +19,9 @@ const room = cfg.room;
 const S = cfg.strings;
 const list = $('messages');
 const scroller = $('scroller');
-const form = /** @type {HTMLFormElement} */ ($('composer'));
-const input = /** @type {HTMLTextAreaElement} */ ($('body'));
+/** Only a member's page has the composer; a reader's has the Join form (a plain post) instead. */
+const form = /** @type {HTMLFormElement | null} */ (document.getElementById('composer'));
+const input = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('body'));
 const connEl = $('conn');
 const banner = $('banner');
 
@@ -313,7 +314,7 @@ function showRemoved(code, until) {
   banner.hidden = false;
   banner.classList.add('removed');
   banner.textContent = code === 'banned' ? tr('banner.banned') : tr('banner.kicked', { until: until ? fmtTime(until) : '' });
-  form.hidden = true;
+  if (form) form.hidden = true;
   for (const item of outbox.values()) markFailed(item.clientId);
   connEl.hidden = true;
   ws?.close(1000, 'removed');
@@ -441,8 +442,9 @@ function reconnectNow() {
   }
 }
 
-form.addEventListener('submit', (ev) => {
+form?.addEventListener('submit', (ev) => {
   ev.preventDefault();
+  if (!input) return;
   const body = input.value.trim();
   if (!body) return;
   const item = { clientId: newClientId(), body, sentAt: 0 };
@@ -455,10 +457,10 @@ form.addEventListener('submit', (ev) => {
     send({ type: 'send', room, clientId: item.clientId, body });
   }
 });
-input.addEventListener('keydown', (ev) => {
+input?.addEventListener('keydown', (ev) => {
   if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
     ev.preventDefault();
-    form.requestSubmit();
+    form?.requestSubmit();
   }
 });
 scroller.addEventListener('scroll', () => {
@@ -494,9 +496,13 @@ document.addEventListener('submit', async (ev) => {
 
 for (const li of list.querySelectorAll('li.msg')) localTime(/** @type {HTMLElement} */ (li));
 if (cfg.muted) showMuted(cfg.muted);
-if (cfg.live) {
+// A reader who is not a member gets no socket: a `join` frame would make them a member, and
+// only the Join form may do that (docs/protocol.md). Their page is the history as it was read.
+if (cfg.live && cfg.member) {
   for (const item of outbox.values()) showPending(item);
   toBottom();
   setInterval(watchdog, 2000);
   connect();
+} else if (cfg.live) {
+  toBottom();
 }

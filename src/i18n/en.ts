@@ -19,6 +19,8 @@ export const en = {
   'room.members': 'Members',
   'room.online': 'Online',
   'room.leave': 'Leave room',
+  'room.join': 'Join room',
+  'room.notMember': 'You are reading this room. Join it to write and to get live updates.',
   'room.older': 'Older messages',
   'room.newest': 'Back to newest',
   'room.noMessages': 'No messages yet. Say hello!',

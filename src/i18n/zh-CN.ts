@@ -21,6 +21,8 @@ export const zhCN: Record<MessageKey, string> = {
   'room.members': '成员',
   'room.online': '在线',
   'room.leave': '退出聊天室',
+  'room.join': '加入聊天室',
+  'room.notMember': '你正在浏览此聊天室。加入后即可发言并接收实时消息。',
   'room.older': '更早的消息',
   'room.newest': '回到最新',
   'room.noMessages': '还没有消息，打个招呼吧！',

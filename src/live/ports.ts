@@ -103,6 +103,11 @@ export interface SessionStore {
   get(id: string): Promise<SessionRecord | undefined>;
   set(id: string, record: SessionRecord): Promise<void>;
   destroy(id: string): Promise<void>;
+  /**
+   * Sets the `seenAt` field of an existing session's data (JSON) to a later time, atomically:
+   * no other field is written back, a missing session is not created again, its expiry stays.
+   */
+  touch(id: string, seenAt: number): Promise<void>;
   /** Ends every session of a user; returns their ids so their sockets can be closed. */
   destroyAllForUser(userId: number): Promise<string[]>;
 }

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { sessionTimeout, useToRecord } from '../modules/auth/session-lifetime.js';
 import type { User } from '../modules/users/repository.js';
+import { CloseCodes } from '../shared/protocol.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,19 +23,21 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     app.decorateRequest('user', null);
-    const { config, now } = app.deps;
+    const { config, events, now } = app.deps;
     app.addHook('preHandler', async (req, reply) => {
       const id = req.session.userId;
       if (id === undefined) return;
       const t = now();
-      const { createdAt = 0, seenAt = 0 } = req.session;
-      if (t - createdAt > config.session.ttlMs || t - seenAt > config.session.idleMs) {
-        req.log.info({ event: 'session_expired', userId: id }, 'session timed out');
+      const timeout = sessionTimeout(req.session, config.session, t);
+      if (timeout) {
+        req.log.info({ event: 'session_expired', userId: id, timeout }, 'session timed out');
+        const { sessionId } = req.session;
         await req.session.destroy();
+        // Its sockets, on every instance, close now rather than at their next heartbeat.
+        await events.control({ type: 'close-sessions', sessionIds: [sessionId], code: CloseCodes.sessionGone });
         return;
       }
-      // Written back at most once a minute, not on every request.
-      if (t - seenAt > 60_000) req.session.seenAt = t;
+      if (useToRecord(req.session, t)) req.session.seenAt = t;
       const view = (req.method === 'GET' || req.method === 'HEAD') && req.headers.upgrade === undefined;
       const user = await (view ? app.deps.users.findRecent(id) : app.deps.users.findById(id));
       if (!user || user.disabled) {

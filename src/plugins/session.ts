@@ -4,6 +4,7 @@ import session from '@fastify/session';
 import type { FastifyInstance, Session } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SessionStore } from '../live/ports.js';
+import { sessionEndsAt, type SessionLimits } from '../modules/auth/session-lifetime.js';
 import earlyReads from './early-reads.js';
 import { createSessionSigner } from './session-signer.js';
 
@@ -31,10 +32,12 @@ function storedData(s: Session): string {
 }
 
 /** Adapts the live-state session store to @fastify/session's callback interface. */
-function sessionStoreAdapter(store: SessionStore, ttlMs: number, now: () => number) {
+function sessionStoreAdapter(store: SessionStore, limits: SessionLimits, now: () => number) {
   return {
     set(id: string, s: Session, cb: (err?: unknown) => void) {
-      const expires = s.cookie.expires ? new Date(s.cookie.expires).getTime() : now() + ttlMs;
+      // A signed-in session ends at its absolute lifetime, however often it is saved; the
+      // cookie's expiry is counted from each save, so it cannot be the store's.
+      const expires = sessionEndsAt(s, limits) ?? now() + limits.ttlMs;
       store.set(id, { userId: s.userId ?? null, data: storedData(s), expiresAt: expires }).then(() => cb(), cb);
     },
     get(id: string, cb: (err: unknown, s?: Session | null) => void) {
@@ -60,7 +63,7 @@ async function sessionPlugin(app: FastifyInstance) {
   await app.register(session, {
     secret: createSessionSigner(sessionSecret),
     cookieName,
-    store: sessionStoreAdapter(live.sessions, config.session.ttlMs, now),
+    store: sessionStoreAdapter(live.sessions, config.session, now),
     saveUninitialized: false,
     // Saved only when changed (sign-in, CSRF secret, the once-a-minute idle stamp), not on every
     // response: the timeouts are enforced from the stamps (current-user.ts), not by the cookie.

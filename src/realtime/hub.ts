@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { LiveState, Unsubscribe } from '../live/ports.js';
+import type { LiveState, SessionRecord, Unsubscribe } from '../live/ports.js';
+import { sessionTimeout, useToRecord, type SessionLimits, type SessionStamps } from '../modules/auth/session-lifetime.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
@@ -47,8 +48,34 @@ function messageTs(bytes: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** Sessions read together in one heartbeat's re-check. */
-const SESSION_RECHECK_CHUNK = 500;
+/** Sessions (or rooms) read together in one heartbeat's re-check. */
+const RECHECK_CHUNK = 500;
+
+/** Runs `check` on the items a chunk at a time, each chunk's reads concurrently (Redis pipelines them). */
+async function inChunks<T>(items: T[], check: (chunk: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += RECHECK_CHUNK) await check(items.slice(i, i + RECHECK_CHUNK));
+}
+
+/** What a socket is told as it is taken out of a room its user was kicked or banned from. */
+function barNotice(room: RoomId, code: 'kicked' | 'banned', until: number | null): ServerFrame {
+  return {
+    type: 'error',
+    code,
+    room,
+    message: code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
+    ...(until === null ? {} : { until }),
+  };
+}
+
+/** A signed-in session's stamps, or undefined when the record is gone, signed out or unreadable. */
+function signedInStamps(record: SessionRecord | undefined): SessionStamps | undefined {
+  if (!record || record.userId === null) return undefined;
+  try {
+    return JSON.parse(record.data) as SessionStamps;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
@@ -59,6 +86,8 @@ export function createHub(deps: {
   events: EventPublisher;
   log: FastifyBaseLogger;
   heartbeatMs: number;
+  /** The sessions' absolute and idle limits, checked against their own stamps every heartbeat. */
+  session: SessionLimits;
   metrics: Metrics;
   now: () => number;
   /** What this instance keeps of users and rooms, dropped on control events and bus loss. */
@@ -186,15 +215,7 @@ export function createHub(deps: {
         for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, { type: 'left', room: ev.room });
         return;
       case 'bar':
-        for (const c of userSocketsIn(ev.userId, ev.room)) {
-          detach(c, ev.room, {
-            type: 'error',
-            code: ev.code,
-            room: ev.room,
-            message: ev.code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
-            ...(ev.until === null ? {} : { until: ev.until }),
-          });
-        }
+        for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, barNotice(ev.room, ev.code, ev.until));
         return;
       case 'user-changed':
         deps.forget.user(ev.userId);
@@ -210,20 +231,44 @@ export function createHub(deps: {
   }
 
   /**
-   * Sockets whose session ended (expired, destroyed elsewhere) are closed with 4001. Sessions
+   * Sockets whose session ended (destroyed elsewhere, or past its absolute or idle limit by its
+   * own stamps: the store's expiry alone is not the rule) are closed with 4001. A session with
+   * an open socket is in use: its last-use stamp is recorded as a page view's would be. Sessions
    * are read a chunk at a time, concurrently (Redis pipelines them), not one after another.
    */
   async function recheckSessions(): Promise<void> {
-    const held = [...bySession];
-    for (let i = 0; i < held.length; i += SESSION_RECHECK_CHUNK) {
-      const chunk = held.slice(i, i + SESSION_RECHECK_CHUNK);
+    await inChunks([...bySession], async (chunk) => {
       const records = await Promise.all(chunk.map(([sid]) => live.sessions.get(sid)));
-      chunk.forEach(([, conns], j) => {
-        const record = records[j];
-        if (record && record.userId !== null) return;
+      const t = deps.now();
+      const touches: Promise<void>[] = [];
+      chunk.forEach(([sid, conns], j) => {
+        const stamps = signedInStamps(records[j]);
+        if (stamps && !sessionTimeout(stamps, deps.session, t)) {
+          if (useToRecord(stamps, t)) touches.push(live.sessions.touch(sid, t));
+          return;
+        }
         for (const c of [...conns]) c.closeForSession();
       });
-    }
+      await Promise.all(touches);
+    });
+  }
+
+  /**
+   * Sockets of users now kicked or banned from a room leave it, as the `bar` control event
+   * would have made them: a lost event must not leave a barred user reading the room live
+   * (sends and joins read the live state themselves). One read per room listened to here.
+   */
+  async function recheckBars(): Promise<void> {
+    const t = deps.now();
+    await inChunks([...rooms.keys()], async (chunk) => {
+      const lists = await Promise.all(chunk.map((room) => live.moderation.inRoom(room, t)));
+      chunk.forEach((room, j) => {
+        for (const r of lists[j]!) {
+          if (r.kind !== 'bar') continue;
+          for (const c of userSocketsIn(r.userId, room)) detach(c, room, barNotice(room, r.until === null ? 'banned' : 'kicked', r.until));
+        }
+      });
+    });
   }
 
   /**
@@ -253,6 +298,7 @@ export function createHub(deps: {
 
   function beat(): void {
     recheckSessions().catch((err) => log.warn({ err }, 'session re-check failed'));
+    recheckBars().catch((err) => log.warn({ err }, 'room bar re-check failed'));
     for (const c of connections) {
       if (!c.alive) {
         c.socket.terminate();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { browserSuite, createRoomFromList, saveScreenshot, signIn } from '../support/browser.js';
+import { browserSuite, createRoomFromList, joinFromPage, saveScreenshot, signIn } from '../support/browser.js';
 
 describe(`browser journeys in headless Chromium (${backend})`, () => {
   const ctx = browserSuite(async (h) => {
@@ -26,6 +26,7 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     assert.equal(await fay.locator('form[action="/rooms"]').count(), 0);
     await fay.click('a.room-link:has-text("聊天室123")');
     await fay.waitForURL(roomUrl);
+    await joinFromPage(fay);
     await fay.waitForSelector('#conn[data-state="online"]');
     assert.equal(await fay.locator('#conn').textContent(), '已连接');
 
@@ -69,14 +70,49 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     await ctxB.close();
   });
 
-  test('a dropped connection reconnects, fills the gap and sends what was typed meanwhile', async () => {
+  /** The admin (alice) creates a room from the list; fay, a plain user, is signed in in another context. */
+  async function adminRoomAndFay(name: string) {
     const ctxA = await ctx.browser.newContext();
     const ctxB = await ctx.browser.newContext();
     const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
     const fay = await signIn(ctxB, ctx.hihi.url, 'fay', 'fay-password-1');
-    await createRoomFromList(alice, 'Flaky network');
-    const roomUrl = alice.url();
+    await createRoomFromList(alice, name);
+    return { ctxA, ctxB, alice, fay, roomUrl: alice.url() };
+  }
+
+  test('a non-member opens a room: reads it, sees Join, changes nothing; after joining they can send', async () => {
+    const { ctxA, ctxB, alice, fay, roomUrl } = await adminRoomAndFay('Open door');
+    await alice.waitForSelector('#conn[data-state="online"]');
+    await alice.fill('#body', 'welcome, readers');
+    await alice.press('#body', 'Enter');
+    await alice.waitForSelector('#messages li.msg:not(.pending):has-text("welcome, readers")');
+
     await fay.goto(roomUrl);
+    await fay.waitForSelector('#messages li.msg:has-text("welcome, readers")');
+    assert.equal(await fay.locator('#composer').count(), 0, 'no composer for a reader');
+    assert.equal(await fay.locator('#join button[type=submit]').isVisible(), true);
+    // Viewing made no member and opened no socket: the owner's lists stay as they were.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await alice.locator('#members li:has-text("fay")').count(), 0);
+    assert.equal(await alice.locator('#online li:has-text("fay")').count(), 0);
+    assert.equal(await fay.locator('#conn').getAttribute('data-state'), 'offline');
+
+    await joinFromPage(fay);
+    await fay.waitForSelector('#conn[data-state="online"]');
+    await alice.waitForSelector('#members li:has-text("fay")');
+    await fay.fill('#body', 'glad to be in');
+    await fay.press('#body', 'Enter');
+    await alice.waitForSelector('#messages li.msg:has-text("glad to be in")');
+    await fay.waitForSelector('#messages li.msg:not(.pending):has-text("glad to be in")');
+    for (const page of [alice, fay]) assert.deepEqual(page.errors, []);
+    await ctxA.close();
+    await ctxB.close();
+  });
+
+  test('a dropped connection reconnects, fills the gap and sends what was typed meanwhile', async () => {
+    const { ctxA, ctxB, alice, fay, roomUrl } = await adminRoomAndFay('Flaky network');
+    await fay.goto(roomUrl);
+    await joinFromPage(fay);
     await Promise.all([alice, fay].map((p) => p.waitForSelector('#conn[data-state="online"]')));
 
     // Fay's network goes away (the lid closes) and the server loses every socket.

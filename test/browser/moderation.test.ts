@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { browserSuite, createRoomFromList, saveScreenshot, signIn } from '../support/browser.js';
+import { browserSuite, createRoomFromList, joinFromPage, saveScreenshot, signIn } from '../support/browser.js';
 
 describe(`browser: moderating from the chat page (${backend})`, () => {
   const ctx = browserSuite(async (h) => {
@@ -15,6 +15,7 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
     await createRoomFromList(mod, 'Moderated');
     await gus.goto(mod.url());
+    await joinFromPage(gus);
     await gus.waitForSelector('#conn[data-state="online"]');
     // The member appears live in the moderator's member list, with a moderation menu.
     const gusItem = mod.locator('#members li:has-text("gus")');
@@ -51,6 +52,7 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await createRoomFromList(mod, 'Cleanup');
     const roomUrl = mod.url();
     await gus.goto(roomUrl);
+    await joinFromPage(gus);
     await gus.waitForSelector('#conn[data-state="online"]');
     const say = async (text: string) => {
       await gus.fill('#body', text);

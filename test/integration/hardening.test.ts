@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
+import { eventually } from '../support/wait.js';
 import { WsClient } from '../support/ws.js';
 
 describe(`sessions and sockets, hardened (${backend})`, () => {
@@ -17,6 +18,7 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
       { now: () => clock.t },
     );
     await hihi.createUser('hana', 'hana-password-1');
+    await hihi.createUser('kai', 'kai-password-1');
   });
   after(async () => {
     await hihi?.close();
@@ -74,6 +76,43 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     assert.equal((await ws.waitClosed(3000)).code, 4001);
   });
 
+  test('an open socket ends (4001) at the session’s absolute lifetime, however busy it is', movingClock(async () => {
+    const admin = await signedIn(ADMIN.username, ADMIN.password);
+    const room = await admin.createRoom('lifetime');
+    // Signed in 110 minutes ago and used every 20 minutes since: each save of the session
+    // used to push the store's own expiry further out.
+    clock.t = Date.now() - 110 * 60_000;
+    const web = await signedIn('kai', 'kai-password-1');
+    for (let i = 0; i < 5; i++) {
+      clock.t += 20 * 60_000;
+      assert.equal((await web.get('/rooms')).status, 200);
+    }
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    await ws.join(room);
+    ws.send({ type: 'send', room, clientId: 'l1', body: 'still here' });
+    await ws.next('ack');
+    clock.t += 21 * 60_000; // 121 minutes since sign-in: past the 2-hour absolute limit
+    assert.equal((await ws.waitClosed(3000)).code, 4001);
+    assert.equal((await web.get('/rooms')).status, 303, 'and the pages sign in again');
+  }));
+
+  test('an open socket counts as use: its session outlives the idle timeout while the tab is open, not after', movingClock(async () => {
+    const web = await signedIn('kai', 'kai-password-1');
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    const seenAt = async () => (JSON.parse((await hihi.app.deps.live.sessions.get(web.sessionId))?.data ?? '{}') as { seenAt?: number }).seenAt;
+    for (let i = 0; i < 3; i++) {
+      clock.t += 20 * 60_000; // no page view for an hour: twice the 30-minute idle timeout
+      const t = clock.t;
+      await eventually(async () => (await seenAt()) === t, 3000, 'the heartbeat to record the socket’s use');
+    }
+    assert.equal(ws.closed, undefined);
+    assert.equal((await web.get('/rooms')).status, 200, 'the open tab kept the session alive');
+    ws.close();
+    await ws.waitClosed();
+    clock.t += 31 * 60_000;
+    assert.equal((await web.get('/rooms')).status, 303, 'idle for 31 minutes once the tab closed');
+  }));
+
   test('a restriction whose broadcast never arrived still blocks: every send reads the live state', async () => {
     const admin = await signedIn(ADMIN.username, ADMIN.password);
     const room = await admin.createRoom('silent mute');
@@ -89,6 +128,27 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     ws.send({ type: 'send', room, clientId: 'q2', body: 'hello?' });
     assert.equal((await ws.next('error')).code, 'banned');
     ws.close();
+  });
+
+  test('a ban whose broadcast never arrived still takes the socket out of the room at the next heartbeat', async () => {
+    const admin = await signedIn(ADMIN.username, ADMIN.password);
+    const room = await admin.createRoom('silent ban');
+    const adminWs = await WsClient.connect(hihi.url, { cookie: admin.cookieHeader, origin: hihi.origin });
+    await adminWs.join(room);
+    const web = await signedIn('kai', 'kai-password-1');
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    await ws.join(room);
+    const kai = (await hihi.app.deps.users.findByUsername('kai'))!;
+    // Written straight into the live state, as another instance would, with no control message.
+    await hihi.app.deps.live.moderation.set({ room, userId: kai.id, kind: 'bar', until: null });
+    const notice = await ws.next('error', (f) => f.code === 'banned', 3000);
+    assert.equal(notice.room, room);
+    adminWs.send({ type: 'send', room, clientId: 'after-ban', body: 'not for kai' });
+    await adminWs.next('message', (f) => f.clientId === 'after-ban');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(ws.frames.some((f) => f.type === 'message' && f.clientId === 'after-ban'), false, 'the banned socket no longer reads the room');
+    ws.close();
+    adminWs.close();
   });
 
   test('one user may hold only so many sockets on an instance', async () => {
@@ -133,6 +193,35 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     assert.equal((await there.get('/rooms')).status, 303, 'the other device is signed out');
     assert.equal((await here.get('/rooms')).status, 200, 'this one stays signed in');
     assert.equal((await new WebClient(hihi.url).login('ivan', long)).status, 303, 'passwords are used exactly as typed');
+  });
+});
+
+describe(`a session timed out on a page view (${backend})`, () => {
+  const clock = { t: Date.now() };
+  let storage: Storage;
+  let hihi: RunningApp;
+  before(async () => {
+    storage = await createStorage();
+    // A heartbeat too slow to matter here: only the page view's own close can end the socket.
+    hihi = await startApp(storage, { SESSION_IDLE_MINUTES: '30', WS_HEARTBEAT_SECONDS: '600' }, { now: () => clock.t });
+    await hihi.createUser('hana', 'hana-password-1');
+  });
+  after(async () => {
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  test('closes that session’s sockets (4001) at once, on every instance', async () => {
+    try {
+      const web = new WebClient(hihi.url);
+      assert.equal((await web.login('hana', 'hana-password-1')).status, 303);
+      const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+      clock.t += 31 * 60_000;
+      assert.equal((await web.get('/rooms')).status, 303);
+      assert.equal((await ws.waitClosed(3000)).code, 4001);
+    } finally {
+      clock.t = Date.now();
+    }
   });
 });
 

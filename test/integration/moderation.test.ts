@@ -48,7 +48,7 @@ describe(`moderation (${backend})`, () => {
   /** A room owned by `owner` that alice and bob have joined. */
   async function newRoom(owner = 'owner'): Promise<number> {
     const room = await web[owner]!.createRoom(`mod room ${++seq}`);
-    for (const u of ['alice', 'bob']) assert.equal((await web[u]!.get(`/rooms/${room}`)).status, 200);
+    for (const u of ['alice', 'bob']) assert.equal((await web[u]!.submit(`/rooms/${room}`, `/rooms/${room}/join`, {})).status, 303);
     return room;
   }
   function act(who: string, room: number, fields: Record<string, string>) {

@@ -61,20 +61,43 @@ describe(`rooms and history (${backend})`, () => {
     assert.equal(extra.status, 400, 'unknown form fields are refused');
   });
 
-  test('opening a room joins it; the page renders the last 50 messages, escaped', async () => {
+  test('viewing a room (GET or HEAD) changes nothing: a non-member reads it with a Join button, and joins by POST', async () => {
     const id = await createRoom(admin, 'History');
     const user = (await hihi.app.deps.users.findById(1))!;
     for (let i = 1; i <= 60; i++) await hihi.app.deps.messages.post(await hihi.app.deps.rooms.get(id), user, `c${i}`, i === 60 ? '<script>alert("x")</script>' : `message ${i}`);
+    const carolId = (await hihi.app.deps.users.findByUsername('carol'))!.id;
+    const isMember = () => hihi.app.deps.live.membership.isMember(id, carolId);
+    assert.equal((await carol.request('HEAD', `/rooms/${id}`)).status, 200);
     const page = await (await carol.get(`/rooms/${id}`)).text();
+    assert.equal(await isMember(), false, 'viewing made no member');
     const ids = [...page.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => i + 11));
     assert.match(page, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
     assert.doesNotMatch(page, /<script>alert/);
-    assert.match(page, /data-user="\d+"><bdi>carol<\/bdi>/, 'carol is now listed as a member');
-    // Older pages without JavaScript:
+    assert.doesNotMatch(page, /data-user="\d+"><bdi>carol<\/bdi>/, 'carol is not listed as a member');
+    assert.match(page, new RegExp(`<form id="join"[^>]* method="post" action="/rooms/${id}/join">\\s*<input type="hidden" name="_csrf"`));
+    assert.doesNotMatch(page, /id="composer"/, 'no composer for a reader');
+    assert.doesNotMatch(page, new RegExp(`action="/rooms/${id}/leave"`), 'nothing to leave');
+    // Older pages without JavaScript, and the history as JSON, are readable too:
     const older = await (await carol.get(`/rooms/${id}?before=11`)).text();
     const olderIds = [...older.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(olderIds, Array.from({ length: 10 }, (_, i) => i + 1));
+    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 200);
+    // A reader cannot send through the form either.
+    const csrf = extractCsrf(page);
+    assert.equal((await carol.request('POST', `/rooms/${id}/messages`, { _csrf: csrf, clientId: 'r1', body: 'sneaky' })).status, 403);
+    assert.equal(await isMember(), false);
+    // Joining is a form post with its token; without one it is refused.
+    assert.equal((await carol.request('POST', `/rooms/${id}/join`, {})).status, 403);
+    assert.equal((await carol.request('POST', `/rooms/${id}/join`, { _csrf: csrf, extra: '1' })).status, 400);
+    const joined = await carol.submit(`/rooms/${id}`, `/rooms/${id}/join`, {});
+    assert.equal(joined.status, 303);
+    assert.equal(joined.headers.get('location'), `/rooms/${id}`);
+    assert.equal(await isMember(), true);
+    const after = await (await carol.get(`/rooms/${id}`)).text();
+    assert.match(after, /data-user="\d+"><bdi>carol<\/bdi>/, 'carol is now listed as a member');
+    assert.match(after, /id="composer"/);
+    assert.doesNotMatch(after, /id="join"/);
   });
 
   test('GET /rooms/:id/messages pages backwards and forwards as JSON', async () => {
@@ -120,9 +143,13 @@ describe(`rooms and history (${backend})`, () => {
     ]);
   });
 
-  test('history refuses bad queries, non-members and unknown rooms', async () => {
+  test('history refuses bad queries, barred readers and unknown rooms', async () => {
     const id = await createRoom(admin, 'Private-ish');
-    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 403, 'carol has not joined');
+    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 200, 'a public room is readable before joining, as its page is');
+    const carolId = (await hihi.app.deps.users.findByUsername('carol'))!.id;
+    await hihi.app.deps.live.moderation.set({ room: id, userId: carolId, kind: 'bar', until: null });
+    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 403, 'banned');
+    await hihi.app.deps.live.moderation.clear(id, carolId, 'bar');
     for (const q of ['limit=0', 'limit=101', 'before=abc', 'after=-1', 'evil=1', 'before=1&before=2']) {
       assert.equal((await admin.json(`/rooms/${id}/messages?${q}`)).status, 400, q);
     }
@@ -150,11 +177,13 @@ describe(`rooms and history (${backend})`, () => {
 
   test('leaving a room removes the membership', async () => {
     const id = await createRoom(admin, 'Leavers');
-    await carol.get(`/rooms/${id}`);
-    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 200);
+    const carolId = (await hihi.app.deps.users.findByUsername('carol'))!.id;
+    assert.equal((await carol.submit(`/rooms/${id}`, `/rooms/${id}/join`, {})).status, 303);
+    assert.equal(await hihi.app.deps.live.membership.isMember(id, carolId), true);
     const res = await carol.submit(`/rooms/${id}`, `/rooms/${id}/leave`, {});
     assert.equal(res.status, 303);
-    assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 403);
+    assert.equal(await hihi.app.deps.live.membership.isMember(id, carolId), false);
+    assert.match(await (await carol.get(`/rooms/${id}`)).text(), /id="join"/, 'a reader again');
   });
 
   test('a restart keeps sessions, rooms and messages', async () => {

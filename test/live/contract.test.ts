@@ -319,6 +319,22 @@ for (const [name, factory] of Object.entries(factories)) {
       await unsub();
     });
 
+    test('sessions: touch sets only a later seenAt, in place, and never brings a session back', async () => {
+      const exp = s.clock.t + 60_000;
+      const data = JSON.stringify({ userId: 7, createdAt: 1_764_000_000_000, seenAt: 1_764_000_000_000, _csrf: 'sécret/ü' });
+      await s.live.sessions.set('t1', { userId: 7, data, expiresAt: exp });
+      await s.live.sessions.touch('t1', 1_764_000_060_000);
+      const touched = await s.live.sessions.get('t1');
+      assert.equal(touched?.userId, 7);
+      assert.equal(touched?.expiresAt, exp);
+      assert.deepEqual(JSON.parse(touched!.data), { userId: 7, createdAt: 1_764_000_000_000, seenAt: 1_764_000_060_000, _csrf: 'sécret/ü' });
+      await s.live.sessions.touch('t1', 1_764_000_030_000);
+      assert.equal(JSON.parse((await s.live.sessions.get('t1'))!.data).seenAt, 1_764_000_060_000, 'never earlier');
+      await s.live.sessions.destroy('t1');
+      await s.live.sessions.touch('t1', 1_764_000_090_000);
+      assert.equal(await s.live.sessions.get('t1'), undefined, 'a destroyed session stays gone');
+    });
+
     test('sessions: set, get, expire, destroy, and end all of a user', async () => {
       const exp = s.clock.t + 60_000;
       await s.live.sessions.set('s1', { userId: 42, data: '{"a":1}', expiresAt: exp });

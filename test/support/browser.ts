@@ -68,3 +68,9 @@ export async function createRoomFromList(page: Page, name: string, description?:
   await page.click('form[action="/rooms"] button[type=submit]');
   await page.waitForURL(/\/rooms\/\d+$/);
 }
+
+/** On a room's page as a non-member: presses Join (a plain form post) and waits for the composer. */
+export async function joinFromPage(page: Page): Promise<void> {
+  await page.click('#join button[type=submit]');
+  await page.waitForSelector('#composer');
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { retryOnConflict } from '../../db/errors.js';
 import type { SessionStore } from '../ports.js';
@@ -23,6 +24,16 @@ export function createSqlSessionStore(db: Db, now: () => number): SessionStore {
     },
     async destroy(id) {
       await db.deleteFrom('live_sessions').where('id', '=', id).execute();
+    },
+    async touch(id, seenAt) {
+      // json_set and json_extract are the same in SQLite and MySQL/MariaDB.
+      await db
+        .updateTable('live_sessions')
+        .set({ data: sql<string>`json_set(data, '$.seenAt', ${seenAt})` })
+        .where('id', '=', id)
+        .where('expires_at', '>', now())
+        .where(sql<number>`coalesce(json_extract(data, '$.seenAt'), 0)`, '<', seenAt)
+        .execute();
     },
     async destroyAllForUser(userId) {
       const rows = await db.selectFrom('live_sessions').select('id').where('user_id', '=', userId).execute();

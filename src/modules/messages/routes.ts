@@ -40,7 +40,7 @@ export default async function messageRoutes(app: FastifyInstance) {
   app.post('/rooms/:id/messages', { ...auth, config: { rateLimit: { max: 30, timeWindow: '10 seconds' } } }, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const form = parseInput(postSchema, req.body);
-    const room = await rooms.requireReader(id, req.user!);
+    const room = await rooms.requireMember(id, req.user!);
     try {
       await messages.post(room, req.user!, form.clientId, form.body);
     } catch (err) {

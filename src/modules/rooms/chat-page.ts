@@ -35,6 +35,8 @@ interface ClientSettings {
   room: number;
   me: { id: number; name: string };
   canModerate: boolean;
+  /** A non-member only reads: no composer, no socket (they join with the page's Join form). */
+  member: boolean;
   muted: false | { until: number | null };
   archived: boolean;
   lastId: number;
@@ -49,6 +51,8 @@ export interface ChatPageInput {
   view: RoomView;
   viewingOlder: boolean;
   user: User;
+  /** The reader is a member (else the page has a Join form instead of the composer). */
+  member: boolean;
   moderator: boolean;
   mine: ActiveRestrictions;
   locale: Locale;
@@ -91,6 +95,7 @@ export function createChatPage(deps: {
       viewingOlder: input.viewingOlder,
       roster: view.roster,
       canModerate: moderator,
+      member: input.member,
       me: { id: user.id },
       muted,
       csrf: mark('csrf'),
@@ -106,7 +111,7 @@ export function createChatPage(deps: {
     const muted: ClientSettings['muted'] = input.mine.mute === undefined ? false : { until: input.mine.mute };
     // The navigation's links depend on these two permissions (layouts/base.njk).
     const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
-    const key = `${input.locale}|${nav}|${moderator ? user.id : ''}`;
+    const key = `${input.locale}|${nav}|${moderator ? user.id : ''}|${input.member ? 'm' : ''}`;
     // Only the kept newest view's shells are kept, and a muted reader's page is their own.
     let kept: Map<string, Shell> | undefined;
     if (!input.viewingOlder && muted === false) {
@@ -123,6 +128,7 @@ export function createChatPage(deps: {
       room: room.id,
       me: { id: user.id, name: user.displayName },
       canModerate: moderator,
+      member: input.member,
       muted,
       archived: room.archived,
       lastId: messages.at(-1)?.id ?? 0,

@@ -5,7 +5,7 @@ import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
-import { archiveSchema, createRoomSchema, deleteRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
+import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
@@ -60,12 +60,13 @@ export default async function roomRoutes(app: FastifyInstance) {
     const readView = () => (before === undefined ? roomViews.get(id) : roomViews.older(id, before));
     // Read together; the view is used only once the entry check has passed, which also read
     // the viewer's own restrictions (for the mute banner).
-    const [{ room, mine }, read] = await Promise.all([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
-    // Opening a room joins it; the join's event drops the kept view, so it is read again with the new member.
-    const view = !read.memberIds.has(user.id) && (await rooms.addMember(id, user)) ? await readView() : read;
+    const [{ room, mine }, view] = await Promise.all([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
+    // Viewing changes nothing (GET and HEAD alike): a non-member reads the room and gets a Join
+    // button (POST /rooms/:id/join) instead of the composer.
     const page = chatPage({
       room,
       view,
+      member: view.memberIds.has(user.id),
       viewingOlder: before !== undefined,
       user,
       moderator: canModerate(user, room),
@@ -76,6 +77,15 @@ export default async function roomRoutes(app: FastifyInstance) {
       path: req.url,
     });
     return reply.type('text/html; charset=utf-8').send(page);
+  });
+
+  app.post('/rooms/:id/join', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    parseInput(joinRoomSchema, req.body);
+    // Refused when barred; the join's event drops the kept view, so the redirect shows the member.
+    await rooms.join(id, req.user!);
+    req.log.info({ event: 'room_joined', roomId: id, userId: req.user!.id }, 'room joined');
+    return reply.redirect(`/rooms/${id}`, 303);
   });
 
   app.post('/rooms/:id/leave', auth, async (req, reply) => {

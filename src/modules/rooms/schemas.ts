@@ -24,5 +24,8 @@ export const roomSettingsSchema = z.strictObject({
 
 export const archiveSchema = z.strictObject({ archived: z.enum(['0', '1']), _csrf: z.string() });
 
+/** Joining is a form post with nothing but its token: viewing the room changes nothing. */
+export const joinRoomSchema = z.strictObject({ _csrf: z.string() });
+
 /** Deleting needs the confirmation box ticked. */
 export const deleteRoomSchema = z.strictObject({ confirm: z.literal('yes'), _csrf: z.string() });

@@ -117,8 +117,6 @@ export function createRoomService(deps: {
     /** The live read of the bar that `enter` makes, for a route to start early in the request. */
     restrictions: access.restrictions,
 
-    addMember,
-
     /** Makes the user a member (announced to the room the first time); refused when barred. */
     async join(roomId: number, user: User): Promise<Entered> {
       const entered = await getEnterable(roomId, user, 'fresh');
@@ -141,8 +139,13 @@ export function createRoomService(deps: {
 
     assertCanEnter: (room: Room, user: User) => access.assertCanEnter(room, user),
 
-    /** For history: a member who is not barred. */
+    /** For history: anyone who may enter the room (not barred); rooms are public, as their pages are. */
     async requireReader(roomId: number, user: User): Promise<Room> {
+      return (await getEnterable(roomId, user, 'recent')).room;
+    },
+
+    /** For a form's send: a member who is not barred. */
+    async requireMember(roomId: number, user: User): Promise<Room> {
       const [{ room }, member] = await Promise.all([getEnterable(roomId, user, 'recent'), live.membership.isMember(roomId, user.id)]);
       if (!member) throw new AppError('not_member', 'Join the room first');
       return room;
