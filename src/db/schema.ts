@@ -13,6 +13,12 @@ export interface UsersTable {
   deleted_at: number | null;
 }
 
+/** One row per skeleton of a live user's username and display name: nobody else may look alike. */
+export interface UserNameSkeletonsTable {
+  skeleton: string;
+  user_id: number;
+}
+
 export interface PermissionsTable {
   user_id: number;
   permission: string;
@@ -22,6 +28,8 @@ export interface RoomsTable {
   id: Generated<number>;
   name: string;
   name_key: string;
+  /** UTS #39 skeleton of the name (users/skeleton.ts): rooms that look alike cannot both exist. */
+  name_skeleton: string;
   description: string;
   owner_id: number;
   created_at: number;
@@ -81,6 +89,7 @@ export interface LiveRestrictionsTable {
 export interface Database {
   users: UsersTable;
   permissions: PermissionsTable;
+  user_name_skeletons: UserNameSkeletonsTable;
   rooms: RoomsTable;
   live_messages: LiveMessagesTable;
   live_message_seqs: LiveMessageSeqsTable;

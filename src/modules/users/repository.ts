@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
+import { confusableKey } from './skeleton.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
 
 export interface User {
@@ -115,6 +116,9 @@ export function createUserRepository(db: Db) {
           })
           .executeTakeFirstOrThrow();
         const userId = Number(r.insertId);
+        // No two users may look alike by either name: each name's skeleton is held by one user.
+        const skeletons = [...new Set([confusableKey(u.username), confusableKey(u.displayName)])];
+        await trx.insertInto('user_name_skeletons').values(skeletons.map((skeleton) => ({ skeleton, user_id: userId }))).execute();
         if (u.permissions.length > 0) {
           await trx
             .insertInto('permissions')
@@ -124,6 +128,12 @@ export function createUserRepository(db: Db) {
         return userId;
       });
       return (await findById(id))!;
+    },
+
+    /** Which of these name skeletons (confusableKey) a live user already holds. */
+    async heldSkeletons(skeletons: string[]): Promise<Set<string>> {
+      const rows = await db.selectFrom('user_name_skeletons').select('skeleton').where('skeleton', 'in', skeletons).execute();
+      return new Set(rows.map((r) => r.skeleton));
     },
 
     async count(): Promise<number> {
@@ -189,6 +199,7 @@ export function createUserRepository(db: Db) {
     async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
+        await trx.deleteFrom('user_name_skeletons').where('user_id', '=', id).execute();
         await trx
           .updateTable('users')
           .set({ username: `deleted-${id}`, username_key: `#deleted-${id}`, display_name: DELETED_NAME, disabled: 1, deleted_at: at, password_hash: unusableHash })
