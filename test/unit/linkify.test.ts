@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
-import { linkifyToHtml } from '../../src/plugins/linkify.js';
+import vm from 'node:vm';
+import { linkifyToHtml, trimTrailing } from '../../src/plugins/linkify.js';
 
 test('http(s) links become anchors; everything else is escaped text', () => {
   assert.equal(
@@ -11,4 +13,30 @@ test('http(s) links become anchors; everything else is escaped text', () => {
   assert.equal(linkifyToHtml('(http://a.b/c).'), '(<a href="http://a.b/c" rel="nofollow noopener noreferrer" target="_blank">http://a.b/c</a>).');
   assert.equal(linkifyToHtml('http://x/"onmouseover="alert(1)'), '<a href="http://x/" rel="nofollow noopener noreferrer" target="_blank">http://x/</a>&quot;onmouseover=&quot;alert(1)');
   assert.equal(linkifyToHtml("it's"), 'it&#39;s');
+});
+
+/**
+ * Trailing punctuation is cut in linear time. With the old /[.,;:!?)\]}'"]+$/ this input took
+ * minutes (each dot of the run restarts the match and scans to the "x"); the run is far longer
+ * than a message may be, so only the algorithm, not the length limit, keeps it fast.
+ */
+const DOTS = 300_000;
+const dotted = `http://a${'.'.repeat(DOTS)}x`;
+
+test('a huge run of dots inside a link is linkified in linear time', { timeout: 20_000 }, () => {
+  const html = linkifyToHtml(`${dotted}.) end`);
+  assert.ok(html.startsWith(`<a href="${dotted}"`), 'the dots belong to the link, the trailing ".)" does not');
+  assert.ok(html.endsWith(`>${dotted}</a>.) end`));
+  assert.equal(trimTrailing(`http://a${'.'.repeat(DOTS)}`), 'http://a');
+});
+
+test("the browser script's trailing-punctuation cut is the same linear scan", { timeout: 20_000 }, () => {
+  // chat.js runs in the page; its helper is taken from the file itself and run here.
+  const source = fs.readFileSync(new URL('../../public/js/chat.js', import.meta.url), 'utf8');
+  const body = source.match(/const TRAILING = [^\n]+\n[\s\S]*?\nfunction trimTrailing\(url\) \{[\s\S]*?\n\}\n/);
+  assert.ok(body, 'chat.js defines TRAILING and trimTrailing(url)');
+  const browserTrim = vm.runInNewContext(`${body[0]}; trimTrailing`) as (url: string) => string;
+  for (const url of ['http://a.b/c).', 'http://x/', "http://y/'\"!?", `http://a${'.'.repeat(DOTS)}x`, `http://a${'.'.repeat(DOTS)}`]) {
+    assert.equal(browserTrim(url), trimTrailing(url), url.slice(0, 20));
+  }
 });
