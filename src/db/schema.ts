@@ -13,10 +13,14 @@ export interface UsersTable {
   deleted_at: number | null;
 }
 
-/** One row per skeleton of a live user's username and display name: nobody else may look alike. */
-export interface UserNameSkeletonsTable {
+/**
+ * Who holds each confusable skeleton (users/skeleton.ts): a live user's username and display
+ * name (kind 'user'), a room's name (kind 'room'). No two owners of a kind may look alike.
+ */
+export interface NameSkeletonsTable {
+  kind: 'user' | 'room';
   skeleton: string;
-  user_id: number;
+  owner_id: number;
 }
 
 export interface PermissionsTable {
@@ -28,8 +32,6 @@ export interface RoomsTable {
   id: Generated<number>;
   name: string;
   name_key: string;
-  /** UTS #39 skeleton of the name (users/skeleton.ts): rooms that look alike cannot both exist. */
-  name_skeleton: string;
   description: string;
   owner_id: number;
   created_at: number;
@@ -89,7 +91,7 @@ export interface LiveRestrictionsTable {
 export interface Database {
   users: UsersTable;
   permissions: PermissionsTable;
-  user_name_skeletons: UserNameSkeletonsTable;
+  name_skeletons: NameSkeletonsTable;
   rooms: RoomsTable;
   live_messages: LiveMessagesTable;
   live_message_seqs: LiveMessageSeqsTable;

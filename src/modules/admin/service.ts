@@ -8,7 +8,8 @@ import { isWeakPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { hasPermission, type Permission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
-import { confusableKey, isProtectedName } from '../users/skeleton.js';
+import { skeletonsOf } from '../users/name-skeletons.js';
+import { isProtectedName } from '../users/skeleton.js';
 
 export const USERS_PAGE = 25;
 
@@ -59,9 +60,9 @@ export function createAdminService(deps: {
       if (isProtectedName(name)) throw new AppError('bad_request', `${field}: looks like a reserved name (such as admin)`, 'name.protected', field);
     }
     if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken');
-    const held = await users.heldSkeletons(fields.map((f) => confusableKey(f.name)));
+    const held = await users.heldSkeletons(skeletonsOf([username, displayName]));
     for (const { field, name } of fields) {
-      if (held.has(confusableKey(name))) throw new AppError('conflict', `${field}: looks too much like another user's name`, 'name.lookalike', field);
+      if (skeletonsOf([name]).some((k) => held.has(k))) throw new AppError('conflict', `${field}: looks too much like another user's name`, 'name.lookalike', field);
     }
   }
 

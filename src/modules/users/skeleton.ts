@@ -15,25 +15,36 @@ const ASCII = /^[\x20-\x7e]*$/;
 const LOOKALIKE_ACCENTS = /(\p{Script=Latin}|\p{Script=Greek}|\p{Script=Cyrillic})\p{Mn}+/gu;
 const MAX_KEY = 200;
 
-/**
- * The UTS #39 skeleton (NFD, map each confusable to its prototype, NFD again) of NFKC(s),
- * compared case-insensitively: each character is mapped from its lower-case form, or from its
- * upper-case form when only that one looks like ASCII (Cyrillic м → М → M). Two names with the
- * same key look alike; the key is for comparing, never for showing.
- */
-export function confusableKey(s: string): string {
-  let out = '';
-  for (const c of s.normalize('NFKC').trim().replace(/\s+/gu, ' ').normalize('NFD')) {
-    const lower = unhomoglyph(c.toUpperCase().toLowerCase());
-    const upper = unhomoglyph(c.toUpperCase());
-    out += SUPPLEMENT[c] ?? (!ASCII.test(lower) && ASCII.test(upper) ? upper : lower);
-  }
-  const key = unhomoglyph(out.toLowerCase().normalize('NFD')).normalize('NFD').replace(LOOKALIKE_ACCENTS, '$1').toLowerCase();
+/** NFKC, whitespace runs as one space, then NFD: where both skeletons start. */
+const prepared = (s: string) => s.normalize('NFKC').trim().replace(/\s+/gu, ' ').normalize('NFD');
+
+/** The comparable form of a mapped string: NFD, accents on lookalike alphabets dropped, case folded, bounded. */
+function finish(mapped: string): string {
+  const key = mapped.normalize('NFD').replace(LOOKALIKE_ACCENTS, '$1').toUpperCase().toLowerCase();
   // Long keys (NFKC and the mapping can multiply a name's length) are hashed to fit the column.
   return key.length > MAX_KEY ? `#sha256:${crypto.createHash('sha256').update(key).digest('hex')}` : key;
 }
 
+/**
+ * The UTS #39 skeletons of a name, compared case-folded: names that share one look alike.
+ *  - as typed: NFD, each confusable mapped to its prototype, NFD (so aIice, with a capital I, is alice);
+ *  - case-insensitively: each character mapped from its lower-case form, or from its upper-case
+ *    form when only that one looks like ASCII (Cyrillic м → М → M), so ADMIN and ᴀdmin are admin.
+ * Keys are for comparing, never for showing.
+ */
+export function nameSkeletons(s: string): string[] {
+  const chars = [...prepared(s)];
+  const asTyped = unhomoglyph(chars.join(''));
+  let folded = '';
+  for (const c of chars) {
+    const lower = unhomoglyph(c.toUpperCase().toLowerCase());
+    const upper = unhomoglyph(c.toUpperCase());
+    folded += SUPPLEMENT[c] ?? (!ASCII.test(lower) && ASCII.test(upper) ? upper : lower);
+  }
+  return [...new Set([finish(asTyped), finish(unhomoglyph(folded.toLowerCase().normalize('NFD')))])];
+}
+
 /** Names nobody may take or imitate: the roles people trust, and how a deleted account shows. */
 const PROTECTED_NAMES = ['admin', 'administrator', 'root', 'system', 'moderator', 'hihi', 'deleted user'];
-const PROTECTED_KEYS = new Set(PROTECTED_NAMES.map(confusableKey));
-export const isProtectedName = (s: string) => PROTECTED_KEYS.has(confusableKey(s));
+const PROTECTED_KEYS = new Set(PROTECTED_NAMES.flatMap(nameSkeletons));
+export const isProtectedName = (s: string) => nameSkeletons(s).some((k) => PROTECTED_KEYS.has(k));
