@@ -44,10 +44,14 @@ export const hasInvisible = (s: string) => INVISIBLE.test(s.replace(EMOJI_SEQUEN
 const BLANK = /^[\s\p{Default_Ignorable_Code_Point}\p{Cc}\u2800]*$/u;
 export const isBlank = (s: string) => BLANK.test(s);
 
-/** Optional free text (descriptions, reasons): trimmed, at most max code units, and if not empty then visible. */
+/** Optional free text (descriptions, reasons): trimmed, at most max code units, no control characters, and if not empty then visible. */
 export const freeTextSchema = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => s === '' || !isBlank(s), { params: { key: 'input.blank' }, message: 'must not be made only of invisible characters' });
+    .refine((s) => s === '' || !isBlank(s), { params: { key: 'input.blank' }, message: 'must not be made only of invisible characters' })
+    .refine((s) => !CONTROL.test(s), { params: { key: 'name.invisible' }, message: 'must not contain control or invisible characters' });
+
+/** Control characters other than tab and line breaks, and bidi overrides/isolates (they reorder the text after them). */
+const CONTROL = /[^\P{Cc}\t\n\r]|[\u202A-\u202E\u2066-\u2069]/u;

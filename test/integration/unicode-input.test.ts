@@ -96,6 +96,7 @@ describe(`lookalike, invisible and ill-formed text (${backend})`, () => {
 
   test('descriptions and reasons made only of invisible characters are refused', async () => {
     assert.equal((await admin.submit('/rooms', '/rooms', { name: 'quiet', description: '\u200b\u2060' })).status, 400);
+    assert.equal((await admin.submit('/rooms', '/rooms', { name: 'quiet', description: 'see \u202Etxt.exe' })).status, 400, 'bidi override');
     const room = await admin.createRoom('quiet');
     assert.equal((await admin.submit(`/rooms/${room}/moderation`, `/rooms/${room}/settings`, { description: '\u200b\u2060' })).status, 400);
     await hihi.createUser('noisy', 'noisy-password-1');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseInput } from '../../src/plugins/validate.js';
-import { illFormedPath, isBlank } from '../../src/util/text.js';
+import { freeTextSchema, illFormedPath, isBlank } from '../../src/util/text.js';
 import { z } from 'zod';
 
 test('strings that are not well-formed Unicode are found anywhere in an input, keys included', () => {
@@ -21,4 +21,11 @@ test('every parsed input refuses lone surrogates, whatever its schema says', () 
 test('blank text: nothing a reader could see', () => {
   for (const blank of ['', ' \n', '\u200B\u200C\u200D\u2060\uFEFF', '\u3164', '\u2800', '\u00AD', '\u034F\u180E']) assert.equal(isBlank(blank), true, JSON.stringify(blank));
   for (const seen of ['a', '.', '😀', '\u200Bx', '张']) assert.equal(isBlank(seen), false, seen);
+});
+
+test('free text (descriptions, reasons): visible, without control characters or bidi overrides', () => {
+  const text = freeTextSchema(500);
+  for (const ok of ['', '  ', 'line one\nline two', 'מה קורה \u200F?', 'spam 😀𝕏']) assert.equal(text.safeParse(ok).success, true, JSON.stringify(ok));
+  for (const bad of ['\u200b\u200c', 'bell\u0007', 'file\u202Etxt.exe', 'x\u2066y']) assert.equal(text.safeParse(bad).success, false, JSON.stringify(bad));
+  assert.equal(text.parse(' 😀𝕏 '), '😀𝕏', 'kept as typed');
 });
