@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import cron from 'node-cron';
+import { usernameSchema } from './src/modules/users/names.js';
 
 const optionalString = z
   .string()
@@ -63,7 +64,8 @@ export const envSchema = z.object({
   /** Trust X-Forwarded-* from this proxy (true, a hop count, or comma-separated addresses). */
   TRUST_PROXY: z.string().default('false'),
   /** First admin, created on first start when no user exists. */
-  ADMIN_USERNAME: z.string().trim().min(2).max(32).default('admin'),
+  /** The first admin's username obeys the same rules as any other (no invisible or mixed-alphabet names). */
+  ADMIN_USERNAME: usernameSchema.default('admin'),
   /** Password of the first admin. Unset: a random one is generated and logged once. */
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
   /** Messages older than this many days are pruned (decimals allowed). */

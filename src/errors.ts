@@ -1,3 +1,5 @@
+import type { MessageKey } from './i18n/en.js';
+
 /** Typed errors with a stable code; routes and socket handlers map them, never message text. */
 export type AppErrorCode =
   | 'bad_request'
@@ -23,10 +25,19 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** When set, what users see: this string translated, after `field: `. */
+    readonly key?: MessageKey,
+    readonly field = '',
   ) {
     super(message);
     this.name = 'AppError';
     this.statusCode = STATUS[code];
+  }
+
+  /** The message in the reader's language where one was written, else the English one. */
+  shown(t: ((key: MessageKey) => string) | undefined): string {
+    if (!this.key || !t) return this.message;
+    return this.field ? `${this.field}: ${t(this.key)}` : t(this.key);
   }
 }
 

@@ -69,7 +69,18 @@ function localTime(li) {
 }
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const TRAILING = /[.,;:!?)\]}'"]+$/;
+const TRAILING = '.,;:!?)]}\'"';
+
+/**
+ * The URL less its trailing punctuation, by one scan from the end (a regex like /[.,]+$/ is
+ * quadratic on a run of dots). The same as trimTrailing in src/plugins/linkify.ts.
+ * @param {string} url
+ */
+function trimTrailing(url) {
+  let end = url.length;
+  while (end > 0 && TRAILING.includes(url[end - 1] ?? '')) end--;
+  return url.slice(0, end);
+}
 
 /**
  * Message text as DOM nodes: text nodes, and anchors for http(s) links only (the server's
@@ -80,7 +91,7 @@ function linkified(text) {
   const frag = document.createDocumentFragment();
   let last = 0;
   for (const m of text.matchAll(URL_RE)) {
-    const url = m[0].replace(TRAILING, '');
+    const url = trimTrailing(m[0]);
     const start = m.index ?? 0;
     frag.append(text.slice(last, start));
     const a = document.createElement('a');

@@ -13,6 +13,16 @@ export interface UsersTable {
   deleted_at: number | null;
 }
 
+/**
+ * Who holds each confusable skeleton (users/skeleton.ts): a live user's username and display
+ * name (kind 'user'), a room's name (kind 'room'). No two owners of a kind may look alike.
+ */
+export interface NameSkeletonsTable {
+  kind: 'user' | 'room';
+  skeleton: string;
+  owner_id: number;
+}
+
 export interface PermissionsTable {
   user_id: number;
   permission: string;
@@ -81,6 +91,7 @@ export interface LiveRestrictionsTable {
 export interface Database {
   users: UsersTable;
   permissions: PermissionsTable;
+  name_skeletons: NameSkeletonsTable;
   rooms: RoomsTable;
   live_messages: LiveMessagesTable;
   live_message_seqs: LiveMessageSeqsTable;

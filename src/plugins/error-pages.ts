@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnavailable } from '../db/errors.js';
-import { RestrictedError } from '../errors.js';
+import { AppError, RestrictedError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 503]);
@@ -30,7 +30,8 @@ export default fp(
         app.deps.activity.error(`${req.method} ${req.routeOptions.url ?? ''}`, status === 503 ? 'database unavailable' : err.message);
       }
       else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
-      const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : err.message;
+      const shown = err instanceof AppError ? err.shown(req.t) : err.message;
+      const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : shown;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
       return sendError(req, reply, status, message, extra);
     });

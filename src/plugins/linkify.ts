@@ -4,7 +4,17 @@
  * The browser script does the same with DOM nodes (public/js/chat.js, linkified()).
  */
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const TRAILING = /[.,;:!?)\]}'"]+$/;
+const TRAILING = '.,;:!?)]}\'"';
+
+/**
+ * The URL less its trailing punctuation, found by one scan from the end: a regex such as
+ * /[.,]+$/ retries from every start in a run of dots not at the end, so it is quadratic.
+ */
+export function trimTrailing(url: string): string {
+  let end = url.length;
+  while (end > 0 && TRAILING.includes(url[end - 1]!)) end--;
+  return url.slice(0, end);
+}
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -13,7 +23,7 @@ export function linkifyToHtml(text: string): string {
   let html = '';
   let last = 0;
   for (const m of text.matchAll(URL_RE)) {
-    const url = m[0].replace(TRAILING, '');
+    const url = trimTrailing(m[0]);
     const start = m.index;
     html += escapeHtml(text.slice(last, start));
     const safe = escapeHtml(url);

@@ -1,8 +1,9 @@
 /** Parses client frames. Anything that is not exactly a known frame is refused, field by field. */
 import { z } from 'zod';
-import { codePoints } from '../modules/users/names.js';
+import { bodyProblem } from '../modules/messages/body.js';
 import type { ClientFrame, ErrorCode } from '../shared/protocol.js';
 import { MAX_BODY_CHARS } from '../shared/protocol.js';
+import { illFormedPath } from '../util/text.js';
 
 const roomId = z.number().int().positive().max(2 ** 31 - 1);
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientId must be 1–64 letters, digits, _ or -');
@@ -25,6 +26,9 @@ export function parseFrame(text: string): FrameResult {
   } catch {
     return { ok: false, code: 'invalid', message: 'Frame is not JSON' };
   }
+  // Every string must be well-formed Unicode: a lone surrogate cannot be stored or sent back as sent.
+  const bad = illFormedPath(json);
+  if (bad) return { ok: false, code: 'invalid', message: `${bad.length ? `${bad.join('.')}: ` : ''}must be well-formed Unicode text` };
   const parsed = frameSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -40,8 +44,9 @@ export function parseFrame(text: string): FrameResult {
   const frame = parsed.data;
   if (frame.type === 'send') {
     const body = frame.body.trim();
-    if (body.length === 0) return { ok: false, code: 'invalid', message: 'Message is empty', clientId: frame.clientId };
-    if (codePoints(body) > MAX_BODY_CHARS) {
+    const problem = bodyProblem(body);
+    if (problem === 'empty') return { ok: false, code: 'invalid', message: 'Message is empty', clientId: frame.clientId };
+    if (problem === 'too_long') {
       return { ok: false, code: 'too_long', message: `Messages are at most ${MAX_BODY_CHARS} characters`, clientId: frame.clientId };
     }
     return { ok: true, frame: { ...frame, body } };

@@ -52,3 +52,8 @@ test('production refuses to start without SESSION_SECRET, or with a short one', 
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SESSION_SECRET: required/);
   assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET: must be at least 32/);
 });
+
+test('the first admin\'s username follows the username rules', () => {
+  assert.equal(loadConfig({ ADMIN_USERNAME: ' boss ' }).admin.username, 'boss');
+  for (const bad of ['admin\u3164', 'аdmin', 'a']) assert.throws(() => loadConfig({ ADMIN_USERNAME: bad }), /ADMIN_USERNAME: /, bad);
+});

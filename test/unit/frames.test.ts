@@ -43,3 +43,25 @@ test('body length is counted in characters after trimming: 2000 pass, 2001 are t
   const empty = parseFrame(frame(' \n\t '));
   assert.deepEqual(empty.ok ? null : [empty.code, empty.clientId], ['invalid', 'c']);
 });
+
+test('a body made only of zero-width or other invisible characters is refused like an empty one', () => {
+  const frame = (body: string) => JSON.stringify({ type: 'send', room: 1, clientId: 'c', body });
+  for (const body of ['\u200b\u200c\u200d\u2060\ufeff', ' \u3164 ', '\u2800\u00ad']) {
+    const r = parseFrame(frame(body));
+    assert.deepEqual(r.ok ? null : [r.code, r.message, r.clientId], ['invalid', 'Message is empty', 'c'], JSON.stringify(body));
+  }
+  assert.equal(parseFrame(frame('👩\u200d💻')).ok, true, 'emoji built with a joiner are visible');
+});
+
+test('lone surrogates are refused in every field of a frame (JSON can escape them)', () => {
+  for (const raw of [
+    '{"type":"send","room":1,"clientId":"c","body":"\\ud800x"}',
+    '{"type":"send","room":1,"clientId":"c","body":"x\\udfff"}',
+    '{"type":"send","room":1,"clientId":"\\ud800","body":"x"}',
+    '{"type":"join","room":1,"\\ud800":1}',
+  ]) {
+    const r = parseFrame(raw);
+    assert.deepEqual(r.ok ? null : [r.code, /well-formed Unicode/.test(r.message)], ['invalid', true], raw);
+  }
+  assert.equal(parseFrame('{"type":"send","room":1,"clientId":"c","body":"\\ud83d\\ude00"}').ok, true, 'a pair is one code point');
+});

@@ -21,7 +21,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     } catch (err) {
       if (!(err instanceof AppError) || !['bad_request', 'conflict', 'not_found'].includes(err.code)) throw err;
       reply.code(err.statusCode);
-      return render({ error: err.message });
+      return render({ error: err.shown(reply.request.t) });
     }
   }
 

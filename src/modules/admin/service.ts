@@ -8,6 +8,8 @@ import { isWeakPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { hasPermission, type Permission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
+import { skeletonsOf } from '../users/name-skeletons.js';
+import { isProtectedName } from '../users/skeleton.js';
 
 export const USERS_PAGE = 25;
 
@@ -45,6 +47,25 @@ export function createAdminService(deps: {
     }
   }
 
+  /**
+   * Nobody may look like a reserved name or like another user (by username or display name).
+   * The skeleton table's primary key enforces the second under races; this names the field.
+   */
+  async function assertNamesFree(username: string, displayName: string) {
+    const fields = [
+      { field: 'username', name: username },
+      { field: 'display_name', name: displayName },
+    ];
+    for (const { field, name } of fields) {
+      if (isProtectedName(name)) throw new AppError('bad_request', `${field}: looks like a reserved name (such as admin)`, 'name.protected', field);
+    }
+    if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken');
+    const held = await users.heldSkeletons(skeletonsOf([username, displayName]));
+    for (const { field, name } of fields) {
+      if (skeletonsOf([name]).some((k) => held.has(k))) throw new AppError('conflict', `${field}: looks too much like another user's name`, 'name.lookalike', field);
+    }
+  }
+
   /** Other instances drop what they kept of the user (this one did when the repository wrote). */
   const changed = (user: User) => events.control({ type: 'user-changed', userId: user.id });
 
@@ -68,10 +89,12 @@ export function createAdminService(deps: {
     async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }): Promise<User> {
       assertCanManageUsers(actor);
       if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username');
+      const displayName = input.displayName ?? input.username;
+      await assertNamesFree(input.username, displayName);
       try {
         return await users.create({
           username: input.username,
-          displayName: input.displayName ?? input.username,
+          displayName,
           passwordHash: await deps.hasher.hash(input.password),
           permissions: [],
           createdAt: deps.now(),

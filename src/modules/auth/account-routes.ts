@@ -43,7 +43,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'bad_request') throw err;
       reply.code(400);
-      return render(reply, { error: err.message });
+      return render(reply, { error: err.shown(req.t) });
     }
   });
 }

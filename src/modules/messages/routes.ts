@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { AppError, RestrictedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { MAX_BODY_CHARS } from '../../shared/protocol.js';
-import { codePoints } from '../users/names.js';
 import { roomParamsSchema } from '../rooms/schemas.js';
+import { bodyProblem } from './body.js';
 
 const cursor = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const historyQuerySchema = z.strictObject({
@@ -17,8 +17,8 @@ const postSchema = z.strictObject({
   body: z
     .string()
     .transform((s) => s.trim())
-    .refine((s) => s.length > 0, 'must not be empty')
-    .refine((s) => codePoints(s) <= MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters`),
+    .refine((s) => bodyProblem(s) !== 'empty', 'must not be empty')
+    .refine((s) => bodyProblem(s) !== 'too_long', `must be at most ${MAX_BODY_CHARS} characters`),
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   _csrf: z.string(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeTextSchema } from '../../util/text.js';
 import { AUDIT_ACTIONS } from './audit.js';
 
 /** A form field holding a whole number 1..max; empty or absent: undefined. */
@@ -26,7 +27,7 @@ export const moderationFormSchema = z
     messageId: optionalInt(Number.MAX_SAFE_INTEGER),
     /** Empty: mute until lifted; kick for the default 5 minutes. At most 10 years. */
     minutes: optionalInt(10 * 365 * 24 * 60),
-    reason: z.string().trim().max(500).default(''),
+    reason: freeTextSchema(500).default(''),
     next: z.string().max(2000).optional(),
     _csrf: z.string(),
   })

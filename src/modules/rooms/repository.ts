@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import { nameKey } from '../users/names.js';
+import { claimSkeletons, releaseSkeletons } from '../users/name-skeletons.js';
 
 export interface Room {
   id: number;
@@ -30,7 +31,6 @@ export function createRoomRepository(db: Db) {
       const rows = await db.selectFrom('rooms').select(columns).orderBy('name_key').execute();
       return rows.map(toRoom);
     },
-    /** Throws a unique violation when the name is taken (case-insensitively). */
     async update(id: number, changes: { description?: string; archived?: boolean }): Promise<void> {
       const set: { description?: string; archived?: number } = {};
       if (changes.description !== undefined) set.description = changes.description;
@@ -38,15 +38,23 @@ export function createRoomRepository(db: Db) {
       await db.updateTable('rooms').set(set).where('id', '=', id).execute();
     },
     async delete(id: number): Promise<boolean> {
-      const r = await db.deleteFrom('rooms').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
+      return db.transaction().execute(async (trx) => {
+        await releaseSkeletons(trx, 'room', id);
+        const r = await trx.deleteFrom('rooms').where('id', '=', id).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      });
     },
+    /** Throws a unique violation when the name, or one that looks like it, is taken. */
     async create(r: Omit<Room, 'id' | 'archived'>): Promise<Room> {
-      const res = await db
-        .insertInto('rooms')
-        .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt })
-        .executeTakeFirstOrThrow();
-      return { ...r, id: Number(res.insertId), archived: false };
+      const id = await db.transaction().execute(async (trx) => {
+        const res = await trx
+          .insertInto('rooms')
+          .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt })
+          .executeTakeFirstOrThrow();
+        await claimSkeletons(trx, 'room', Number(res.insertId), [r.name]);
+        return Number(res.insertId);
+      });
+      return { ...r, id, archived: false };
     },
   };
 }

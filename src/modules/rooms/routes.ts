@@ -42,7 +42,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       if (!(err instanceof AppError) || (err.code !== 'bad_request' && err.code !== 'conflict')) throw err;
       reply.code(err.statusCode);
       const body = (req.body ?? {}) as Record<string, unknown>;
-      return renderList(req, reply, { error: err.message, form: { name: String(body.name ?? ''), description: String(body.description ?? '') } });
+      return renderList(req, reply, { error: err.shown(req.t), form: { name: String(body.name ?? ''), description: String(body.description ?? '') } });
     }
   });
 

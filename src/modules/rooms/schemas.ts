@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeTextSchema } from '../../util/text.js';
 import { nameSchema } from '../users/names.js';
 
 export const roomIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
@@ -6,19 +7,12 @@ export const roomParamsSchema = z.strictObject({ id: roomIdSchema });
 
 export const createRoomSchema = z.strictObject({
   name: nameSchema(1, 64),
-  description: z
-    .string()
-    .transform((s) => s.trim())
-    .pipe(z.string().max(500, 'must be at most 500 characters'))
-    .default(''),
+  description: freeTextSchema(500).default(''),
   _csrf: z.string(),
 });
 
 export const roomSettingsSchema = z.strictObject({
-  description: z
-    .string()
-    .transform((s) => s.trim())
-    .pipe(z.string().max(500, 'must be at most 500 characters')),
+  description: freeTextSchema(500),
   _csrf: z.string(),
 });
 

@@ -102,7 +102,7 @@ export function createRoomService(deps: {
         await events.control({ type: 'room-changed', room: room.id });
         return room;
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('conflict', 'A room with that name exists');
+        if (isUniqueViolation(err)) throw new AppError('conflict', 'A room with that name exists, or one that looks like it', 'room.lookalike');
         throw err;
       }
     },

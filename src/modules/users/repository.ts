@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
+import { claimSkeletons, heldSkeletons, releaseSkeletons } from './name-skeletons.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
 
 export interface User {
@@ -115,6 +116,8 @@ export function createUserRepository(db: Db) {
           })
           .executeTakeFirstOrThrow();
         const userId = Number(r.insertId);
+        // No two users may look alike by either name: each skeleton is held by one user.
+        await claimSkeletons(trx, 'user', userId, [u.username, u.displayName]);
         if (u.permissions.length > 0) {
           await trx
             .insertInto('permissions')
@@ -125,6 +128,9 @@ export function createUserRepository(db: Db) {
       });
       return (await findById(id))!;
     },
+
+    /** Which of these name skeletons (name-skeletons.ts) a live user already holds. */
+    heldSkeletons: (skeletons: string[]) => heldSkeletons(db, 'user', skeletons),
 
     async count(): Promise<number> {
       const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -189,6 +195,7 @@ export function createUserRepository(db: Db) {
     async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
+        await releaseSkeletons(trx, 'user', id);
         await trx
           .updateTable('users')
           .set({ username: `deleted-${id}`, username_key: `#deleted-${id}`, display_name: DELETED_NAME, disabled: 1, deleted_at: at, password_hash: unusableHash })
