@@ -12,11 +12,24 @@ function wantsJson(req: FastifyRequest): boolean {
   return !accept.includes('text/html') && (accept.includes('application/json') || req.url.includes('/messages'));
 }
 
+/**
+ * A token for the navigation's forms (sign out, language) for a signed-in reader, so an error
+ * page keeps them; none for anonymous requests, which should not start a session.
+ */
+function csrfFor(reply: FastifyReply): string | undefined {
+  try {
+    return reply.request.user ? reply.generateCsrf() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, extra: object = {}) {
   reply.code(status);
   if (wantsJson(req)) return reply.send({ error: { status, message, ...extra } });
-  const key = `error.${PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400}` as MessageKey;
-  return reply.view('pages/errors/error.njk', { status, message: req.t ? req.t(key) : message, detail: status < 500 ? message : '' });
+  const code = PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400;
+  // The raw reason stays in the log: the page says what the status means, in the reader's language.
+  return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, csrf: csrfFor(reply) });
 }
 
 /** One error handler: 4xx keep their message, everything else becomes a logged, generic 500. */
