@@ -203,6 +203,10 @@ function showMessage(m) {
   if (pending) {
     li.classList.remove('pending', 'failed');
     li.querySelector('.state')?.remove();
+    // The server's time, not this tab's clock at typing.
+    const time = /** @type {HTMLTimeElement} */ (timeOf(li));
+    time.dateTime = new Date(m.ts).toISOString();
+    localTime(time);
     outbox.delete(m.clientId);
     saveOutbox();
   }

@@ -32,6 +32,9 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, status
   return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, csrf: csrfFor(reply) });
 }
 
+/** Set by app.ts in the context where the session and user are loaded (the hooks a 404 runs are its context's). */
+export const notFoundPage = async (req: FastifyRequest, reply: FastifyReply) => sendError(req, reply, 404, 'Not found');
+
 /** One error handler: 4xx keep their message, everything else becomes a logged, generic 500. */
 export default fp(
   async (app) => {
@@ -47,7 +50,6 @@ export default fp(
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
       return sendError(req, reply, status, message, extra);
     });
-    app.setNotFoundHandler(async (req, reply) => sendError(req, reply, 404, 'Not found'));
   },
   { name: 'error-pages', dependencies: ['views'] },
 );
