@@ -66,7 +66,7 @@ function setState(state) {
 /** A <time>'s text and title in the reader's zone (the server wrote UTC). @param {HTMLTimeElement} t */
 function localTime(t) {
   const d = new Date(t.dateTime);
-  t.textContent = d.toLocaleTimeString(LANG, { hour: '2-digit', minute: '2-digit' });
+  t.textContent = d.toLocaleTimeString(LANG, { timeStyle: 'short' });
   t.title = d.toLocaleString(LANG, { dateStyle: 'full', timeStyle: 'short' });
 }
 
