@@ -5,26 +5,17 @@
  * matrix is test/browser/a11y-*.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { launchBrowser } from '../support/browser.js';
-import { ALL_PAGES, openPage, showContext, startShowcase, type Showcase } from '../support/showcase.js';
+import { ALL_PAGES, openPage, showcaseSuite, showContext } from '../support/showcase.js';
 
 describe(`look and feel in headless Chromium (${backend})`, () => {
-  let s: Showcase;
-  let browser: Browser;
-  before(async () => {
-    s = await startShowcase();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  const suite = showcaseSuite();
 
   test('on a phone: the top bar menu and the people drawer open, and every action in them is on screen and reachable', async () => {
+    const { s, browser } = suite;
     const ctx = await showContext(browser, s, { lang: 'en', theme: 'light', viewport: 'mobile', as: ADMIN.username });
     const { page } = await openPage(ctx, s, ALL_PAGES.find((p) => p.name === 'chat')!);
     const inView = async (selector: string) => {
@@ -55,6 +46,7 @@ describe(`look and feel in headless Chromium (${backend})`, () => {
   });
 
   test('a live message is built with the markup the server renders for it', async () => {
+    const { s, browser } = suite;
     const ctxA = await showContext(browser, s, { lang: 'en', theme: 'light', viewport: 'desktop', as: ADMIN.username });
     const ctxM = await showContext(browser, s, { lang: 'en', theme: 'light', viewport: 'desktop', as: 'mei' });
     const chat = ALL_PAGES.find((p) => p.name === 'chat')!;
@@ -93,6 +85,7 @@ describe(`look and feel in headless Chromium (${backend})`, () => {
   });
 
   test('error pages keep the signed-in navigation and name the status in human words', async () => {
+    const { s, browser } = suite;
     const ctx = await showContext(browser, s, { lang: 'zh-CN', theme: 'light', viewport: 'desktop', as: 'mei' });
     for (const p of ALL_PAGES.filter((x) => x.name.startsWith('error-'))) {
       const { page } = await openPage(ctx, s, p);

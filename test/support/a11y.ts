@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { ADMIN } from './app.js';
 import { backend } from './backends.js';
-import { launchBrowser } from './browser.js';
-import { ALL_PAGES, openPage, showContext, startShowcase, VIEWPORTS, type LANGS, type Showcase, type THEMES } from './showcase.js';
+import { ALL_PAGES, openPage, showcaseSuite, showContext, VIEWPORTS, type LANGS, type THEMES } from './showcase.js';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -36,19 +35,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 export function a11yMatrix(lang: (typeof LANGS)[number], theme: (typeof THEMES)[number]) {
   describe(`every page, ${lang}, ${theme} theme, in headless Chromium (${backend})`, () => {
-    let s: Showcase;
-    let browser: Browser;
-    before(async () => {
-      s = await startShowcase();
-      browser = await launchBrowser();
-    });
-    after(async () => {
-      await browser?.close();
-      await s?.close();
-    });
+    const suite = showcaseSuite();
 
     for (const viewport of Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>) {
       test(`${viewport}: zero axe violations, no horizontal overflow, the composer on screen`, async () => {
+        const { s, browser } = suite;
         const problems: string[] = [];
         const contexts = new Map<string | null, Awaited<ReturnType<typeof showContext>>>();
         for (const p of ALL_PAGES) {

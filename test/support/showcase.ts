@@ -4,8 +4,10 @@
  * (scripts/screenshots.ts): people, rooms, and two days of conversation, posted through the
  * real services with the app's clock moved back.
  */
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from './app.js';
+import { launchBrowser } from './browser.js';
 
 export const PEOPLE = [
   { username: 'mei', password: 'mei-password-1' },
@@ -63,6 +65,20 @@ export async function startShowcase(): Promise<Showcase> {
       await storage.cleanup();
     },
   };
+}
+
+/** Registers before/after hooks: a showcase and Chromium, read from the fields inside tests. */
+export function showcaseSuite() {
+  const ctx = {} as { s: Showcase; browser: Browser };
+  before(async () => {
+    ctx.s = await startShowcase();
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.s?.close();
+  });
+  return ctx;
 }
 
 export interface ShowPage {
