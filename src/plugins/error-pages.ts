@@ -28,8 +28,10 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, status
   reply.code(status);
   if (wantsJson(req)) return reply.send({ error: { status, message, ...extra } });
   const code = PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400;
-  // The raw reason stays in the log: the page says what the status means, in the reader's language.
-  return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, csrf: csrfFor(reply) });
+  // The page says what the status means, in the reader's language; the raw reason (validator
+  // output and the like) stays in the log, but for a mute, kick or ban, which the reader needs.
+  const detail = 'code' in extra ? message : '';
+  return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, detail, csrf: csrfFor(reply) });
 }
 
 /** Set by app.ts in the context where the session and user are loaded (the hooks a 404 runs are its context's). */

@@ -31,7 +31,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location')!, /^\/rooms\/\d+$/);
     const page = await (await admin.get(res.headers.get('location')!)).text();
-    assert.match(page, /<h1><bdi>聊天室123<\/bdi><\/h1>/);
+    assert.match(page, /<h1 id="room-title"><bdi>聊天室123<\/bdi><\/h1>/);
     const list = await (await carol.get('/rooms')).text();
     assert.match(list, /聊天室123/);
     assert.match(list, /第一个房间/);
@@ -70,7 +70,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => i + 11));
     assert.match(page, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
     assert.doesNotMatch(page, /<script>alert/);
-    assert.match(page, /data-user="\d+"><bdi>carol<\/bdi>/, 'carol is now listed as a member');
+    assert.match(page, /data-user="\d+"><span class="av a\d+" aria-hidden="true">C<\/span><bdi>carol<\/bdi>/, 'carol is now listed as a member');
     // Older pages without JavaScript:
     const older = await (await carol.get(`/rooms/${id}?before=11`)).text();
     const olderIds = [...older.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
