@@ -84,6 +84,25 @@ describe(`look and feel in headless Chromium (${backend})`, () => {
     await ctxM.close();
   });
 
+  test('data-theme on <html> overrides the system colour scheme either way', async () => {
+    const { s, browser } = suite;
+    const bodyColours = async (scheme: 'light' | 'dark', theme?: 'light' | 'dark') => {
+      const ctx = await showContext(browser, s, { lang: 'en', theme: scheme, viewport: 'desktop', as: null });
+      const { page } = await openPage(ctx, s, ALL_PAGES.find((p) => p.name === 'login')!);
+      const colours = await page.evaluate((t) => {
+        if (t) document.documentElement.dataset.theme = t;
+        const style = getComputedStyle(document.body);
+        return `${style.backgroundColor} / ${style.color}`;
+      }, theme);
+      await ctx.close();
+      return colours;
+    };
+    const [light, dark] = [await bodyColours('light'), await bodyColours('dark')];
+    assert.notEqual(light, dark);
+    assert.equal(await bodyColours('light', 'dark'), dark);
+    assert.equal(await bodyColours('dark', 'light'), light);
+  });
+
   test('error pages keep the signed-in navigation and name the status in human words', async () => {
     const { s, browser } = suite;
     const ctx = await showContext(browser, s, { lang: 'zh-CN', theme: 'light', viewport: 'desktop', as: 'mei' });
