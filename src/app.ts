@@ -35,7 +35,7 @@ import { createRoomService } from './modules/rooms/service.js';
 import { ensureFirstAdmin } from './modules/users/bootstrap.js';
 import { createUserRepository } from './modules/users/repository.js';
 import currentUser from './plugins/current-user.js';
-import errorPages from './plugins/error-pages.js';
+import errorPages, { notFoundPage } from './plugins/error-pages.js';
 import securityHeaders from './plugins/security-headers.js';
 import sessionPlugin from './plugins/session.js';
 import views from './plugins/views.js';
@@ -176,6 +176,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(rateLimit, { global: false });
     await web.register(sessionPlugin);
     await web.register(currentUser);
+    // In this context, not at the root: a 404 then runs this context's hooks (session, user),
+    // so a signed-in reader's 404 page keeps the navigation.
+    web.setNotFoundHandler(notFoundPage);
     await web.register(authRoutes);
     await web.register(accountRoutes);
     await web.register(languageRoutes);

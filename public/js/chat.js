@@ -29,8 +29,10 @@ const banner = $('banner');
 function tr(key, params = {}) {
   return (S[key] ?? key).replace(/\{(\w+)\}/g, (m, name) => params[name] ?? m);
 }
+/** Dates in the page's language and the reader's time zone. */
+const LANG = document.documentElement.lang || undefined;
 /** @param {number} ms */
-const fmtTime = (ms) => new Date(ms).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+const fmtTime = (ms) => new Date(ms).toLocaleString(LANG, { dateStyle: 'short', timeStyle: 'short' });
 
 /** Ids on the page: a message is shown once, however often it arrives. */
 const seen = new Set([...list.querySelectorAll('li[data-id]')].map((li) => Number(/** @type {HTMLElement} */ (li).dataset.id)));
@@ -62,10 +64,58 @@ function setState(state) {
   connEl.textContent = S[`conn.${state}`] ?? state;
 }
 
-/** @param {HTMLElement} li */
-function localTime(li) {
-  const t = li.querySelector('time');
-  if (t) t.textContent = new Date(t.dateTime).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** A <time>'s text and title in the reader's zone (the server wrote UTC). @param {HTMLTimeElement} t */
+function localTime(t) {
+  const d = new Date(t.dateTime);
+  t.textContent = d.toLocaleTimeString(LANG, { timeStyle: 'short' });
+  t.title = d.toLocaleString(LANG, { dateStyle: 'full', timeStyle: 'short' });
+}
+
+/** Same as src/plugins/avatar.ts (test/browser/look.test.ts compares server and live markup). */
+const hue = (/** @type {number} */ id) => (Math.imul(id, 2654435761) >>> 0) % 12;
+const initial = (/** @type {string} */ name) => ([...name][0] ?? '?').toUpperCase();
+/** @param {Element | null} av @param {UserRef} user */
+function fillAvatar(av, user) {
+  if (!av) return;
+  av.className = `av a${hue(user.id)}`;
+  av.textContent = initial(user.name);
+}
+
+const GROUP_MS = 5 * 60_000;
+/** @param {Element | null} el @returns {HTMLTimeElement | null} */
+const timeOf = (el) => el?.querySelector(':scope > .msg-head > time, :scope > time') ?? null;
+/** @param {Date} d */
+const dayKey = (d) => d.toDateString();
+
+/**
+ * Groups a message under the one before it (same author within 5 minutes, same local day),
+ * starts a day with a separator, and marks the reader's own messages.
+ * @param {Element | null} li
+ */
+function decorate(li) {
+  if (!(li instanceof HTMLElement) || !li.classList.contains('msg')) return;
+  const t = timeOf(li);
+  if (!t) return;
+  const prev = li.previousElementSibling;
+  const pt = timeOf(prev);
+  const d = new Date(t.dateTime);
+  const newDay = !pt || dayKey(new Date(pt.dateTime)) !== dayKey(d);
+  li.querySelector(':scope > .day')?.remove();
+  if (newDay) {
+    const sep = document.createElement('p');
+    sep.className = 'day';
+    sep.textContent = d.toLocaleDateString(LANG, { dateStyle: 'full' });
+    li.prepend(sep);
+  }
+  const user = li.dataset.user;
+  const p = /** @type {HTMLElement | null} */ (prev);
+  li.classList.toggle('cont', !newDay && !!user && p?.dataset.user === user && d.getTime() - new Date(pt?.dateTime ?? 0).getTime() < GROUP_MS);
+  li.classList.toggle('own', user === String(cfg.me.id));
+}
+/** After `li` came or went: it and the one after it. @param {Element | null} li @param {Element | null} [next] */
+function regroup(li, next = li?.nextElementSibling ?? null) {
+  decorate(li);
+  decorate(next);
 }
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
@@ -106,23 +156,18 @@ function linkified(text) {
   return frag;
 }
 
-/** @param {{ user: UserRef, body: string, ts: number }} m */
+const msgTemplate = /** @type {HTMLTemplateElement} */ ($('tpl-msg'));
+/** A message from the page's blank one (the markup the server renders history with). @param {{ user: UserRef, body: string, ts: number }} m */
 function messageElement(m) {
-  const li = document.createElement('li');
-  li.className = 'msg';
-  const author = document.createElement('span');
-  author.className = 'author';
-  const bdi = document.createElement('bdi');
-  bdi.textContent = m.user.name;
-  author.append(bdi);
-  const time = document.createElement('time');
+  const li = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (msgTemplate.content.firstElementChild).cloneNode(true));
+  li.removeAttribute('data-id');
+  li.dataset.user = String(m.user.id);
+  fillAvatar(li.querySelector('.av'), m.user);
+  /** @type {HTMLElement} */ (li.querySelector('.author')).textContent = m.user.name;
+  const time = /** @type {HTMLTimeElement} */ (li.querySelector('time'));
   time.dateTime = new Date(m.ts).toISOString();
-  const body = document.createElement('span');
-  body.className = 'body';
-  body.dir = 'auto';
-  body.append(linkified(m.body));
-  li.append(author, time, body);
-  localTime(li);
+  localTime(time);
+  /** @type {HTMLElement} */ (li.querySelector('.body')).replaceChildren(linkified(m.body));
   return li;
 }
 
@@ -170,12 +215,17 @@ function showMessage(m) {
   if (pending) {
     li.classList.remove('pending', 'failed');
     li.querySelector('.state')?.remove();
+    // The server's time, not this tab's clock at typing.
+    const time = /** @type {HTMLTimeElement} */ (timeOf(li));
+    time.dateTime = new Date(m.ts).toISOString();
+    localTime(time);
     outbox.delete(m.clientId);
     saveOutbox();
   }
   li.dataset.id = String(m.id);
   if (cfg.canModerate && !li.querySelector('.msg-delete')) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
   placeById(li, m.id);
+  regroup(li);
   if (m.id > lastId + 1 && joined) void fillGap();
   lastId = Math.max(lastId, m.id);
   if (firstId === 0) firstId = m.id;
@@ -194,6 +244,7 @@ function showPending(item) {
   state.textContent = S['msg.pending'] ?? '…';
   li.append(state);
   list.append(li);
+  decorate(li);
   toBottom();
 }
 
@@ -260,6 +311,7 @@ async function loadOlder() {
       li.dataset.id = String(m.id);
       if (cfg.canModerate) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
       list.prepend(li);
+      regroup(li);
     }
     if (page.messages[0]) firstId = page.messages[0].id;
     hasOlder = page.hasMore;
@@ -278,9 +330,12 @@ function setPerson(listId, user, present) {
   if (existing) return;
   const li = document.createElement('li');
   li.dataset.user = String(user.id);
+  const av = document.createElement('span');
+  av.setAttribute('aria-hidden', 'true');
+  fillAvatar(av, user);
   const bdi = document.createElement('bdi');
   bdi.textContent = user.name;
-  li.append(bdi);
+  li.append(av, bdi);
   if (listId === 'members' && cfg.canModerate && user.id !== cfg.me.id) li.append(fromTemplate('tpl-member-menu', 'userId', user.id) ?? '');
   ul.append(li);
 }
@@ -289,7 +344,10 @@ function setPerson(listId, user, present) {
 function systemLine(text) {
   const li = document.createElement('li');
   li.className = 'msg system';
-  li.textContent = text;
+  const time = document.createElement('time');
+  time.dateTime = new Date().toISOString();
+  localTime(time);
+  li.append(text, time);
   $('empty')?.remove();
   const stick = nearBottom();
   list.append(li);
@@ -398,7 +456,12 @@ function onFrame(f) {
       if (f.room === room) onModeration(f);
       break;
     case 'deleted':
-      if (f.room === room) list.querySelector(`li[data-id="${f.id}"]`)?.remove();
+      if (f.room === room) {
+        const li = list.querySelector(`li[data-id="${f.id}"]`);
+        const next = li?.nextElementSibling ?? null;
+        li?.remove();
+        decorate(next);
+      }
       break;
     case 'error':
       if (f.code === 'kicked' || f.code === 'banned') {
@@ -505,7 +568,10 @@ document.addEventListener('submit', async (ev) => {
   }
 });
 
-for (const li of list.querySelectorAll('li.msg')) localTime(/** @type {HTMLElement} */ (li));
+for (const li of list.querySelectorAll('li.msg')) {
+  localTime(/** @type {HTMLTimeElement} */ (timeOf(li)));
+  decorate(li);
+}
 if (cfg.muted) showMuted(cfg.muted);
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and
 // only the Join form may do that (docs/protocol.md). Their page is the history as it was read.

@@ -25,7 +25,8 @@ export default fp(
     app.decorateRequest('user', null);
     const { config, events, now } = app.deps;
     app.addHook('preHandler', async (req, reply) => {
-      const id = req.session.userId;
+      // Undefined for a 404 that a root-level route (static files) hands to the not-found page.
+      const id = req.session?.userId;
       if (id === undefined) return;
       const t = now();
       const timeout = sessionTimeout(req.session, config.session, t);

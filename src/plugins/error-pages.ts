@@ -12,12 +12,30 @@ function wantsJson(req: FastifyRequest): boolean {
   return !accept.includes('text/html') && (accept.includes('application/json') || req.url.includes('/messages'));
 }
 
+/**
+ * A token for the navigation's forms (sign out, language) for a signed-in reader, so an error
+ * page keeps them; none for anonymous requests, which should not start a session.
+ */
+function csrfFor(reply: FastifyReply): string | undefined {
+  try {
+    return reply.request.user ? reply.generateCsrf() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, extra: object = {}) {
   reply.code(status);
   if (wantsJson(req)) return reply.send({ error: { status, message, ...extra } });
-  const key = `error.${PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400}` as MessageKey;
-  return reply.view('pages/errors/error.njk', { status, message: req.t ? req.t(key) : message, detail: status < 500 ? message : '' });
+  const code = PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400;
+  // The page says what the status means, in the reader's language; the raw reason (validator
+  // output and the like) stays in the log, but for a mute, kick or ban, which the reader needs.
+  const detail = 'code' in extra ? message : '';
+  return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, detail, csrf: csrfFor(reply) });
 }
+
+/** Set by app.ts in the context where the session and user are loaded (the hooks a 404 runs are its context's). */
+export const notFoundPage = async (req: FastifyRequest, reply: FastifyReply) => sendError(req, reply, 404, 'Not found');
 
 /** One error handler: 4xx keep their message, everything else becomes a logged, generic 500. */
 export default fp(
@@ -35,7 +53,6 @@ export default fp(
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
       return sendError(req, reply, status, message, extra);
     });
-    app.setNotFoundHandler(async (req, reply) => sendError(req, reply, 404, 'Not found'));
   },
   { name: 'error-pages', dependencies: ['views'] },
 );

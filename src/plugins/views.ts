@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
 import { LANG_COOKIE, LOCALES, negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
+import { avatarHue, initial } from './avatar.js';
 import { linkifyToHtml } from './linkify.js';
 
 declare module 'fastify' {
@@ -41,7 +42,11 @@ export default fp(
         onConfigure: (configured: nunjucks.Environment) => {
           env = configured;
           env.addFilter('isoTime', (ms: number) => new Date(ms).toISOString());
+          // Fallbacks in UTC: the page script rewrites times in the reader's zone and language.
           env.addFilter('clock', (ms: number) => new Date(ms).toISOString().slice(11, 16));
+          env.addFilter('fullTime', (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+          env.addFilter('hue', avatarHue);
+          env.addFilter('initial', initial);
           // Escapes all text itself (see linkify.ts), so its output is marked safe.
           env.addFilter('linkify', (text: string) => new nunjucks.runtime.SafeString(linkifyToHtml(String(text))));
         },

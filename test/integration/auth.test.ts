@@ -171,6 +171,20 @@ describe(`auth and sessions (${backend})`, () => {
     assert.equal(new Set(ids).size, ids.length);
   });
 
+  test('a 404 page keeps a signed-in reader\'s navigation, and a missing static file is a 404 too', async () => {
+    const web = new WebClient(hihi.url);
+    await web.login(ADMIN.username, ADMIN.password);
+    const res = await web.get('/no-such-page');
+    assert.equal(res.status, 404);
+    const page = await res.text();
+    assert.match(page, /<form method="post" action="\/logout">/, 'signed-in navigation');
+    assert.match(page, /<h1>Page not found<\/h1>/);
+    assert.equal((await web.get('/static/css/no-such.css')).status, 404);
+    const anonymous = await new WebClient(hihi.url).get('/static/css/no-such.css');
+    assert.equal(anonymous.status, 404);
+    assert.equal(anonymous.headers.get('set-cookie'), null, 'no session for an anonymous 404');
+  });
+
   test('health and readiness', async () => {
     const h = await fetch(`${hihi.url}/healthz`);
     assert.equal(h.status, 200);

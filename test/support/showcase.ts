@@ -1,0 +1,143 @@
+/// <reference lib="dom" />
+/**
+ * A lived-in hihi for the look-and-feel checks (test/browser/look.test.ts) and the screenshots
+ * (scripts/screenshots.ts): people, rooms, and two days of conversation, posted through the
+ * real services with the app's clock moved back.
+ */
+import { after, before } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from './app.js';
+import { launchBrowser } from './browser.js';
+
+export const PEOPLE = [
+  { username: 'mei', password: 'mei-password-1' },
+  { username: 'omar', password: 'omar-password-1' },
+  { username: 'lena', password: 'lena-password-1' },
+];
+
+export interface Showcase {
+  storage: Storage;
+  hihi: RunningApp;
+  /** The seeded room with messages. */
+  room: number;
+  close: () => Promise<void>;
+}
+
+const MINUTE = 60_000;
+
+export async function startShowcase(): Promise<Showcase> {
+  const storage = await createStorage();
+  // The clock runs 27 hours behind while seeding, then catches up with the real one.
+  let offset = 0;
+  const hihi = await startApp(storage, {}, { now: () => Date.now() - offset });
+  const { deps } = hihi.app;
+  const admin = (await deps.users.findByUsername(ADMIN.username))!;
+  const [mei, omar, lena] = await Promise.all(PEOPLE.map((p) => hihi.createUser(p.username, p.password)));
+  await hihi.createUser('a-user-with-a-rather-long-name', 'long-password-1');
+  const room = await deps.rooms.create(admin, { name: 'Design review', description: 'Mock-ups, feedback and the weekly demo' });
+  await deps.rooms.create(admin, { name: '产品讨论', description: '新功能和路线图' });
+  await deps.rooms.create(admin, { name: 'random', description: '' });
+  for (const u of [mei!, omar!, lena!]) await deps.rooms.join(room.id, u);
+  const script: Array<[typeof admin, string, number]> = [
+    [mei!, 'Morning! The new sign-in page is up on staging.', 0],
+    [mei!, 'Feedback welcome before Thursday’s demo.', 1],
+    [omar!, 'Looks clean. The button contrast could be a bit stronger in dark mode.', 4],
+    [admin, 'Agreed. Tracking it here: https://example.org/issues/21', 6],
+    [lena!, '我看了一下，中文界面也没问题', 12],
+    [mei!, 'Pushed a fix for the contrast.', 60 * 26],
+    [mei!, 'Also tightened the spacing on the room list.', 60 * 26 + 1],
+    [omar!, 'Much better — a very long word to check wrapping: supercalifragilisticexpialidocious-and-then-some', 60 * 26 + 3],
+    [admin, 'Ship it.', 60 * 26 + 5],
+  ];
+  let i = 0;
+  for (const [who, body, minutes] of script) {
+    offset = 27 * 60 * MINUTE - minutes * MINUTE;
+    await deps.messages.post(room, who, `seed-${i++}`, body);
+  }
+  offset = 0;
+  await deps.moderation.act(admin, room.id, { action: 'mute', target: { userId: lena!.id }, minutes: 30, reason: 'cool down' });
+  return {
+    storage,
+    hihi,
+    room: room.id,
+    close: async () => {
+      await hihi.close();
+      await storage.cleanup();
+    },
+  };
+}
+
+/** Registers before/after hooks: a showcase and Chromium, read from the fields inside tests. */
+export function showcaseSuite() {
+  const ctx = {} as { s: Showcase; browser: Browser };
+  before(async () => {
+    ctx.s = await startShowcase();
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.s?.close();
+  });
+  return ctx;
+}
+
+export interface ShowPage {
+  name: string;
+  path: (s: Showcase) => string;
+  /** Signed in as: the admin unless a username is given; `null` for signed out. */
+  as?: string | null;
+  status?: number;
+}
+
+/** Every page, for the accessibility and overflow checks. */
+export const ALL_PAGES: ShowPage[] = [
+  { name: 'login', path: () => '/login', as: null },
+  { name: 'rooms', path: () => '/rooms' },
+  { name: 'chat', path: (s) => `/rooms/${s.room}` },
+  { name: 'admin-users', path: () => '/admin/users' },
+  { name: 'admin-permissions', path: () => '/admin/permissions' },
+  { name: 'admin-system', path: () => '/admin/system' },
+  { name: 'moderation', path: (s) => `/rooms/${s.room}/moderation` },
+  { name: 'account', path: () => '/account' },
+  { name: 'error-403', path: () => '/admin/permissions', as: 'mei', status: 403 },
+  { name: 'error-404', path: () => '/no-such-page', status: 404 },
+];
+
+export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 360, height: 740 } } as const;
+export const LANGS = ['en', 'zh-CN'] as const;
+export const THEMES = ['light', 'dark'] as const;
+
+/** A browser context in one language, theme and size, signed in as `username` (or not). */
+export async function showContext(
+  browser: Browser,
+  s: Showcase,
+  opts: { lang: (typeof LANGS)[number]; theme: (typeof THEMES)[number]; viewport: keyof typeof VIEWPORTS; as: string | null },
+): Promise<BrowserContext> {
+  const mobile = opts.viewport === 'mobile';
+  const ctx = await browser.newContext({
+    locale: opts.lang,
+    colorScheme: opts.theme,
+    viewport: VIEWPORTS[opts.viewport],
+    deviceScaleFactor: 1,
+    hasTouch: mobile,
+    isMobile: mobile,
+  });
+  if (opts.as !== null) {
+    const password = opts.as === ADMIN.username ? ADMIN.password : PEOPLE.find((p) => p.username === opts.as)!.password;
+    const page = await ctx.newPage();
+    await page.goto(`${s.hihi.url}/login`);
+    await page.fill('input[name=username]', opts.as);
+    await page.fill('input[name=password]', password);
+    await Promise.all([page.waitForURL(/\/rooms$/), page.click('button[type=submit].primary')]);
+    await page.close();
+  }
+  return ctx;
+}
+
+/** Opens a page and waits until it is settled (the chat page: connected and scrolled). */
+export async function openPage(ctx: BrowserContext, s: Showcase, p: ShowPage): Promise<{ page: Page; status: number }> {
+  const page = await ctx.newPage();
+  const res = await page.goto(s.hihi.url + p.path(s));
+  if (p.name === 'chat') await page.waitForSelector('#conn[data-state="online"]');
+  return { page, status: res?.status() ?? 0 };
+}
