@@ -93,7 +93,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics, activity });
+  const messages = createMessageService({ live, access, users, events, now, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,
