@@ -40,6 +40,7 @@ export class Connection {
   alive = true;
   /** Frames are handled one at a time, in order, per connection (`inOrder`). */
   private chain: Promise<void> = SETTLED;
+  private draining = false;
   private tokens: number;
   private refilledAt: number;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -63,10 +64,16 @@ export class Connection {
    * shared settled promise again, so a quiet socket holds no promise of its own.
    */
   inOrder(task: () => Promise<void>): void {
+    if (this.draining) return;
     const next: Promise<void> = this.chain.then(task).then(() => {
       if (this.chain === next) this.chain = SETTLED;
     });
     this.chain = next;
+  }
+
+  /** Shutdown: frames received from now on are dropped unhandled (never stored, never acked). */
+  drain(): void {
+    this.draining = true;
   }
 
   /** Settles once every task queued so far is done. */

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveState, Unsubscribe } from '../live/ports.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -30,6 +31,27 @@ function messageTs(bytes: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Shutdown: how long frames already received may take to finish, and clients to answer the close. */
+const DRAIN_MS = 5000;
+const CLOSE_WAIT_MS = 2000;
+
+const within = (ms: number, p: Promise<unknown>) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** Closes with 1001; a socket whose client does not answer the close frame soon is cut, so shutdown never waits on it. */
+async function closeGoingAway(conns: Connection[]): Promise<void> {
+  const closed = conns.map((c) => (c.socket.readyState === c.socket.CLOSED ? undefined : once(c.socket, 'close')));
+  for (const c of conns) c.close(CloseCodes.goingAway, 'server shutting down');
+  await within(CLOSE_WAIT_MS, Promise.allSettled(closed));
+  for (const c of conns) c.socket.terminate();
+}
+
 /** Sessions read together in one heartbeat's re-check. */
 const SESSION_RECHECK_CHUNK = 500;
 
@@ -57,6 +79,7 @@ export function createHub(deps: {
   const userSockets = new Map<string, number>();
   let stopControl: Unsubscribe | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
+  let stopping = false;
 
   function subscribeRoom(room: RoomId): RoomEntry {
     let entry = rooms.get(room);
@@ -265,10 +288,16 @@ export function createHub(deps: {
       heartbeat = setInterval(beat, deps.heartbeatMs);
       heartbeat.unref();
     },
-    add(conn: Connection): void {
+    /** False when the instance is shutting down: the socket is closed with 1001 instead. */
+    add(conn: Connection): boolean {
+      if (stopping) {
+        closeGoingAway([conn]).catch((err) => log.warn({ err }, 'closing a late socket failed'));
+        return false;
+      }
       connections.add(conn);
       index(byUser, conn.user.id, conn, true);
       index(bySession, conn.sessionId, conn, true);
+      return true;
     },
     /** Open sockets of a user on this instance. */
     countForUser(userId: number): number {
@@ -291,13 +320,19 @@ export function createHub(deps: {
     get onlineUserCount(): number {
       return byUser.size;
     },
-    /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
+    /**
+     * Server shutdown, once no new connection is accepted (stop-accepting.ts): frames already
+     * received finish and their answers (acks) go out, then every socket closes with 1001 so
+     * clients reconnect elsewhere.
+     */
     async stop(): Promise<void> {
+      stopping = true;
       if (heartbeat) clearInterval(heartbeat);
       const open = [...connections];
-      for (const c of open) c.close(CloseCodes.goingAway, 'server shutting down');
-      // Frames already received finish (stored and acked, or refused) before storage closes.
-      await Promise.allSettled(open.map((c) => c.framesDone()));
+      // No new frame is taken: the client resends what was not acked once it has reconnected.
+      for (const c of open) c.drain();
+      await within(DRAIN_MS, Promise.allSettled(open.map((c) => c.framesDone())));
+      await closeGoingAway(open);
       await Promise.allSettled(open.map((c) => this.remove(c)));
       await stopControl?.();
     },
