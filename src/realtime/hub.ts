@@ -102,9 +102,10 @@ export function createHub(deps: {
           deps.metrics.deliveries.inc(conns.size);
           return;
         }
+        if (id <= feed.lastId) return; // a repeat: out already
         const ts = messageTs(bytes);
         if (ts > 0) deps.metrics.fanoutSeconds.observe(Math.max(0, deps.now() - ts) / 1000);
-        if (id > feed.lastId) feed.message(id, textFrame(bytes));
+        feed.message(id, textFrame(bytes));
       })
       .then(async (unsubscribe) => {
         // Live delivery starts after the newest message stored once the channel is live; a
