@@ -41,6 +41,7 @@ import sessionPlugin from './plugins/session.js';
 import views from './plugins/views.js';
 import { createEventPublisher } from './realtime/events.js';
 import { createHub } from './realtime/hub.js';
+import { stopAccepting } from './realtime/stop-accepting.js';
 import realtimeRoute from './realtime/route.js';
 import healthRoutes from './routes/health.js';
 import languageRoutes from './routes/language.js';
@@ -93,7 +94,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics, activity });
+  const messages = createMessageService({ live, access, users, events, now, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,
@@ -153,6 +154,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await live.close();
   });
   app.addHook('preClose', async () => {
+    // Registered before the websocket plugin's, so it runs first: nothing new comes in while the sockets finish.
+    stopAccepting(app.server);
     await jobs.stop();
     await hub.stop();
     await roomViews.close();

@@ -36,6 +36,7 @@ const fmtTime = (ms) => new Date(ms).toLocaleString(LANG, { dateStyle: 'short', 
 
 /** Ids on the page: a message is shown once, however often it arrives. */
 const seen = new Set([...list.querySelectorAll('li[data-id]')].map((li) => Number(/** @type {HTMLElement} */ (li).dataset.id)));
+/** Every message up to this id is on the page or was deleted: a rejoin's `since`, where a gap-fill starts. */
 let lastId = cfg.lastId;
 let firstId = cfg.firstId;
 let hasOlder = cfg.hasOlder;
@@ -226,8 +227,6 @@ function showMessage(m) {
   if (cfg.canModerate && !li.querySelector('.msg-delete')) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
   placeById(li, m.id);
   regroup(li);
-  if (m.id > lastId + 1 && joined) void fillGap();
-  lastId = Math.max(lastId, m.id);
   if (firstId === 0) firstId = m.id;
   if (stick) toBottom();
 }
@@ -279,17 +278,41 @@ async function fetchPage(query) {
   return /** @type {Promise<{ messages: ChatMessage[], hasMore: boolean }>} */ (res.json());
 }
 
+/**
+ * A live message arrived. The server sends a room's messages on a socket in id order, each once
+ * (docs/protocol.md): the next id moves `lastId` on, a larger one means ids are missing.
+ * @param {number} id
+ */
+function received(id) {
+  if (id === lastId + 1) lastId = id;
+  else if (id > lastId + 1) void fillGap();
+}
+
 let filling = false;
-/** Fetches everything after the last id we hold (after a reconnect or a skipped id). */
+let fillAgain = false;
+/**
+ * Pages in everything after `lastId` (after `joined` with `hasMore`, or an id skipped). A page
+ * holds every stored id in its range, so `lastId` moves to its last id; live messages that
+ * arrive meanwhile leave `lastId` where it is, so the paging does not jump over the rest.
+ */
 async function fillGap() {
-  if (filling) return;
+  if (filling) {
+    fillAgain = true;
+    return;
+  }
   filling = true;
   try {
-    for (;;) {
-      const page = await fetchPage(`after=${lastId}&limit=100`);
-      for (const m of page.messages) showMessage(m);
-      if (!page.hasMore || page.messages.length === 0) break;
-    }
+    do {
+      fillAgain = false;
+      for (;;) {
+        const page = await fetchPage(`after=${lastId}&limit=100`);
+        for (const m of page.messages) {
+          showMessage(m);
+          lastId = Math.max(lastId, m.id);
+        }
+        if (!page.hasMore || page.messages.length === 0) break;
+      }
+    } while (fillAgain);
   } catch {
     // The next reconnect or message retries.
   } finally {
@@ -424,7 +447,10 @@ function onJoined(f) {
   setState('online');
   setPeople('members', f.members);
   setPeople('online', f.online);
-  for (const m of f.missed) showMessage(m);
+  for (const m of f.missed) {
+    showMessage(m);
+    lastId = Math.max(lastId, m.id);
+  }
   if (f.hasMore) void fillGap();
   flushOutbox();
 }
@@ -437,6 +463,7 @@ function onFrame(f) {
       break;
     case 'message':
       showMessage(f);
+      if (f.room === room) received(f.id);
       break;
     case 'ack': {
       const item = outbox.get(f.clientId);

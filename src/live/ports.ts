@@ -40,7 +40,12 @@ export interface StoredPage {
 }
 
 export interface MessageLog {
-  /** Stores a message with the room's next id, unless (user, clientId) was stored already. */
+  /**
+   * Stores a message with the room's next id, unless (user, clientId) was stored already, and
+   * publishes its `message` frame on the room's channel (`roomChannel`) on the log's bus: in
+   * the same atomic step on Redis, right after the commit in SQL. A duplicate is not published
+   * again.
+   */
   append(input: AppendInput): Promise<AppendResult>;
   page(room: RoomId, query: PageQuery): Promise<Page>;
   /**

@@ -8,8 +8,13 @@ import type { WriteBatcher } from './write-batcher.js';
 import { textFrame } from './ws-frame.js';
 
 export interface RoomState {
-  /** Live events (framed) held between `join` and the `joined` frame, so `joined` comes first; null once sent. */
-  queue: Buffer[] | null;
+  /**
+   * Live events held between `join` and the `joined` frame, so `joined` comes first; null once
+   * sent. `id` is the message id (0: not a message).
+   */
+  queue: Array<{ id: number; frame: Buffer }> | null;
+  /** The largest message id this socket has of the room: `since`, `missed`, then live ones. */
+  lastId: number;
   /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
   counted: boolean;
 }
@@ -35,6 +40,7 @@ export class Connection {
   alive = true;
   /** Frames are handled one at a time, in order, per connection (`inOrder`). */
   private chain: Promise<void> = SETTLED;
+  private draining = false;
   private tokens: number;
   private refilledAt: number;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -58,10 +64,16 @@ export class Connection {
    * shared settled promise again, so a quiet socket holds no promise of its own.
    */
   inOrder(task: () => Promise<void>): void {
+    if (this.draining) return;
     const next: Promise<void> = this.chain.then(task).then(() => {
       if (this.chain === next) this.chain = SETTLED;
     });
     this.chain = next;
+  }
+
+  /** Shutdown: frames received from now on are dropped unhandled (never stored, never acked). */
+  drain(): void {
+    this.draining = true;
   }
 
   /** Settles once every task queued so far is done. */
@@ -71,7 +83,7 @@ export class Connection {
 
   /** Starts holding a room's live events until `markJoined`; the hub keeps the returned state. */
   enter(room: RoomId): RoomState {
-    const state: RoomState = { queue: [], counted: false };
+    const state: RoomState = { queue: [], lastId: 0, counted: false };
     this.rooms.set(room, state);
     return state;
   }
@@ -98,20 +110,30 @@ export class Connection {
     (ws as WebSocket & { _socket: Socket })._socket.write(frame);
   }
 
-  /** A room event, framed: written now, or queued while this socket is still joining the room. */
-  deliver(room: RoomId, frame: Buffer): void {
+  /**
+   * A room event, framed: written now, or queued while this socket is still joining the room.
+   * A message (`id` > 0) the socket already has is dropped: the hub hands them out in id order,
+   * so each reaches the socket once, in order, after what `joined` carried.
+   */
+  deliver(room: RoomId, frame: Buffer, id = 0): void {
     const state = this.rooms.get(room);
     if (!state) return;
-    if (state.queue === null) this.write(frame);
-    else state.queue.push(frame);
+    if (state.queue !== null) state.queue.push({ id, frame });
+    else if (id === 0) this.write(frame);
+    else if (id > state.lastId) {
+      state.lastId = id;
+      this.write(frame);
+    }
   }
 
-  markJoined(room: RoomId): void {
+  /** `joined` was sent, carrying the room's messages up to `lastId`: live events flow from here. */
+  markJoined(room: RoomId, lastId: number): void {
     const state = this.rooms.get(room);
     if (!state || state.queue === null) return;
     const held = state.queue;
     state.queue = null;
-    for (const frame of held) this.write(frame);
+    state.lastId = lastId;
+    for (const { id, frame } of held) this.deliver(room, frame, id);
   }
 
   isJoined(room: RoomId): boolean {

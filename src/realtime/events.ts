@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
+import { CONTROL_CHANNEL, roomChannel } from '../live/channels.js';
 import type { EventBus } from '../live/ports.js';
 
-export const roomChannel = (room: RoomId) => `room:${room}`;
-export const CONTROL_CHANNEL = 'control';
+export { CONTROL_CHANNEL, roomChannel } from '../live/channels.js';
 
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close-sessions'), sessionIds: z.array(z.string()), code: z.number().int() }),
@@ -44,8 +44,12 @@ export function createEventPublisher(bus: EventBus) {
     },
     /** Serialized once here; every instance forwards these bytes unchanged. */
     toRoom(room: RoomId, frame: ServerFrame): Promise<void> {
-      for (const fn of beforeRoomEvent) fn(room);
+      this.sent(room);
       return bus.publish(roomChannel(room), JSON.stringify(frame));
+    },
+    /** A room event that went out another way (a message: the append published it): runs the `onRoomEvent` hooks. */
+    sent(room: RoomId): void {
+      for (const fn of beforeRoomEvent) fn(room);
     },
     control(event: ControlEvent): Promise<void> {
       return bus.publish(CONTROL_CHANNEL, JSON.stringify(event));

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveState, SessionRecord, Unsubscribe } from '../live/ports.js';
 import { sessionTimeout, useToRecord, type SessionLimits, type SessionStamps } from '../modules/auth/session-lifetime.js';
@@ -6,32 +7,15 @@ import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
+import { RoomFeed } from './room-feed.js';
 import { textFrame } from './ws-frame.js';
 
 interface RoomEntry {
   connections: Set<Connection>;
-  /** Highest message id this instance delivered in the room. */
-  lastId: number;
-  /** `lastId` when the bus connection dropped: the repair fetches everything after it. */
-  repairFrom: number | undefined;
-  /** Ids delivered lately, so a message that arrives both live and by repair goes out once. */
-  recent: RecentIds;
-  /** The bus subscription; resolved once this instance is listening to the room. */
+  /** The room's messages in id order, each once. */
+  feed: RoomFeed;
+  /** The bus subscription, with the room's newest id read after it; resolved once live delivery can start. */
   subscribed: Promise<Unsubscribe>;
-}
-
-/** A bounded set of the last few thousand ids. */
-class RecentIds {
-  private readonly set = new Set<number>();
-  private readonly order: number[] = [];
-  /** False when the id was seen already. */
-  add(id: number): boolean {
-    if (this.set.has(id)) return false;
-    this.set.add(id);
-    this.order.push(id);
-    if (this.order.length > 4096) this.set.delete(this.order.shift()!);
-    return true;
-  }
 }
 
 /** `{"type":"message","room":R,"id":N,…}`: our own serialization puts the id first, so no JSON parse. */
@@ -77,6 +61,27 @@ function signedInStamps(record: SessionRecord | undefined): SessionStamps | unde
   }
 }
 
+/** Shutdown: how long frames already received may take to finish, and clients to answer the close. */
+const DRAIN_MS = 5000;
+const CLOSE_WAIT_MS = 2000;
+
+const within = (ms: number, p: Promise<unknown>) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** Closes with 1001; a socket whose client does not answer the close frame soon is cut, so shutdown never waits on it. */
+async function closeGoingAway(conns: Connection[]): Promise<void> {
+  const closed = conns.map((c) => (c.socket.readyState === c.socket.CLOSED ? undefined : once(c.socket, 'close')));
+  for (const c of conns) c.close(CloseCodes.goingAway, 'server shutting down');
+  await within(CLOSE_WAIT_MS, Promise.allSettled(closed));
+  for (const c of conns) c.socket.terminate();
+}
+
 /**
  * This instance's sockets. Subscribes to a room's channel while it has a socket in the room and
  * hands each event's bytes to every local socket in it; tracks presence for (room, user) pairs.
@@ -103,37 +108,53 @@ export function createHub(deps: {
   const userSockets = new Map<string, number>();
   let stopControl: Unsubscribe | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
+  let stopping = false;
 
   function subscribeRoom(room: RoomId): RoomEntry {
     let entry = rooms.get(room);
     if (entry) return entry;
     const conns = new Set<Connection>();
-    const subscribed = live.bus.subscribe(roomChannel(room), (bytes) => {
-      const id = messageId(bytes);
-      if (id > 0) {
-        // A repeat (resend of a stored message, or already repaired) goes out once only.
-        if (!created.recent.add(id)) return;
-        if (id > created.lastId) created.lastId = id;
+    const feed = new RoomFeed({
+      emit(id, frame) {
+        for (const c of conns) c.deliver(room, frame, id);
+        deps.metrics.deliveries.inc(conns.size);
+      },
+      read: (after, limit) => live.messages.page(room, { after, limit }),
+      onRepairError: (err) => log.warn({ err, room }, 'repairing missed messages failed; retrying'),
+    });
+    const subscribed = live.bus
+      .subscribe(roomChannel(room), (bytes) => {
+        const id = messageId(bytes);
+        if (id === 0) {
+          const frame = textFrame(bytes);
+          for (const c of conns) c.deliver(room, frame);
+          deps.metrics.deliveries.inc(conns.size);
+          return;
+        }
+        if (id <= feed.lastId) return; // a repeat: out already
         const ts = messageTs(bytes);
         if (ts > 0) deps.metrics.fanoutSeconds.observe(Math.max(0, deps.now() - ts) / 1000);
-      }
-      const frame = textFrame(bytes);
-      for (const c of conns) c.deliver(room, frame);
-      deps.metrics.deliveries.inc(conns.size);
-    });
-    const created: RoomEntry = { connections: conns, lastId: 0, repairFrom: undefined, recent: new RecentIds(), subscribed };
-    entry = created;
-    // Where a repair after a bus reconnect would start: the newest message at subscription time.
-    subscribed
-      .then(() => live.messages.page(room, { limit: 1 }))
-      .then(({ messages: [newest] }) => {
-        if (newest && newest.id > created.lastId) created.lastId = newest.id;
+        feed.message(id, textFrame(bytes));
       })
-      .catch((err) => log.warn({ err, room }, 'reading the newest message id failed'));
+      .then(async (unsubscribe) => {
+        // Live delivery starts after the newest message stored once the channel is live; a
+        // joining socket reads `missed` after this, so nothing falls in between.
+        try {
+          const { messages } = await live.messages.page(room, { limit: 1 });
+          feed.start(messages[0]?.id ?? 0);
+          return unsubscribe;
+        } catch (err) {
+          await unsubscribe().catch(() => {});
+          throw err;
+        }
+      });
+    entry = { connections: conns, feed, subscribed };
     rooms.set(room, entry);
+    const created = entry;
     subscribed.catch((err) => {
       log.error({ err, room }, 'room subscription failed');
-      if (rooms.get(room) === entry) rooms.delete(room);
+      feed.stop();
+      if (rooms.get(room) === created) rooms.delete(room);
     });
     return entry;
   }
@@ -164,6 +185,7 @@ export function createHub(deps: {
       entry.connections.delete(conn);
       if (entry.connections.size === 0) {
         rooms.delete(room);
+        entry.feed.stop();
         entry.subscribed.then((unsubscribe) => unsubscribe()).catch((err) => log.warn({ err, room }, 'unsubscribe failed'));
       }
     }
@@ -271,28 +293,9 @@ export function createHub(deps: {
     });
   }
 
-  /**
-   * After the bus connection came back, fetch what each room got meanwhile and hand it to the
-   * local sockets as message frames; clients drop ids they already have.
-   */
+  /** After the bus connection came back: each room's sockets get what was stored meanwhile, in order. */
   async function repairAfterReconnect(): Promise<void> {
-    for (const [room, entry] of rooms) {
-      // From where the loss began, not from lastId: live messages since the resubscribe may
-      // already have moved lastId past the ones that were missed.
-      let after = entry.repairFrom ?? entry.lastId;
-      entry.repairFrom = undefined;
-      for (;;) {
-        const page = await live.messages.page(room, { after, limit: 200 });
-        for (const m of page.messages) {
-          after = m.id;
-          entry.lastId = Math.max(entry.lastId, m.id);
-          if (!entry.recent.add(m.id)) continue;
-          const frame = textFrame(Buffer.from(JSON.stringify({ type: 'message', ...m })));
-          for (const c of entry.connections) c.deliver(room, frame);
-        }
-        if (!page.hasMore) break;
-      }
-    }
+    await Promise.all([...rooms.values()].map((entry) => entry.feed.repair()));
     log.warn({ rooms: rooms.size }, 'event bus reconnected; rooms brought up to date');
   }
 
@@ -320,7 +323,6 @@ export function createHub(deps: {
         lost: () => {
           // Control events may be missed while the bus is down: drop what is kept now, and again when it is back.
           deps.forget.all();
-          for (const entry of rooms.values()) entry.repairFrom ??= entry.lastId;
         },
         resumed: () => {
           deps.forget.all();
@@ -333,10 +335,16 @@ export function createHub(deps: {
       heartbeat = setInterval(beat, deps.heartbeatMs);
       heartbeat.unref();
     },
-    add(conn: Connection): void {
+    /** False when the instance is shutting down: the socket is closed with 1001 instead. */
+    add(conn: Connection): boolean {
+      if (stopping) {
+        closeGoingAway([conn]).catch((err) => log.warn({ err }, 'closing a late socket failed'));
+        return false;
+      }
       connections.add(conn);
       index(byUser, conn.user.id, conn, true);
       index(bySession, conn.sessionId, conn, true);
+      return true;
     },
     /** Open sockets of a user on this instance. */
     countForUser(userId: number): number {
@@ -359,13 +367,19 @@ export function createHub(deps: {
     get onlineUserCount(): number {
       return byUser.size;
     },
-    /** Server shutdown: every socket closes with 1001 so clients reconnect elsewhere. */
+    /**
+     * Server shutdown, once no new connection is accepted (stop-accepting.ts): frames already
+     * received finish and their answers (acks) go out, then every socket closes with 1001 so
+     * clients reconnect elsewhere.
+     */
     async stop(): Promise<void> {
+      stopping = true;
       if (heartbeat) clearInterval(heartbeat);
       const open = [...connections];
-      for (const c of open) c.close(CloseCodes.goingAway, 'server shutting down');
-      // Frames already received finish (stored and acked, or refused) before storage closes.
-      await Promise.allSettled(open.map((c) => c.framesDone()));
+      // No new frame is taken: the client resends what was not acked once it has reconnected.
+      for (const c of open) c.drain();
+      await within(DRAIN_MS, Promise.allSettled(open.map((c) => c.framesDone())));
+      await closeGoingAway(open);
       await Promise.allSettled(open.map((c) => this.remove(c)));
       await stopControl?.();
     },

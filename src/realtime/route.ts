@@ -88,10 +88,11 @@ export default async function realtimeRoute(app: FastifyInstance) {
     const conn = new Connection(socket, req.user!, sessionId, batcher, limits, now());
     releaseUpgradeRequest(socket, req);
     connections.set(socket, conn);
-    hub.add(conn);
+    socket.on('error', onError);
+    // Shutting down: the hub closed it with 1001 (docs/operations.md).
+    if (!hub.add(conn)) return;
     socket.on('pong', onPong);
     socket.on('message', onMessage);
-    socket.on('error', onError);
     socket.on('close', onClose);
   });
 }

@@ -139,4 +139,39 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     await ctxA.close();
     await ctxB.close();
   });
+
+  test('a rejoin with more than a joined frame holds pages the rest in even while live messages arrive', async () => {
+    const ctxA = await ctx.browser.newContext();
+    const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
+    await createRoomFromList(alice, 'Long absence');
+    const room = Number(alice.url().split('/').pop());
+    await alice.waitForSelector('#conn[data-state="online"]');
+    const live = ctx.hihi.app.deps.live;
+    const post = (n: number) => live.messages.append({ room, user: { id: 1, name: 'admin' }, body: `absent ${n}`, clientId: `absent-${n}`, ts: Date.now() });
+
+    await ctxA.setOffline(true);
+    for (const client of ctx.hihi.app.websocketServer.clients) client.terminate();
+    await alice.waitForSelector('#conn[data-state="offline"]');
+    for (let n = 1; n <= 650; n++) await post(n);
+    // The gap-fill's pages are slow to come, so live messages arrive while it runs.
+    await alice.route('**/messages?after=*', async (route) => {
+      await new Promise((r) => setTimeout(r, 300));
+      await route.continue();
+    });
+    await ctxA.setOffline(false);
+    await alice.evaluate(() => window.dispatchEvent(new Event('online')));
+    await alice.waitForSelector('#messages li[data-id="500"]', { state: 'attached', timeout: 20_000 });
+    for (let n = 651; n <= 655; n++) await post(n);
+    await alice.waitForSelector('#messages li[data-id="655"]', { state: 'attached' });
+    let ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      ids = await alice.$$eval('#messages li[data-id]', (lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
+      if (ids.length >= 655) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const shown = new Set(ids);
+    const missing = Array.from({ length: 655 }, (_, i) => i + 1).filter((id) => !shown.has(id));
+    assert.deepEqual(missing.slice(0, 10), [], `${missing.length} ids missing`);
+    await ctxA.close();
+  });
 });

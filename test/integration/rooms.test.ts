@@ -95,7 +95,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.equal(joined.headers.get('location'), `/rooms/${id}`);
     assert.equal(await isMember(), true);
     const after = await (await carol.get(`/rooms/${id}`)).text();
-    assert.match(after, /data-user="\d+"><bdi>carol<\/bdi>/, 'carol is now listed as a member');
+    assert.match(after, /data-user="\d+"><span class="av a\d+" aria-hidden="true">C<\/span><bdi>carol<\/bdi>/, 'carol is now listed as a member');
     assert.match(after, /id="composer"/);
     assert.doesNotMatch(after, /id="join"/);
   });

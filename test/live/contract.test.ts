@@ -289,6 +289,27 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.deepEqual(await s.live.presence.online(303), [10], 'refresh keeps an entry alive');
     });
 
+    test('append publishes each new message frame on the room channel, on every instance, in id order; a duplicate is not published again', async () => {
+      const here: string[] = [];
+      const there: string[] = [];
+      const unsub = await s.live.bus.subscribe('room:150', (b) => here.push(b.toString()));
+      const unsub2 = await (s.twin?.bus ?? s.live.bus).subscribe('room:150', (b) => there.push(b.toString()));
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => s.live.messages.append(msg(150, `pub${i}`))));
+      await s.live.messages.append(msg(150, 'pub0'));
+      await eventually(() => here.length === 30 && there.length === 30);
+      const frame = results.find((r) => r.message.id === 7)!.message;
+      for (const got of [here, there]) {
+        const ids = got.map((f) => (JSON.parse(f) as { id: number }).id);
+        if (s.live.kind === 'redis') assert.deepEqual(ids, Array.from({ length: 30 }, (_, i) => i + 1), 'published in id order');
+        else assert.deepEqual([...ids].sort((x, y) => x - y), Array.from({ length: 30 }, (_, i) => i + 1));
+        assert.equal(got.find((f) => f.includes('"id":7,')), JSON.stringify({ type: 'message', ...frame }), 'the frame as the protocol sends it');
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(here.length, 30, 'the duplicate was not published');
+      await unsub();
+      await unsub2();
+    });
+
     test('event bus: every subscriber gets the bytes, unsubscribe stops delivery', async () => {
       const got: string[] = [];
       const others: string[] = [];

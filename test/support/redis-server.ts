@@ -40,6 +40,15 @@ export class OwnRedis {
     throw new Error('redis-server did not start');
   }
 
+  /** Stops it answering (SIGSTOP) with every connection left open: commands hang until `resume`. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills it hard, as a crash or network loss would look to clients. */
   async down(): Promise<void> {
     await stopChild(this.child, 'SIGKILL');

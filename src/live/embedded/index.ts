@@ -12,12 +12,13 @@ import { createSqlSessionStore } from './session-store.js';
 
 /** Live state for a single instance: SQL tables on the app's own database plus in-process pub/sub. */
 export function createEmbeddedLiveState(deps: { db: Db; now: () => number }): LiveState {
+  const bus = createMemoryEventBus();
   return {
     kind: 'embedded',
-    messages: createSqlMessageLog(deps.db),
+    messages: createSqlMessageLog(deps.db, bus),
     membership: createSqlMembership(deps.db, deps.now),
     presence: createMemoryPresence(),
-    bus: createMemoryEventBus(),
+    bus,
     sessions: createSqlSessionStore(deps.db, deps.now),
     moderation: createSqlModerationState(deps.db),
     locks: createMemoryLocks(deps.now),

@@ -3,7 +3,8 @@ import type { Db } from '../../db/connect.js';
 import { retryOnConflict } from '../../db/errors.js';
 import type { LiveMessagesTable } from '../../db/schema.js';
 import type { ChatMessage } from '../../shared/protocol.js';
-import type { MessageLog } from '../ports.js';
+import { roomChannel } from '../channels.js';
+import type { AppendInput, AppendResult, EventBus, MessageLog } from '../ports.js';
 
 function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
   return {
@@ -30,56 +31,65 @@ class AlreadyStored extends Error {
   }
 }
 
+/** One transaction: the room's next id and the row, or the copy stored under the same clientId. */
+async function insert(db: Db, input: AppendInput): Promise<AppendResult> {
+  try {
+    // A lost race (the room's first counter row, a deadlock) reruns the whole transaction.
+    return await retryOnConflict(() =>
+      db.transaction().execute(async (trx) => {
+        // Taking the room's counter row first serializes appends per room, so the duplicate
+        // check below cannot race with another append of the same clientId.
+        const bumped = await trx
+          .updateTable('live_message_seqs')
+          .set((eb) => ({ last_id: eb('last_id', '+', 1) }))
+          .where('room_id', '=', input.room)
+          .executeTakeFirst();
+        if (Number(bumped.numUpdatedRows) === 0) {
+          await trx.insertInto('live_message_seqs').values({ room_id: input.room, last_id: 1 }).execute();
+        }
+        const existing = await trx
+          .selectFrom('live_messages')
+          .selectAll()
+          .where('room_id', '=', input.room)
+          .where('user_id', '=', input.user.id)
+          .where('client_id', '=', input.clientId)
+          .executeTakeFirst();
+        // Throwing rolls the counter back, so ids stay gap-free.
+        if (existing) throw new AlreadyStored(toMessage(existing));
+        const { last_id } = await trx
+          .selectFrom('live_message_seqs')
+          .select('last_id')
+          .where('room_id', '=', input.room)
+          .executeTakeFirstOrThrow();
+        const row = {
+          room_id: input.room,
+          id: Number(last_id),
+          ts: input.ts,
+          user_id: input.user.id,
+          user_name: input.user.name,
+          body: input.body,
+          client_id: input.clientId,
+          deleted: 0,
+        };
+        await trx.insertInto('live_messages').values(row).execute();
+        return { message: toMessage(row), duplicate: false };
+      }),
+    );
+  } catch (err) {
+    if (err instanceof AlreadyStored) return { message: err.stored, duplicate: true };
+    throw err;
+  }
+}
+
 /** Messages in a SQL table; ids come from a per-room counter row updated in the same transaction. */
-export function createSqlMessageLog(db: Db): MessageLog {
+export function createSqlMessageLog(db: Db, bus: EventBus): MessageLog {
   return {
     async append(input) {
-      try {
-        // A lost race (the room's first counter row, a deadlock) reruns the whole transaction.
-        return await retryOnConflict(() =>
-          db.transaction().execute(async (trx) => {
-            // Taking the room's counter row first serializes appends per room, so the duplicate
-            // check below cannot race with another append of the same clientId.
-            const bumped = await trx
-              .updateTable('live_message_seqs')
-              .set((eb) => ({ last_id: eb('last_id', '+', 1) }))
-              .where('room_id', '=', input.room)
-              .executeTakeFirst();
-            if (Number(bumped.numUpdatedRows) === 0) {
-              await trx.insertInto('live_message_seqs').values({ room_id: input.room, last_id: 1 }).execute();
-            }
-            const existing = await trx
-              .selectFrom('live_messages')
-              .selectAll()
-              .where('room_id', '=', input.room)
-              .where('user_id', '=', input.user.id)
-              .where('client_id', '=', input.clientId)
-              .executeTakeFirst();
-            // Throwing rolls the counter back, so ids stay gap-free.
-            if (existing) throw new AlreadyStored(toMessage(existing));
-            const { last_id } = await trx
-              .selectFrom('live_message_seqs')
-              .select('last_id')
-              .where('room_id', '=', input.room)
-              .executeTakeFirstOrThrow();
-            const row = {
-              room_id: input.room,
-              id: Number(last_id),
-              ts: input.ts,
-              user_id: input.user.id,
-              user_name: input.user.name,
-              body: input.body,
-              client_id: input.clientId,
-              deleted: 0,
-            };
-            await trx.insertInto('live_messages').values(row).execute();
-            return { message: toMessage(row), duplicate: false };
-          }),
-        );
-      } catch (err) {
-        if (err instanceof AlreadyStored) return { message: err.stored, duplicate: true };
-        throw err;
-      }
+      const result = await insert(db, input);
+      // After the commit: appends that commit in one order may resume in another; subscribers
+      // put messages back in id order (realtime/room-feed.ts).
+      if (!result.duplicate) await bus.publish(roomChannel(input.room), JSON.stringify({ type: 'message', ...result.message }));
+      return result;
     },
 
     async page(room, { before, after, limit }) {

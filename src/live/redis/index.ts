@@ -32,12 +32,13 @@ export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
   redis.on('error', report);
   subscriber.on('error', report);
   const keys = redisKeys(opts.prefix);
+  const mode = opts.cluster ? opts.cluster.pubsub : 'single';
   return {
     kind: 'redis',
-    messages: createRedisMessageLog(redis, keys),
+    messages: createRedisMessageLog(redis, keys, mode),
     membership: createRedisMembership(redis, keys, opts.now),
     presence: createRedisPresence(redis, keys, { instanceId: opts.instanceId, ttlMs: opts.presenceTtlMs, now: opts.now }),
-    bus: createRedisEventBus(redis, subscriber, keys, opts.cluster ? opts.cluster.pubsub : 'single'),
+    bus: createRedisEventBus(redis, subscriber, keys, mode),
     sessions: createRedisSessionStore(redis, keys, opts.now),
     moderation: createRedisModerationState(redis, keys),
     locks: createRedisLocks(redis, keys),

@@ -18,7 +18,14 @@ export function redisKeys(prefix: string) {
     counter: (name: string) => `${prefix}count:${name}`,
     session: (sid: string) => `${prefix}sess:${sid}`,
     userSessions: (uid: number) => `${prefix}usess:${uid}`,
-    channel: (name: string) => `${prefix}ch:${name}`,
+    /**
+     * A bus channel. A room's channel carries the room's hash tag: the append script publishes
+     * on it, and on a cluster a script's sharded publish must stay in the slot of its keys.
+     */
+    channel: (name: string) => {
+      const roomId = /^room:(\d+)$/.exec(name)?.[1];
+      return roomId === undefined ? `${prefix}ch:${name}` : `${room(Number(roomId))}:ch`;
+    },
   };
 }
 

@@ -1,12 +1,18 @@
+import { messageFramePrefix, roomChannel } from '../channels.js';
 import type { RedisClient } from './client.js';
+import type { PubSubMode } from './event-bus.js';
 import type { ChatMessage, RoomId } from '../../shared/protocol.js';
 import type { MessageLog, PageQuery } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
 /**
  * Atomic append: an earlier (user, clientId) returns its first copy; otherwise the next id is
- * taken and the message stored in the room's sorted set (score = id) in the same step.
- * KEYS: msgs, seq, cids. ARGV: cid field, the message JSON without its leading `{"id":N`.
+ * taken, the message stored in the room's sorted set (score = id) and its `message` frame
+ * published on the room's channel, in the same step. Publishing here, not after the reply,
+ * means every subscriber hears a room's messages in id order, and no stored message can miss
+ * its publish.
+ * KEYS: msgs, seq, cids. ARGV: cid field, the message JSON without its leading `{"id":N`, the
+ * frame's prefix (`messageFramePrefix`), the channel, PUBLISH or SPUBLISH.
  */
 const APPEND = `
 local existing = redis.call('HGET', KEYS[3], ARGV[1])
@@ -18,6 +24,7 @@ local id = redis.call('INCR', KEYS[2])
 local msg = '{"id":' .. id .. ARGV[2]
 redis.call('ZADD', KEYS[1], id, msg)
 redis.call('HSET', KEYS[3], ARGV[1], id)
+redis.call(ARGV[5], ARGV[4], ARGV[3] .. string.sub(msg, 2))
 return {0, id, msg}
 `;
 
@@ -51,7 +58,8 @@ function parse(room: RoomId, json: string): ChatMessage {
 }
 
 /** Messages in one sorted set per room; the id counter and idempotency keys beside it. */
-export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys): MessageLog {
+export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode: PubSubMode): MessageLog {
+  const publish = mode === 'sharded' ? 'SPUBLISH' : 'PUBLISH';
   redis.defineCommand('hihiAppend', { numberOfKeys: 3, lua: APPEND });
   redis.defineCommand('hihiPrune', { numberOfKeys: 2, lua: PRUNE });
   const append = (...args: string[]) =>
@@ -81,6 +89,9 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys): Mess
         keys.clientIds(input.room),
         `${input.user.id}:${input.clientId}`,
         `,${rest.slice(1)}`,
+        messageFramePrefix(input.room),
+        keys.channel(roomChannel(input.room)),
+        publish,
       );
       const message = json ? parse(input.room, json) : { room: input.room, id, ...JSON.parse(rest) };
       return { message, duplicate: dup === 1 };

@@ -15,25 +15,9 @@ export function createMessageService(deps: {
   users: Pick<UserRepository, 'refs'>;
   events: EventPublisher;
   now: () => number;
-  log: { warn(obj: object, msg: string): void };
   metrics: Pick<Metrics, 'messagesAccepted'>;
   activity: Pick<Activity, 'message'>;
 }) {
-  async function publishWithRetry(message: ChatMessage): Promise<void> {
-    // Stored already: a failed publish is retried, and clients repair any gap by id anyway.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await deps.events.toRoom(message.room, { type: 'message', ...message });
-      } catch (err) {
-        if (attempt >= 3) {
-          deps.log.warn({ err, room: message.room, id: message.id }, 'publish failed; clients will gap-fill');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-      }
-    }
-  }
-
   const currentNames = async (ids: number[]) => new Map((await deps.users.refs([...new Set(ids)])).map((r) => [r.id, r.name]));
 
   /** A page of history with authors' current names (a deleted account shows as a deleted user). */
@@ -46,9 +30,9 @@ export function createMessageService(deps: {
 
   return {
     /**
-     * Stores the message (or finds the copy stored under the same clientId) and fans it out.
-     * A duplicate is published again: if the first publish was lost, this repairs it, and
-     * clients drop ids they already have.
+     * Stores the message (or finds the copy stored under the same clientId); the append
+     * publishes it (live/ports.ts). A duplicate is not published again: its first publish went
+     * out with the append, and a socket that missed it gets it by repair or `since`.
      */
     async post(room: Room, user: User, clientId: string, body: string): Promise<ChatMessage> {
       // Checked here, at the moment of sending, on every path (websocket and form).
@@ -64,7 +48,7 @@ export function createMessageService(deps: {
         deps.metrics.messagesAccepted.inc();
         deps.activity.message(room.id);
       }
-      await publishWithRetry(message);
+      deps.events.sent(room.id);
       return message;
     },
 

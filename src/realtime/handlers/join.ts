@@ -11,7 +11,7 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
   try {
     const { room } = await ctx.rooms.join(frame.room, conn.user);
     // Listen first, then read: a message stored meanwhile is in `missed`, or arrives live after
-    // `joined` (queued until then); the client drops ids it has.
+    // `joined` (queued until then); what `missed` carried is not sent again (markJoined).
     await ctx.hub.enterRoom(conn, frame.room);
     // A kick that landed between the check above and the subscription found no socket here to
     // detach: check once more now that the socket is listening.
@@ -33,5 +33,6 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     ctx.rooms.roster(frame.room),
   ]);
   conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore });
-  conn.markJoined(frame.room);
+  // The client has everything up to `since` and now `missed`: live messages it has are not sent again.
+  conn.markJoined(frame.room, missed.messages.at(-1)?.id ?? frame.since ?? 0);
 }
