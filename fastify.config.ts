@@ -86,8 +86,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty, human-readable logs (default: on unless NODE_ENV=production). */
   LOG_PRETTY: bool.optional(),
-  /** Messages a socket may send per 10 seconds before `rate_limited`. */
-  SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10000).default(30),
+  /**
+   * Messages one user may send per 10 seconds before `rate_limited`: all their sockets, the no-JS
+   * form and every instance together (a fixed 10 s window in the live state's counters).
+   */
+  SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10_000_000).default(30),
   /** A socket whose unsent buffer grows past this many bytes is dropped. */
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
   /** Seconds between websocket pings; a socket silent for two intervals is dropped. */

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../fastify.config.js';
@@ -22,6 +21,7 @@ import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
 import { createLoginThrottle } from './modules/auth/throttle.js';
+import { createUserLimit } from './modules/limits/user-limit.js';
 import messageRoutes from './modules/messages/routes.js';
 import { createMessageService } from './modules/messages/service.js';
 import { createRoomAccess } from './modules/moderation/access.js';
@@ -93,7 +93,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, users, events, now, log: app.log, metrics, activity });
+  const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
+  const messages = createMessageService({ live, access, sendLimit, users, events, now, log: app.log, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,
@@ -173,7 +174,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   // Everything with a session lives in this context; static files and health checks skip it.
   await app.register(async (web) => {
     await web.register(formbody);
-    await web.register(rateLimit, { global: false });
     await web.register(sessionPlugin);
     await web.register(currentUser);
     await web.register(authRoutes);
