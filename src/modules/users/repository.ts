@@ -1,4 +1,7 @@
+import { MysqlAdapter, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { isUniqueViolation, retryOnConflict } from '../../db/errors.js';
+import type { Database } from '../../db/schema.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
@@ -38,6 +41,7 @@ const USER_CACHE_MS = 30_000;
 const CACHE_MAX = 50_000;
 
 export function createUserRepository(db: Db) {
+  const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
   const names = new RecentCache<number, string>(NAME_CACHE_MS, CACHE_MAX);
   const recentUsers = new RecentCache<number, User>(USER_CACHE_MS, CACHE_MAX);
   /** After a write: this instance forgets at once (others by the writer's control event). */
@@ -70,6 +74,33 @@ export function createUserRepository(db: Db) {
       deleted: row.deleted_at !== null,
       permissions,
     };
+  }
+
+  /**
+   * Runs `change` to the target in one transaction that first locks the active admins, unless the
+   * target is the only one: then nothing changes and it returns false. Check and change are one
+   * step, so two admins removing each other at once cannot leave none. MySQL: the locking read
+   * makes a second such transaction wait for the first and then see its result; SQLite: a
+   * transaction holds the database's only connection.
+   */
+  async function unlessLastAdmin(targetId: number, change: (trx: Transaction<Database>) => Promise<unknown>): Promise<boolean> {
+    // A deadlock between two such transactions (MySQL) is retried from the start.
+    const done = await retryOnConflict(() => db.transaction().execute(async (trx) => {
+      let admins = trx
+        .selectFrom('permissions')
+        .innerJoin('users', 'users.id', 'permissions.user_id')
+        .select('users.id')
+        .where('permissions.permission', '=', 'admin')
+        .where('users.disabled', '=', 0)
+        .where('users.deleted_at', 'is', null);
+      if (mysql) admins = admins.forUpdate();
+      const ids = (await admins.execute()).map((r) => Number(r.id));
+      if (ids.length === 1 && ids[0] === targetId) return false;
+      await change(trx);
+      return true;
+    }));
+    forget(targetId);
+    return done;
   }
 
   return {
@@ -154,19 +185,32 @@ export function createUserRepository(db: Db) {
       };
     },
 
-    async setDisabled(id: number, disabled: boolean): Promise<void> {
-      await db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+    /** False (nothing changed) when disabling would leave no active admin. */
+    async setDisabled(id: number, disabled: boolean): Promise<boolean> {
+      const set = (ex: Db | Transaction<Database>) => ex.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+      if (disabled) return unlessLastAdmin(id, set);
+      await set(db);
       forget(id);
+      return true;
     },
 
-    async setPermission(id: number, permission: Permission, granted: boolean): Promise<void> {
+    /** False (nothing changed) when revoking would leave no active admin. */
+    async setPermission(id: number, permission: Permission, granted: boolean): Promise<boolean> {
       if (granted) {
-        const has = await db.selectFrom('permissions').select('user_id').where('user_id', '=', id).where('permission', '=', permission).executeTakeFirst();
-        if (!has) await db.insertInto('permissions').values({ user_id: id, permission }).execute();
-      } else {
-        await db.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
+        try {
+          await db.insertInto('permissions').values({ user_id: id, permission }).execute();
+        } catch (err) {
+          // Held already (perhaps granted by a concurrent request): nothing to do.
+          if (!isUniqueViolation(err)) throw err;
+        }
+        forget(id);
+        return true;
       }
+      const revoke = (ex: Db | Transaction<Database>) => ex.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
+      if (permission === 'admin') return unlessLastAdmin(id, revoke);
+      await revoke(db);
       forget(id);
+      return true;
     },
 
     /** Active (not disabled, not deleted) holders of a permission. */
@@ -184,10 +228,11 @@ export function createUserRepository(db: Db) {
 
     /**
      * Deleting keeps the row so their messages keep an author: the name is freed, the account
-     * can never sign in again, and it shows as a deleted user.
+     * can never sign in again, and it shows as a deleted user. False (nothing changed) when it
+     * would leave no active admin.
      */
-    async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+    async markDeleted(id: number, at: number, unusableHash: string): Promise<boolean> {
+      return unlessLastAdmin(id, async (trx) => {
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
         await trx
           .updateTable('users')
@@ -195,7 +240,6 @@ export function createUserRepository(db: Db) {
           .where('id', '=', id)
           .execute();
       });
-      forget(id);
     },
 
     async setPasswordHash(id: number, passwordHash: string): Promise<void> {
