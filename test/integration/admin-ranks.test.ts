@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend, shared } from '../support/backends.js';
+import type { User } from '../../src/modules/users/repository.js';
 import { extractCsrf, WebClient } from '../support/http.js';
 
 // Who may act on whom on the users page (docs/moderation.md "Who may manage whom"), and the
@@ -116,5 +117,24 @@ describe(`user management ranks and the last admin (${backend})`, () => {
 
   test('two admins revoking each other’s admin at once: one wins, one admin is left', async () => {
     await raceTwoAdmins('rev', (web, _id, name) => ready(web, '/admin/permissions', '/admin/permissions', { username: name, permission: 'admin', grant: '0' }));
+  });
+
+  test('the same race inside the services (no HTTP in between): one admin is left', async () => {
+    for (const [tag, act] of [
+      ['sdis', (actor: User, id: number, instance: RunningApp) => instance.app.deps.admin.setDisabled(actor, id, true)],
+      ['sdel', (actor: User, id: number, instance: RunningApp) => instance.app.deps.admin.delete(actor, id)],
+      ['srev', (actor: User, _id: number, instance: RunningApp, name: string) => instance.app.deps.admin.setPermission(actor, name, 'admin', false)],
+    ] as const) {
+      await raceTwoAdmins(tag, async (_web, otherId, otherName) => {
+        // The actor is the other one's opponent: read both now, act when the race starts.
+        const me = (await one.app.deps.users.findByUsername(otherName === `${tag}_a` ? `${tag}_b` : `${tag}_a`))!;
+        const instance = otherName === `${tag}_a` ? two : one;
+        return () =>
+          act(me, otherId, instance, otherName).then(
+            () => new Response(null, { status: 200 }),
+            (err: { statusCode?: number }) => new Response(null, { status: err.statusCode ?? 500 }),
+          );
+      });
+    }
   });
 });
