@@ -20,7 +20,7 @@ import accountRoutes from './modules/auth/account-routes.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
-import { createLoginThrottle } from './modules/auth/throttle.js';
+import { createLoginThrottle, createPasswordCheckThrottle } from './modules/auth/throttle.js';
 import { createUserLimit } from './modules/limits/user-limit.js';
 import messageRoutes from './modules/messages/routes.js';
 import { createMessageService } from './modules/messages/service.js';
@@ -135,6 +135,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     hasher,
     auth: createAuthService({ users, hasher }),
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
+    passwordCheck: createPasswordCheckThrottle(live.counters),
     admin: createAdminService({ users, hasher, live, events, now }),
     rooms,
     roomViews,
