@@ -99,6 +99,8 @@ export const envSchema = z.object({
   WS_MAX_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Sign-in attempts per IP per minute (all instances together). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Rooms one user may create per hour (all instances together); then a 429 page. */
+  ROOM_CREATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -127,6 +129,7 @@ export interface Config {
     wsMaxBufferedBytes: number;
     wsHeartbeatMs: number;
     loginPerMinute: number;
+    roomCreatePerHour: number;
     wsPerUser: number;
     frameBytes: number;
   };
@@ -189,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
+      roomCreatePerHour: e.ROOM_CREATE_PER_HOUR,
       wsPerUser: e.WS_MAX_PER_USER,
       frameBytes: 16 * 1024,
     },

@@ -1,6 +1,7 @@
 import { MysqlAdapter, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.js';
+import { containsPattern } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
@@ -166,8 +167,7 @@ export function createUserRepository(db: Db) {
     async list(q: UserListQuery): Promise<{ users: User[]; total: number }> {
       let base = db.selectFrom('users').where('deleted_at', 'is', null);
       if (q.search) {
-        // LIKE wildcards are dropped rather than escaped: SQLite has no default escape character.
-        const like = `%${q.search.toLowerCase().replace(/[%_\\]/g, '')}%`;
+        const like = containsPattern(q.search.toLowerCase());
         base = base.where((eb) => eb.or([eb('username_key', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]));
       }
       const [rows, count] = await Promise.all([
