@@ -137,4 +137,16 @@ describe(`user management ranks and the last admin (${backend})`, () => {
       });
     }
   });
+
+  test('a permission granted while a manager’s reset is hashing the new password stops the reset', async () => {
+    await one.createUser('rising', 'rising-pass-1');
+    const id = await idOf('rising');
+    const boss = (await one.app.deps.users.findByUsername('boss'))!;
+    const reset = one.app.deps.admin.resetPassword(boss, id, 'taken-over-pass-1');
+    // The rank check has read "no permission"; the grant lands while argon2 works.
+    await new Promise((r) => setTimeout(r, 5));
+    await two.app.deps.users.setPermission(id, 'moderate', true);
+    await assert.rejects(reset, { statusCode: 403 });
+    await signedIn('rising', 'rising-pass-1');
+  });
 });

@@ -47,8 +47,10 @@ export function testConfig(storage: Storage, extra: Record<string, string> = {})
     LOG_PRETTY: 'false',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
-    // Suites create many rooms as one user; room-list.test.ts tests the limit itself.
+    // Suites create many rooms and post many messages as one user: the per-user limits are
+    // tested by room-list.test.ts and send-limits.test.ts (and set lower where a suite needs).
     ROOM_CREATE_PER_HOUR: '100000',
+    SEND_RATE_PER_10S: '100000',
     ...storage.env,
     ...extra,
   });

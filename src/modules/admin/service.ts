@@ -93,7 +93,11 @@ export function createAdminService(deps: {
       const user = await target(actor, id);
       if (user.id === actor.id) throw new AppError('forbidden', 'Change your own password on your account page');
       if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
-      await users.setPasswordHash(user.id, await deps.hasher.hash(password));
+      const hash = await deps.hasher.hash(password);
+      // A manager's reset holds only if the user still holds no permission after the hashing.
+      if (!(await users.setPasswordHash(user.id, hash, { onlyWithoutPermissions: !isAdmin(actor) }))) {
+        throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
+      }
       await endSessions(user, CloseCodes.sessionGone);
       return user;
     },

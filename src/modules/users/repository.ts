@@ -242,8 +242,18 @@ export function createUserRepository(db: Db) {
       });
     },
 
-    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
-      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    /**
+     * `onlyWithoutPermissions`: change it only if the user holds no permission at that moment (one
+     * conditional update), so a permission granted while the new hash was computed is not
+     * taken over by a user manager's reset. False when nothing changed.
+     */
+    async setPasswordHash(id: number, passwordHash: string, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
+      let update = db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id);
+      if (opts.onlyWithoutPermissions) {
+        update = update.where(({ not, exists, selectFrom }) => not(exists(selectFrom('permissions').select('permissions.user_id').where('permissions.user_id', '=', id))));
+      }
+      const r = await update.executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
 
     /**
