@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
-import { backend, shared } from '../support/backends.js';
+import { createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
 import { extractCsrf, WebClient } from '../support/http.js';
 
 // A stolen session must not be a way to guess the account's password: the current-password
@@ -10,16 +10,15 @@ describe(`the current-password check is throttled (${backend})`, () => {
   let storage: Storage;
   let one: RunningApp;
   let two: RunningApp;
+  let close: () => Promise<void>;
 
   before(async () => {
     storage = await createStorage();
-    one = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '1000' });
-    two = shared ? await startApp(storage, { LOGIN_RATE_PER_MINUTE: '1000' }) : one;
+    ({ one, two, close } = await startPair(storage, { LOGIN_RATE_PER_MINUTE: '1000' }));
     await one.createUser('wren', 'wren-password-1');
   });
   after(async () => {
-    if (two !== one) await two?.close();
-    await one?.close();
+    await close?.();
     await storage?.cleanup();
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
-import { backend, shared } from '../support/backends.js';
+import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
 import type { User } from '../../src/modules/users/repository.js';
 import { extractCsrf, WebClient } from '../support/http.js';
 
@@ -13,20 +13,17 @@ describe(`user management ranks and the last admin (${backend})`, () => {
   let two: RunningApp;
   let admin: WebClient;
   let manager: WebClient;
+  let close: () => Promise<void>;
 
   before(async () => {
     storage = await createStorage();
-    one = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '1000' });
-    // The second instance: another process's worth of state on the shared backends; on the
-    // embedded default the same app (one process by design).
-    two = shared ? await startApp(storage, { LOGIN_RATE_PER_MINUTE: '1000' }) : one;
+    ({ one, two, close } = await startPair(storage, { LOGIN_RATE_PER_MINUTE: '1000' }));
     await one.createUser('boss', 'boss-password-1', ['manage_users']);
     admin = await signedIn(ADMIN.username, ADMIN.password);
     manager = await signedIn('boss', 'boss-password-1');
   });
   after(async () => {
-    if (two !== one) await two?.close();
-    await one?.close();
+    await close?.();
     await storage?.cleanup();
   });
 

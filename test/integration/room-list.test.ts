@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
-import { backend, shared } from '../support/backends.js';
+import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 
 const names = (html: string) => [...html.matchAll(/class="room-link"><bdi>([^<]*)<\/bdi>/g)].map((m) => m[1]!);
@@ -14,11 +14,11 @@ describe(`room list and room creation limits (${backend})`, () => {
   let one: RunningApp;
   let two: RunningApp;
   let admin: WebClient;
+  let close: () => Promise<void>;
 
   before(async () => {
     storage = await createStorage();
-    one = await startApp(storage, { ROOM_CREATE_PER_HOUR: '3' });
-    two = shared ? await startApp(storage, { ROOM_CREATE_PER_HOUR: '3' }) : one;
+    ({ one, two, close } = await startPair(storage, { ROOM_CREATE_PER_HOUR: '3' }));
     admin = new WebClient(one.url);
     await admin.login(ADMIN.username, ADMIN.password);
     // 120 rooms, written straight to the database (the creation limit is the second test's).
@@ -29,8 +29,7 @@ describe(`room list and room creation limits (${backend})`, () => {
     one.app.deps.rooms.forgetAll();
   });
   after(async () => {
-    if (two !== one) await two?.close();
-    await one?.close();
+    await close?.();
     await storage?.cleanup();
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
 import { backend, shared } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { eventually } from '../support/wait.js';
@@ -20,14 +20,14 @@ async function outcome(c: WsClient, clientId: string): Promise<'ack' | string> {
 describe(`send limits are per user (${backend})`, () => {
   let storage: Storage;
   let one: RunningApp;
-  let two: RunningApp | undefined;
+  let two: RunningApp;
+  let close: () => Promise<void>;
   let room: number;
   const sockets: WsClient[] = [];
 
   before(async () => {
     storage = await createStorage();
-    one = await startApp(storage, { SEND_RATE_PER_10S: String(RATE) });
-    if (shared) two = await startApp(storage, { SEND_RATE_PER_10S: String(RATE) });
+    ({ one, two, close } = await startPair(storage, { SEND_RATE_PER_10S: String(RATE) }));
     const admin = new WebClient(one.url);
     await admin.login(ADMIN.username, ADMIN.password);
     room = await admin.createRoom('limits');
@@ -35,8 +35,7 @@ describe(`send limits are per user (${backend})`, () => {
   });
   after(async () => {
     for (const s of sockets) s.close();
-    await two?.close();
-    await one?.close();
+    await close?.();
     await storage?.cleanup();
   });
 
@@ -88,10 +87,10 @@ describe(`send limits are per user (${backend})`, () => {
 
   test('two instances share the budget', { skip: !shared && 'one instance on the embedded default' }, async () => {
     const vicOne = await signedIn('vic');
-    const vicTwo = new WebClient(two!.url);
+    const vicTwo = new WebClient(two.url);
     for (const [k, v] of vicOne.cookies) vicTwo.cookies.set(k, v);
     const a = await socketIn(vicOne);
-    const b = await socketIn(vicTwo, two!.url);
+    const b = await socketIn(vicTwo, two.url);
     for (let i = 0; i < RATE; i++) a.send({ type: 'send', room, clientId: `v${i}`, body: 'one' });
     for (let i = 0; i < RATE; i++) assert.equal(await outcome(a, `v${i}`), 'ack');
     b.send({ type: 'send', room, clientId: 'v-two', body: 'two' });

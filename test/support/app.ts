@@ -84,3 +84,20 @@ export async function startApp(storage: Storage, extra: Record<string, string> =
       }),
   };
 }
+
+/**
+ * Two instances on one storage: two apps on the shared backends, where several instances share
+ * MySQL + Redis; the same app twice on the embedded default (one process by design).
+ */
+export async function startPair(storage: Storage, extra: Record<string, string> = {}): Promise<{ one: RunningApp; two: RunningApp; close: () => Promise<void> }> {
+  const one = await startApp(storage, extra);
+  const two = shared ? await startApp(storage, extra) : one;
+  return {
+    one,
+    two,
+    close: async () => {
+      if (two !== one) await two.close();
+      await one.close();
+    },
+  };
+}
