@@ -88,8 +88,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty, human-readable logs (default: on unless NODE_ENV=production). */
   LOG_PRETTY: bool.optional(),
-  /** Messages a socket may send per 10 seconds before `rate_limited`. */
-  SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10000).default(30),
+  /**
+   * Messages one user may send per 10 seconds before `rate_limited`: all their sockets, the no-JS
+   * form and every instance together (a fixed 10 s window in the live state's counters).
+   */
+  SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10_000_000).default(30),
   /** A socket whose unsent buffer grows past this many bytes is dropped. */
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
   /** Seconds between websocket pings; a socket silent for two intervals is dropped. */
@@ -98,6 +101,8 @@ export const envSchema = z.object({
   WS_MAX_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Sign-in attempts per IP per minute (all instances together). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Rooms one user may create per hour (all instances together); then a 429 page. */
+  ROOM_CREATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -126,6 +131,7 @@ export interface Config {
     wsMaxBufferedBytes: number;
     wsHeartbeatMs: number;
     loginPerMinute: number;
+    roomCreatePerHour: number;
     wsPerUser: number;
     frameBytes: number;
   };
@@ -188,6 +194,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
+      roomCreatePerHour: e.ROOM_CREATE_PER_HOUR,
       wsPerUser: e.WS_MAX_PER_USER,
       frameBytes: 16 * 1024,
     },

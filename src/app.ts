@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../fastify.config.js';
@@ -21,7 +20,8 @@ import accountRoutes from './modules/auth/account-routes.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
-import { createLoginThrottle } from './modules/auth/throttle.js';
+import { createLoginThrottle, createPasswordCheckThrottle } from './modules/auth/throttle.js';
+import { createUserLimit } from './modules/limits/user-limit.js';
 import messageRoutes from './modules/messages/routes.js';
 import { createMessageService } from './modules/messages/service.js';
 import { createRoomAccess } from './modules/moderation/access.js';
@@ -93,8 +93,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const roomRepository = createRoomRepository(db);
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
-  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, now });
-  const messages = createMessageService({ live, access, users, events, now, metrics, activity });
+  const createLimit = createUserLimit({ counters: live.counters, name: 'room-create', max: config.limits.roomCreatePerHour, windowMs: 3600_000, now, message: 'Too many rooms created' });
+  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, createLimit, now });
+  const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
+  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,
@@ -135,6 +137,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     hasher,
     auth: createAuthService({ users, hasher }),
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
+    passwordCheck: createPasswordCheckThrottle(live.counters),
     admin: createAdminService({ users, hasher, live, events, now }),
     rooms,
     roomViews,
@@ -176,7 +179,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   // Everything with a session lives in this context; static files and health checks skip it.
   await app.register(async (web) => {
     await web.register(formbody);
-    await web.register(rateLimit, { global: false });
     await web.register(sessionPlugin);
     await web.register(currentUser);
     // In this context, not at the root: a 404 then runs this context's hooks (session, user),

@@ -6,7 +6,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { LiveState } from './live/ports.js';
 import type { AdminService } from './modules/admin/service.js';
 import type { AuthService } from './modules/auth/service.js';
-import type { LoginThrottle } from './modules/auth/throttle.js';
+import type { LoginThrottle, PasswordCheckThrottle } from './modules/auth/throttle.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
@@ -27,6 +27,7 @@ export interface AppDeps {
   hasher: PasswordHasher;
   auth: AuthService;
   throttle: LoginThrottle;
+  passwordCheck: PasswordCheckThrottle;
   admin: AdminService;
   rooms: RoomService;
   roomViews: RoomViews;

@@ -55,3 +55,16 @@ export class RestrictedError extends Error {
     this.name = 'RestrictedError';
   }
 }
+
+/** A per-user rate limit refused the action; `until` is when it may be tried again (epoch ms). */
+export class RateLimitedError extends Error {
+  readonly statusCode = 429;
+  constructor(
+    readonly until: number,
+    readonly retryMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}

@@ -24,15 +24,15 @@ export const MAX_STRIKES = 20;
 
 export interface ConnectionLimits {
   maxBufferedBytes: number;
-  sendPer10s: number;
 }
 
 /** An idle connection's frame chain: one shared settled promise, not one per socket. */
 const SETTLED: Promise<void> = Promise.resolve();
 
 /**
- * One authenticated socket: its user, session, rooms and send budget. Kept small: an idle
- * instance holds thousands (docs/performance.md, idle connections).
+ * One authenticated socket: its user, session and rooms (the send budget is the user's, shared
+ * by all their sockets: modules/limits/user-limit.ts). Kept small: an idle instance holds
+ * thousands (docs/performance.md, idle connections).
  */
 export class Connection {
   readonly rooms = new SmallMap<RoomId, RoomState>();
@@ -41,8 +41,6 @@ export class Connection {
   /** Frames are handled one at a time, in order, per connection (`inOrder`). */
   private chain: Promise<void> = SETTLED;
   private draining = false;
-  private tokens: number;
-  private refilledAt: number;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
   private strikes = 0;
   private strikesSince = 0;
@@ -53,11 +51,7 @@ export class Connection {
     readonly sessionId: string,
     private readonly batcher: WriteBatcher,
     private readonly limits: ConnectionLimits,
-    now: number,
-  ) {
-    this.tokens = limits.sendPer10s;
-    this.refilledAt = now;
-  }
+  ) {}
 
   /**
    * Runs `task` after every task queued before it. Once the last one is done the chain is the
@@ -138,18 +132,6 @@ export class Connection {
 
   isJoined(room: RoomId): boolean {
     return this.rooms.get(room)?.queue === null;
-  }
-
-  /** Token bucket for `send`: 0 when allowed, else the ms until the next token. */
-  takeSendToken(now: number): number {
-    const rate = this.limits.sendPer10s / 10_000;
-    this.tokens = Math.min(this.limits.sendPer10s, this.tokens + (now - this.refilledAt) * rate);
-    this.refilledAt = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - this.tokens) / rate);
   }
 
   /** Counts a refused send; true when the client keeps sending regardless and must go. */

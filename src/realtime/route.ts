@@ -28,7 +28,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
   const { config, hub, rooms, messages, now, metrics } = app.deps;
   const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics };
   const batcher = createWriteBatcher();
-  const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes, sendPer10s: config.limits.sendPer10s };
+  const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes };
 
   async function checkOrigin(req: FastifyRequest, reply: FastifyReply) {
     const expected = config.publicUrl?.origin ?? `${req.protocol}://${req.host}`;
@@ -85,7 +85,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
   app.get('/ws', { websocket: true, preHandler: [checkOrigin, app.requireUser, checkCap] }, (socket, req) => {
     // A flat copy: the id as parsed is a slice of the cookie header, which it would keep alive.
     const sessionId = Buffer.from(req.session.sessionId, 'latin1').toString('latin1');
-    const conn = new Connection(socket, req.user!, sessionId, batcher, limits, now());
+    const conn = new Connection(socket, req.user!, sessionId, batcher, limits);
     releaseUpgradeRequest(socket, req);
     connections.set(socket, conn);
     socket.on('error', onError);

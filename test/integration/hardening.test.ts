@@ -166,7 +166,9 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
   test('a client that keeps sending through rate limits is closed with 1008', async () => {
     const admin = await signedIn(ADMIN.username, ADMIN.password);
     const room = await admin.createRoom('flood');
-    const web = await signedIn();
+    // A user of its own: the send budget is per user, and hana spent some of it above.
+    await hihi.createUser('flo', 'flo-password-1');
+    const web = await signedIn('flo', 'flo-password-1');
     const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
     await ws.join(room);
     for (let i = 0; i < 40; i++) ws.send({ type: 'send', room, clientId: `f${i}`, body: 'spam' });

@@ -71,6 +71,8 @@ describe(`moderation (${backend})`, () => {
   test('who may moderate whom: owner in their room, moderators anywhere, never oneself or an equal or higher rank', async () => {
     const room = await newRoom();
     const otherRoom = await newRoom('other');
+    // Targets must be in the room (else 404, as for a name nobody has: moderation-oracle.test.ts).
+    for (const u of ['mod', 'mod2', 'admin']) await hihi.app.deps.live.membership.join(room, ids[u]!);
     const cases: Array<[string, number, string, number]> = [
       ['alice', room, 'bob', 403], // a member
       ['owner', otherRoom, 'alice', 403], // owner of another room

@@ -47,6 +47,10 @@ export function testConfig(storage: Storage, extra: Record<string, string> = {})
     LOG_PRETTY: 'false',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
+    // Suites create many rooms and post many messages as one user: the per-user limits are
+    // tested by room-list.test.ts and send-limits.test.ts (and set lower where a suite needs).
+    ROOM_CREATE_PER_HOUR: '100000',
+    SEND_RATE_PER_10S: '100000',
     ...storage.env,
     ...extra,
   });
@@ -78,5 +82,22 @@ export async function startApp(storage: Storage, extra: Record<string, string> =
         permissions,
         createdAt: Date.now(),
       }),
+  };
+}
+
+/**
+ * Two instances on one storage: two apps on the shared backends, where several instances share
+ * MySQL + Redis; the same app twice on the embedded default (one process by design).
+ */
+export async function startPair(storage: Storage, extra: Record<string, string> = {}): Promise<{ one: RunningApp; two: RunningApp; close: () => Promise<void> }> {
+  const one = await startApp(storage, extra);
+  const two = shared ? await startApp(storage, extra) : one;
+  return {
+    one,
+    two,
+    close: async () => {
+      if (two !== one) await two.close();
+      await one.close();
+    },
   };
 }

@@ -11,7 +11,10 @@ export default async function adminRoutes(app: FastifyInstance) {
   async function renderUsers(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const query = parseInput(userListQuerySchema, req.method === 'GET' ? req.query : {});
     const list = await admin.list(req.user!, query.q, query.page);
-    return reply.view('pages/admin/users.njk', { ...list, q: query.q ?? '', csrf: reply.generateCsrf(), ...extra });
+    const actor = req.user!;
+    // Rows show only the actions the rank rule allows (admin/service.ts): the forms check it again.
+    const users = list.users.map((u) => ({ ...u, manageable: admin.mayManage(actor, u), self: u.id === actor.id }));
+    return reply.view('pages/admin/users.njk', { ...list, users, q: query.q ?? '', csrf: reply.generateCsrf(), ...extra });
   }
 
   /** Known form errors re-render the page with the message; anything else goes to the error handler. */

@@ -15,10 +15,17 @@ export const USERS_PAGE = 25;
 
 const isAdmin = (u: Pick<User, 'permissions'>) => u.permissions.includes('admin');
 
+/** The rank rule of the users page: admins act on anyone, user managers on users without permissions. */
+const mayManage = (actor: Pick<User, 'permissions'>, target: Pick<User, 'permissions'>) =>
+  isAdmin(actor) || (hasPermission(actor, 'manage_users') && target.permissions.length === 0);
+
 /**
- * User administration. Admins manage everyone; holders of `manage_users` manage everyone but
- * admins. Only admins change permissions. The last active admin can neither lose `admin` nor
- * be disabled or deleted, so the instance always keeps someone who can administer it.
+ * User administration. Admins manage everyone; holders of `manage_users` manage only users who
+ * hold no permission (else resetting a moderator's password and signing in as them would make
+ * `manage_users` worth every permission). Nobody resets their own password here: the account
+ * page asks for the current one. Only admins change permissions. The last active admin can
+ * neither lose `admin` nor be disabled or deleted (checked and changed in one transaction), so
+ * the instance always keeps someone who can administer it.
  */
 export function createAdminService(deps: {
   users: UserRepository;
@@ -37,14 +44,13 @@ export function createAdminService(deps: {
     assertCanManageUsers(actor);
     const user = await users.findById(id);
     if (!user || user.deleted) throw new AppError('not_found', 'No such user');
-    if (isAdmin(user) && !isAdmin(actor)) throw new AppError('forbidden', 'Only an admin may change an admin');
+    if (!mayManage(actor, user)) throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
     return user;
   }
 
-  async function assertNotLastAdmin(user: User, what: string) {
-    if (isAdmin(user) && !user.disabled && (await users.countActiveWith('admin')) <= 1) {
-      throw new AppError('conflict', `The last admin cannot ${what}`);
-    }
+  /** The repository refused: the change would have left no active admin. */
+  function lastAdmin(changed: boolean, what: string) {
+    if (!changed) throw new AppError('conflict', `The last admin cannot ${what}`);
   }
 
   /**
@@ -79,6 +85,7 @@ export function createAdminService(deps: {
     assertCanManageUsers,
     canManageUsers: (actor: User) => hasPermission(actor, 'manage_users'),
     isAdmin,
+    mayManage,
 
     async list(actor: User, search: string | undefined, page: number) {
       assertCanManageUsers(actor);
@@ -107,19 +114,21 @@ export function createAdminService(deps: {
 
     async resetPassword(actor: User, id: number, password: string): Promise<User> {
       const user = await target(actor, id);
+      if (user.id === actor.id) throw new AppError('forbidden', 'Change your own password on your account page');
       if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
-      await users.setPasswordHash(user.id, await deps.hasher.hash(password));
+      const hash = await deps.hasher.hash(password);
+      // A manager's reset holds only if the user still holds no permission after the hashing.
+      if (!(await users.setPasswordHash(user.id, hash, { onlyWithoutPermissions: !isAdmin(actor) }))) {
+        throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
+      }
       await endSessions(user, CloseCodes.sessionGone);
       return user;
     },
 
     async setDisabled(actor: User, id: number, disabled: boolean): Promise<User> {
       const user = await target(actor, id);
-      if (disabled) {
-        if (user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself');
-        await assertNotLastAdmin(user, 'be disabled');
-      }
-      await users.setDisabled(user.id, disabled);
+      if (disabled && user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself');
+      lastAdmin(await users.setDisabled(user.id, disabled), 'be disabled');
       await changed(user);
       if (disabled) await endSessions(user, CloseCodes.accountDisabled);
       return user;
@@ -135,8 +144,7 @@ export function createAdminService(deps: {
     async delete(actor: User, id: number): Promise<User> {
       const user = await target(actor, id);
       if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself');
-      await assertNotLastAdmin(user, 'be deleted');
-      await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`);
+      lastAdmin(await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`), 'be deleted');
       await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
       return user;
@@ -146,10 +154,7 @@ export function createAdminService(deps: {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only admins change permissions');
       const user = await users.findByUsername(username);
       if (!user || user.deleted) throw new AppError('not_found', 'No such user');
-      if (!grant && permission === 'admin' && user.id === actor.id) {
-        await assertNotLastAdmin(user, 'remove their own admin permission');
-      }
-      await users.setPermission(user.id, permission, grant);
+      lastAdmin(await users.setPermission(user.id, permission, grant), 'lose the admin permission');
       await changed(user);
       return user;
     },

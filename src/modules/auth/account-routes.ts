@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { sendError } from '../../plugins/error-pages.js';
 import { parseInput } from '../../plugins/validate.js';
 import { CloseCodes } from '../../shared/protocol.js';
 import { passwordSchema } from '../admin/schemas.js';
@@ -15,7 +16,7 @@ const changePasswordSchema = z.strictObject({
 
 /** /account: the signed-in user changes their own password (the current one is required). */
 export default async function accountRoutes(app: FastifyInstance) {
-  const { auth, users, hasher, live, events, now } = app.deps;
+  const { auth, users, hasher, live, events, now, passwordCheck } = app.deps;
   const authOnly = { preHandler: app.requireUser };
 
   const render = (reply: FastifyReply, extra: object = {}) =>
@@ -27,7 +28,14 @@ export default async function accountRoutes(app: FastifyInstance) {
     const user = req.user!;
     try {
       const form = parseInput(changePasswordSchema, req.body);
+      const wait = await passwordCheck.admit(user.id);
+      if (wait > 0) {
+        req.log.warn({ event: 'password_check_throttled', userId: user.id }, 'current-password check throttled');
+        reply.header('retry-after', Math.ceil(wait / 1000));
+        return sendError(req, reply, 429, req.t('limit.password'));
+      }
       if (!(await auth.authenticate(user.username, form.current))) throw new AppError('bad_request', 'current: wrong password');
+      await passwordCheck.succeeded(user.id);
       if (isWeakPassword(form.password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
       await users.setPasswordHash(user.id, await hasher.hash(form.password));
       req.log.info({ event: 'password_changed', userId: user.id, endedOthers: !!form.end_others }, 'password changed');

@@ -25,7 +25,6 @@ export default async function authRoutes(app: FastifyInstance) {
       }
       const user = await auth.authenticate(form.username, form.password);
       if (!user) {
-        await throttle.failed(req.ip, form.username);
         req.log.info({ event: 'login_failed', ip: req.ip }, 'sign-in failed');
         reply.code(401);
         return reply.view('pages/auth/login.njk', {

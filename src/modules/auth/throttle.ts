@@ -1,9 +1,25 @@
 import type { Counters } from '../../live/ports.js';
 import { nameKey } from '../users/names.js';
 
-/** Failures of one account from one address before that address is paused for that account. */
+/** Failed password checks of one key (account+address at sign-in, account on /account) before a pause. */
 export const ACCOUNT_FAILURES = 5;
 export const ACCOUNT_WINDOW_MS = 15 * 60_000;
+
+/**
+ * At most ACCOUNT_FAILURES password checks without a success per key in ACCOUNT_WINDOW_MS. Each
+ * attempt is counted before its check, atomically and shared by every instance, so attempts
+ * sent at once cannot all pass a count read before any of them failed; a success forgets them.
+ * `admit` returns the ms to wait when the attempt may not proceed, else 0.
+ */
+function failureLimit(counters: Counters) {
+  return {
+    async admit(key: string): Promise<number> {
+      const { count, resetMs } = await counters.hit(key, ACCOUNT_WINDOW_MS);
+      return count > ACCOUNT_FAILURES ? Math.max(1000, resetMs) : 0;
+    },
+    succeeded: (key: string) => counters.reset(key),
+  };
+}
 
 /**
  * Sign-in throttling, shared by every instance. Two limits:
@@ -14,6 +30,7 @@ export const ACCOUNT_WINDOW_MS = 15 * 60_000;
  */
 export function createLoginThrottle(deps: { counters: Counters; perIpPerMinute: number }) {
   const { counters } = deps;
+  const failures = failureLimit(counters);
   const ipKey = (ip: string) => `login-ip:${ip}`;
   const accountKey = (ip: string, username: string) => `login-acct:${nameKey(username)}:${ip}`;
 
@@ -22,17 +39,27 @@ export function createLoginThrottle(deps: { counters: Counters; perIpPerMinute: 
     async admit(ip: string, username: string): Promise<number> {
       const perIp = await counters.hit(ipKey(ip), 60_000);
       if (perIp.count > deps.perIpPerMinute) return Math.max(1000, perIp.resetMs);
-      const perAccount = await counters.peek(accountKey(ip, username));
-      if (perAccount.count >= ACCOUNT_FAILURES) return Math.max(1000, perAccount.resetMs);
-      return 0;
-    },
-    async failed(ip: string, username: string): Promise<void> {
-      await counters.hit(accountKey(ip, username), ACCOUNT_WINDOW_MS);
+      return failures.admit(accountKey(ip, username));
     },
     async succeeded(ip: string, username: string): Promise<void> {
-      await counters.reset(accountKey(ip, username));
+      await failures.succeeded(accountKey(ip, username));
     },
   };
 }
 
+/**
+ * The current-password check of POST /account/password: 5 failures per account in 15 minutes,
+ * then 429, so a stolen session is no way to guess the password. Per account alone: only the
+ * signed-in user reaches this check, and signing in is not affected.
+ */
+export function createPasswordCheckThrottle(counters: Counters) {
+  const failures = failureLimit(counters);
+  const key = (userId: number) => `pw-check:${userId}`;
+  return {
+    admit: (userId: number) => failures.admit(key(userId)),
+    succeeded: (userId: number) => failures.succeeded(key(userId)),
+  };
+}
+
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
+export type PasswordCheckThrottle = ReturnType<typeof createPasswordCheckThrottle>;

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError, RestrictedError } from '../../errors.js';
+import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { MAX_BODY_CHARS } from '../../shared/protocol.js';
+import { tooMany } from '../limits/user-limit.js';
 import { roomParamsSchema } from '../rooms/schemas.js';
 import { bodyProblem } from './body.js';
 
@@ -37,7 +38,7 @@ export default async function messageRoutes(app: FastifyInstance) {
   });
 
   /** The no-JavaScript way to send: a plain form post (the clientId makes a double submit harmless). */
-  app.post('/rooms/:id/messages', { ...auth, config: { rateLimit: { max: 30, timeWindow: '10 seconds' } } }, async (req, reply) => {
+  app.post('/rooms/:id/messages', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const form = parseInput(postSchema, req.body);
     const room = await rooms.requireMember(id, req.user!);
@@ -45,6 +46,8 @@ export default async function messageRoutes(app: FastifyInstance) {
       await messages.post(room, req.user!, form.clientId, form.body);
     } catch (err) {
       if (err instanceof RestrictedError) throw err;
+      // The sender's own limit, shared with their sockets (SEND_RATE_PER_10S).
+      if (err instanceof RateLimitedError) return tooMany(req, reply, err, req.t('limit.send'));
       req.log.error({ err, room: id }, 'storing a message failed');
       throw new AppError('unavailable', 'Could not store the message');
     }

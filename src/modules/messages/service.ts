@@ -4,6 +4,7 @@ import type { Activity } from '../../observability/activity.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ChatMessage } from '../../shared/protocol.js';
+import type { UserLimit } from '../limits/user-limit.js';
 import type { RoomAccess } from '../moderation/access.js';
 import { serializeStoredPage, withCurrentName } from './history-json.js';
 import type { Room } from '../rooms/repository.js';
@@ -12,6 +13,8 @@ import type { User, UserRepository } from '../users/repository.js';
 export function createMessageService(deps: {
   live: LiveState;
   access: RoomAccess;
+  /** SEND_RATE_PER_10S, per user: every socket, the form and every instance share it. */
+  sendLimit: UserLimit;
   users: Pick<UserRepository, 'refs'>;
   events: EventPublisher;
   now: () => number;
@@ -35,8 +38,9 @@ export function createMessageService(deps: {
      * out with the append, and a socket that missed it gets it by repair or `since`.
      */
     async post(room: Room, user: User, clientId: string, body: string): Promise<ChatMessage> {
-      // Checked here, at the moment of sending, on every path (websocket and form).
-      await deps.access.assertCanSend(room, user);
+      // Checked here, at the moment of sending, on every path (websocket and form). The two reads
+      // go out together (on Redis in one write), so the shared limit adds no round trip.
+      await Promise.all([deps.sendLimit.take(user.id), deps.access.assertCanSend(room, user)]);
       const { message, duplicate } = await deps.live.messages.append({
         room: room.id,
         user: { id: user.id, name: user.displayName },

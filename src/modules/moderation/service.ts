@@ -4,6 +4,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
 import type { ModerationAction, UserRef } from '../../shared/protocol.js';
 import type { RoomService } from '../rooms/service.js';
+import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { AuditAction, AuditFilter, AuditLog } from './audit.js';
 import { canActOn, canModerate } from './roles.js';
@@ -36,9 +37,19 @@ export function createModerationService(deps: {
     return room;
   }
 
-  async function findTarget(t: ModerationRequest['target']): Promise<User> {
+  /**
+   * The target, if they are in the room: a member, or restricted there (a kicked or banned user
+   * is no longer a member). Anyone else is answered exactly like a name nobody has, so the form
+   * tells a room owner nothing about accounts outside the room. Admins, who see every account
+   * on the users page anyway, may also act on people not in the room (e.g. ban ahead of time).
+   */
+  async function findTarget(actor: User, roomId: number, t: ModerationRequest['target']): Promise<User> {
     const user = t?.userId !== undefined ? await users.findById(t.userId) : t?.username ? await users.findByUsername(t.username) : undefined;
-    if (!user) throw new AppError('not_found', 'No such user');
+    const inRoom = async (u: User) => {
+      const [member, restricted] = await Promise.all([live.membership.isMember(roomId, u.id), live.moderation.active(roomId, u.id, now())]);
+      return member || Object.keys(restricted).length > 0;
+    };
+    if (!user || user.deleted || (!hasPermission(actor, 'admin') && !(await inRoom(user)))) throw new AppError('not_found', 'No such member in this room');
     return user;
   }
 
@@ -65,7 +76,7 @@ export function createModerationService(deps: {
         return {};
       }
       const room = await moderatedRoom(actor, roomId);
-      const target = await findTarget(req.target);
+      const target = await findTarget(actor, roomId, req.target);
       if (target.id === actor.id) throw new AppError('forbidden', 'You cannot moderate yourself');
       if (!canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot moderate someone of equal or higher rank');
 

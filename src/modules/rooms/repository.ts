@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { containsPattern } from '../../db/like.js';
 import { nameKey } from '../users/names.js';
 import { claimSkeletons, releaseSkeletons } from '../users/name-skeletons.js';
 
@@ -9,6 +10,24 @@ export interface Room {
   ownerId: number;
   createdAt: number;
   archived: boolean;
+}
+
+/** A page of the room list in name order, with the cursors of its neighbours (null at either end). */
+export interface RoomPage {
+  rooms: Room[];
+  /** Name key of the first room: the previous page is the rooms before it. */
+  prev: string | null;
+  /** Name key of the last room: the next page is the rooms after it. */
+  next: string | null;
+}
+
+export interface RoomPageQuery {
+  /** Case-insensitive part of the name. */
+  search?: string | undefined;
+  /** Rooms after this name key (next page), or before it (previous page). */
+  after?: string | undefined;
+  before?: string | undefined;
+  limit: number;
 }
 
 const columns = ['id', 'name', 'description', 'owner_id', 'created_at', 'archived'] as const;
@@ -30,6 +49,30 @@ export function createRoomRepository(db: Db) {
     async list(): Promise<Room[]> {
       const rows = await db.selectFrom('rooms').select(columns).orderBy('name_key').execute();
       return rows.map(toRoom);
+    },
+    /**
+     * The room list page by page: keyset pagination on the unique `name_key` (an index seek per
+     * page however deep, no OFFSET), one row more than the page to know whether more follow.
+     * The one place the room list is queried: visibility and unread counts belong here.
+     */
+    async page(q: RoomPageQuery): Promise<RoomPage> {
+      const backwards = q.before !== undefined;
+      let query = db.selectFrom('rooms').select([...columns, 'name_key']);
+      if (q.search) {
+        query = query.where('name_key', 'like', containsPattern(nameKey(q.search)));
+      }
+      if (q.after !== undefined) query = query.where('name_key', '>', q.after);
+      if (q.before !== undefined) query = query.where('name_key', '<', q.before);
+      const rows = await query.orderBy('name_key', backwards ? 'desc' : 'asc').limit(q.limit + 1).execute();
+      const more = rows.length > q.limit;
+      const page = rows.slice(0, q.limit);
+      if (backwards) page.reverse();
+      const first = page[0]?.name_key ?? null;
+      const last = page.at(-1)?.name_key ?? null;
+      // Coming from a neighbour, that neighbour exists; the far side exists when a row was left over.
+      const hasPrev = backwards ? more : q.after !== undefined;
+      const hasNext = backwards ? true : more;
+      return { rooms: page.map(toRoom), prev: hasPrev ? first : null, next: hasNext ? last : null };
     },
     async update(id: number, changes: { description?: string; archived?: boolean }): Promise<void> {
       const set: { description?: string; archived?: number } = {};

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
+import { AppError, RateLimitedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
+import { tooMany } from '../limits/user-limit.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
-import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
+import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
@@ -19,8 +20,13 @@ export default async function roomRoutes(app: FastifyInstance) {
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const user = req.user!;
+    const { q, after, before } = parseInput(roomListQuerySchema, req.method === 'GET' ? req.query : {});
+    const page = await rooms.page({ search: q, after, before });
     return reply.view('pages/rooms/list.njk', {
-      rooms: await rooms.list(),
+      rooms: page.rooms,
+      q: q ?? '',
+      prev: page.prev,
+      next: page.next,
       canCreate: rooms.canCreate(user),
       csrf: reply.generateCsrf(),
       ...extra,
@@ -39,6 +45,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
       return reply.redirect(`/rooms/${room.id}`, 303);
     } catch (err) {
+      if (err instanceof RateLimitedError) return tooMany(req, reply, err, req.t('limit.rooms'));
       if (!(err instanceof AppError) || (err.code !== 'bad_request' && err.code !== 'conflict')) throw err;
       reply.code(err.statusCode);
       const body = (req.body ?? {}) as Record<string, unknown>;

@@ -5,6 +5,15 @@ import { nameSchema } from '../users/names.js';
 export const roomIdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
 export const roomParamsSchema = z.strictObject({ id: roomIdSchema });
 
+/** Room list: a name filter and a keyset cursor (a room's name key) in either direction. */
+export const roomListQuerySchema = z
+  .strictObject({
+    q: z.string().trim().max(64).optional().transform((s) => s || undefined),
+    after: z.string().min(1).max(256).optional(),
+    before: z.string().min(1).max(256).optional(),
+  })
+  .refine((v) => v.after === undefined || v.before === undefined, 'after and before exclude each other');
+
 export const createRoomSchema = z.strictObject({
   name: nameSchema(1, 64),
   description: freeTextSchema(500).default(''),

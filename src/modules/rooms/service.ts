@@ -8,7 +8,11 @@ import type { AuditLog } from '../moderation/audit.js';
 import type { ActiveRestrictions, RoomAccess } from '../moderation/access.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
-import type { Room, RoomRepository } from './repository.js';
+import type { UserLimit } from '../limits/user-limit.js';
+import type { Room, RoomPage, RoomPageQuery, RoomRepository } from './repository.js';
+
+/** Rooms a page of the room list shows. */
+export const ROOMS_PAGE = 50;
 
 /**
  * How long a room read may be reused by sends and page views. Changes drop it at once here and,
@@ -30,16 +34,20 @@ export function createRoomService(deps: {
   events: EventPublisher;
   access: RoomAccess;
   audit: AuditLog;
+  /** ROOM_CREATE_PER_HOUR, per user, shared by every instance. */
+  createLimit: UserLimit;
   now: () => number;
 }) {
   const { rooms, live, events, access } = deps;
   const ref = (u: User): UserRef => ({ id: u.id, name: u.displayName });
   const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
-  /** The room list, kept on the same terms: any room's change or deletion drops it. */
+  /** The room list and its unfiltered first page, kept on the same terms: any room's change or deletion drops them. */
   const listCache = new RecentCache<'all', Room[]>(CACHE_MS, 1, deps.now);
+  const firstPageCache = new RecentCache<'first', RoomPage>(CACHE_MS, 1, deps.now);
   const forget = (id: number) => {
     cache.delete(id);
     listCache.clear();
+    firstPageCache.clear();
   };
   const found = (room: Room | undefined): Room => {
     if (!room) throw new AppError('not_found', 'No such room');
@@ -86,14 +94,22 @@ export function createRoomService(deps: {
     forgetAll: () => {
       cache.clear();
       listCache.clear();
+      firstPageCache.clear();
     },
     /** For the room list page: a recent read, saving a query per view. */
     list: async (): Promise<Room[]> => (await listCache.load('all', () => rooms.list())) ?? [],
+    /** A page of the room list (ROOMS_PAGE rooms in name order); the first, unfiltered one is a recent read. */
+    async page(q: Omit<RoomPageQuery, 'limit'>): Promise<RoomPage> {
+      const read = () => rooms.page({ ...q, limit: ROOMS_PAGE });
+      const first = q.search === undefined && q.after === undefined && q.before === undefined;
+      return first ? ((await firstPageCache.load('first', read)) ?? read()) : read();
+    },
     canCreate: (user: User) => hasPermission(user, 'create_room'),
     canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
 
     async create(user: User, input: { name: string; description: string }): Promise<Room> {
       if (!hasPermission(user, 'create_room')) throw new AppError('forbidden', 'You may not create rooms');
+      await deps.createLimit.take(user.id);
       try {
         const room = await rooms.create({ ...input, ownerId: user.id, createdAt: deps.now() });
         forget(room.id);

@@ -1,4 +1,8 @@
+import { MysqlAdapter, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { isUniqueViolation, retryOnConflict } from '../../db/errors.js';
+import { containsPattern } from '../../db/like.js';
+import type { Database } from '../../db/schema.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
 import { claimSkeletons, heldSkeletons, releaseSkeletons } from './name-skeletons.js';
@@ -39,6 +43,7 @@ const USER_CACHE_MS = 30_000;
 const CACHE_MAX = 50_000;
 
 export function createUserRepository(db: Db) {
+  const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
   const names = new RecentCache<number, string>(NAME_CACHE_MS, CACHE_MAX);
   const recentUsers = new RecentCache<number, User>(USER_CACHE_MS, CACHE_MAX);
   /** After a write: this instance forgets at once (others by the writer's control event). */
@@ -71,6 +76,33 @@ export function createUserRepository(db: Db) {
       deleted: row.deleted_at !== null,
       permissions,
     };
+  }
+
+  /**
+   * Runs `change` to the target in one transaction that first locks the active admins, unless the
+   * target is the only one: then nothing changes and it returns false. Check and change are one
+   * step, so two admins removing each other at once cannot leave none. MySQL: the locking read
+   * makes a second such transaction wait for the first and then see its result; SQLite: a
+   * transaction holds the database's only connection.
+   */
+  async function unlessLastAdmin(targetId: number, change: (trx: Transaction<Database>) => Promise<unknown>): Promise<boolean> {
+    // A deadlock between two such transactions (MySQL) is retried from the start.
+    const done = await retryOnConflict(() => db.transaction().execute(async (trx) => {
+      let admins = trx
+        .selectFrom('permissions')
+        .innerJoin('users', 'users.id', 'permissions.user_id')
+        .select('users.id')
+        .where('permissions.permission', '=', 'admin')
+        .where('users.disabled', '=', 0)
+        .where('users.deleted_at', 'is', null);
+      if (mysql) admins = admins.forUpdate();
+      const ids = (await admins.execute()).map((r) => Number(r.id));
+      if (ids.length === 1 && ids[0] === targetId) return false;
+      await change(trx);
+      return true;
+    }));
+    forget(targetId);
+    return done;
   }
 
   return {
@@ -141,8 +173,7 @@ export function createUserRepository(db: Db) {
     async list(q: UserListQuery): Promise<{ users: User[]; total: number }> {
       let base = db.selectFrom('users').where('deleted_at', 'is', null);
       if (q.search) {
-        // LIKE wildcards are dropped rather than escaped: SQLite has no default escape character.
-        const like = `%${q.search.toLowerCase().replace(/[%_\\]/g, '')}%`;
+        const like = containsPattern(q.search.toLowerCase());
         base = base.where((eb) => eb.or([eb('username_key', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]));
       }
       const [rows, count] = await Promise.all([
@@ -160,19 +191,32 @@ export function createUserRepository(db: Db) {
       };
     },
 
-    async setDisabled(id: number, disabled: boolean): Promise<void> {
-      await db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+    /** False (nothing changed) when disabling would leave no active admin. */
+    async setDisabled(id: number, disabled: boolean): Promise<boolean> {
+      const set = (ex: Db | Transaction<Database>) => ex.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+      if (disabled) return unlessLastAdmin(id, set);
+      await set(db);
       forget(id);
+      return true;
     },
 
-    async setPermission(id: number, permission: Permission, granted: boolean): Promise<void> {
+    /** False (nothing changed) when revoking would leave no active admin. */
+    async setPermission(id: number, permission: Permission, granted: boolean): Promise<boolean> {
       if (granted) {
-        const has = await db.selectFrom('permissions').select('user_id').where('user_id', '=', id).where('permission', '=', permission).executeTakeFirst();
-        if (!has) await db.insertInto('permissions').values({ user_id: id, permission }).execute();
-      } else {
-        await db.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
+        try {
+          await db.insertInto('permissions').values({ user_id: id, permission }).execute();
+        } catch (err) {
+          // Held already (perhaps granted by a concurrent request): nothing to do.
+          if (!isUniqueViolation(err)) throw err;
+        }
+        forget(id);
+        return true;
       }
+      const revoke = (ex: Db | Transaction<Database>) => ex.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
+      if (permission === 'admin') return unlessLastAdmin(id, revoke);
+      await revoke(db);
       forget(id);
+      return true;
     },
 
     /** Active (not disabled, not deleted) holders of a permission. */
@@ -190,10 +234,11 @@ export function createUserRepository(db: Db) {
 
     /**
      * Deleting keeps the row so their messages keep an author: the name is freed, the account
-     * can never sign in again, and it shows as a deleted user.
+     * can never sign in again, and it shows as a deleted user. False (nothing changed) when it
+     * would leave no active admin.
      */
-    async markDeleted(id: number, at: number, unusableHash: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+    async markDeleted(id: number, at: number, unusableHash: string): Promise<boolean> {
+      return unlessLastAdmin(id, async (trx) => {
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
         await releaseSkeletons(trx, 'user', id);
         await trx
@@ -202,11 +247,20 @@ export function createUserRepository(db: Db) {
           .where('id', '=', id)
           .execute();
       });
-      forget(id);
     },
 
-    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
-      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    /**
+     * `onlyWithoutPermissions`: change it only if the user holds no permission at that moment (one
+     * conditional update), so a permission granted while the new hash was computed is not
+     * taken over by a user manager's reset. False when nothing changed.
+     */
+    async setPasswordHash(id: number, passwordHash: string, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
+      let update = db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id);
+      if (opts.onlyWithoutPermissions) {
+        update = update.where(({ not, exists, selectFrom }) => not(exists(selectFrom('permissions').select('permissions.user_id').where('permissions.user_id', '=', id))));
+      }
+      const r = await update.executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
 
     /**

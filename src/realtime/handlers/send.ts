@@ -1,4 +1,4 @@
-import { RestrictedError } from '../../errors.js';
+import { RateLimitedError, RestrictedError } from '../../errors.js';
 import { CloseCodes, type SendFrame } from '../../shared/protocol.js';
 import { restrictionError } from './restriction.js';
 import type { Connection } from '../connection.js';
@@ -10,20 +10,20 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
     ctx.metrics.sendErrors.inc({ code: 'not_member' });
     return conn.send({ type: 'error', code: 'not_member', message: 'Join the room first', clientId, room });
   }
-  const wait = conn.takeSendToken(ctx.now());
-  if (wait > 0) {
-    if (conn.strike(ctx.now())) {
-      ctx.log.warn({ event: 'ws_abuse', userId: conn.user.id }, 'closing a socket that ignores rate limits');
-      return conn.close(CloseCodes.policyViolation, 'rate limit ignored');
-    }
-    ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
-    ctx.metrics.sendErrors.inc({ code: 'rate_limited' });
-    return conn.send({ type: 'error', code: 'rate_limited', message: 'Slow down', clientId, room, until: ctx.now() + wait });
-  }
   let message;
   try {
     message = await ctx.messages.post(await ctx.rooms.getRecent(room), conn.user, clientId, frame.body);
   } catch (err) {
+    if (err instanceof RateLimitedError) {
+      // The user's limit (all their sockets, every instance); a client that ignores it is cut off.
+      if (conn.strike(ctx.now())) {
+        ctx.log.warn({ event: 'ws_abuse', userId: conn.user.id }, 'closing a socket that ignores rate limits');
+        return conn.close(CloseCodes.policyViolation, 'rate limit ignored');
+      }
+      ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
+      ctx.metrics.sendErrors.inc({ code: 'rate_limited' });
+      return conn.send({ type: 'error', code: 'rate_limited', message: 'Slow down', clientId, room, until: err.until });
+    }
     if (err instanceof RestrictedError) {
       const frame = restrictionError(err);
       ctx.metrics.sendErrors.inc({ code: frame.code });
