@@ -3,7 +3,7 @@ import os from 'node:os';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../fastify.config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -36,6 +36,7 @@ import { ensureFirstAdmin } from './modules/users/bootstrap.js';
 import { createUserRepository } from './modules/users/repository.js';
 import currentUser from './plugins/current-user.js';
 import errorPages from './plugins/error-pages.js';
+import replyGuard from './plugins/reply-guard.js';
 import securityHeaders from './plugins/security-headers.js';
 import sessionPlugin from './plugins/session.js';
 import views from './plugins/views.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   /** Injected clock, for tests of expiry. */
   now?: () => number;
   instanceId?: string;
+  /** Extra routes inside the session context: tests of the reply path's failure handling. */
+  webRoutes?: FastifyPluginAsync;
 }
 
 /** The one composition point: connects storage, wires services, registers plugins and routes. */
@@ -167,6 +170,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   await app.register(securityHeaders);
   await app.register(views);
   await app.register(errorPages);
+  await app.register(replyGuard);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false } });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
@@ -185,6 +189,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(adminRoutes);
     await web.register(systemRoute);
     await web.register(realtimeRoute);
+    if (opts.webRoutes) await web.register(opts.webRoutes);
   });
 
   await ensureFirstAdmin({ users, hasher, admin: config.admin, log: app.log, now });

@@ -30,6 +30,7 @@ export default fp(
       if (t - createdAt > config.session.ttlMs || t - seenAt > config.session.idleMs) {
         req.log.info({ event: 'session_expired', userId: id }, 'session timed out');
         await req.session.destroy();
+        reply.clearSessionCookie();
         return;
       }
       // Written back at most once a minute, not on every request.
@@ -38,6 +39,7 @@ export default fp(
       const user = await (view ? app.deps.users.findRecent(id) : app.deps.users.findById(id));
       if (!user || user.disabled) {
         await req.session.destroy();
+        reply.clearSessionCookie();
         return;
       }
       req.user = user;

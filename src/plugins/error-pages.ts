@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnavailable } from '../db/errors.js';
-import { RestrictedError } from '../errors.js';
+import { RestrictedError, SessionSaveError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 503]);
@@ -23,7 +23,10 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, status
 export default fp(
   async (app) => {
     app.setErrorHandler(async (err: FastifyError, req, reply) => {
-      const status = isUnavailable(err) ? 503 : (err.statusCode ?? 500);
+      // The error page's own reply would save the session again, fail again, and end in
+      // fastify's bare fallback: it goes out without the session instead.
+      if (err instanceof SessionSaveError) req.session = null as unknown as typeof req.session;
+      const status = isUnavailable(err instanceof SessionSaveError ? err.cause : err) ? 503 : (err.statusCode ?? 500);
       if (status === 503) app.deps.metrics.dbErrors.inc();
       if (status >= 500) {
         req.log.error({ err }, 'request failed');
