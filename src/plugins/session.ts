@@ -110,6 +110,13 @@ async function sessionPlugin(app: FastifyInstance) {
     return this.clearCookie(cookieName, cookieOptions);
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
+  // Every response here may carry a CSRF token or a user's data: never kept by a browser's or
+  // proxy's cache (back button on a shared computer, a caching proxy). Static files and health
+  // checks are outside this context and stay cacheable.
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.header('cache-control', 'no-store');
+    done();
+  });
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     app.csrfProtection(req, reply, done);
