@@ -10,7 +10,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { AppDeps } from './deps.js';
 import { createJobs } from './jobs/index.js';
 import { createLiveState } from './live/index.js';
-import { loggerOptions } from './logger.js';
+import { loggerOptions, requestLog } from './logger.js';
 import { createActivity } from './observability/activity.js';
 import { createMetrics } from './observability/metrics.js';
 import metricsRoute from './observability/route.js';
@@ -67,7 +67,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     bodyLimit: 64 * 1024,
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: true,
+    // One line per request instead, with secrets in the query redacted (logger.ts).
+    disableRequestLogging: true,
   });
+  requestLog(app);
 
   const db = connectDatabase(config.database);
   app.addHook('onClose', async () => {
