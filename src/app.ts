@@ -3,7 +3,7 @@ import os from 'node:os';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import type { Config } from '../fastify.config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -54,6 +54,8 @@ export interface AppOptions {
   instanceId?: string;
   /** Extra routes inside the session context: tests of the reply path's failure handling. */
   webRoutes?: FastifyPluginAsync;
+  /** Told of every route as it is added: tests that enumerate the HTTP surface. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The one composition point: connects storage, wires services, registers plugins and routes. */
@@ -71,6 +73,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     disableRequestLogging: true,
   });
   requestLog(app);
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
 
   const db = connectDatabase(config.database);
   app.addHook('onClose', async () => {
