@@ -62,7 +62,8 @@ describe(`every route under hostile input (${backend})`, () => {
     }
   });
 
-  test('property: no route answers 5xx to any query or form, and the process lives', async () => {
+  // Thousands of requests: on a loaded machine this takes minutes, more than the default per-test limit.
+  test('property: no route answers 5xx to any query or form, and the process lives', { timeout: 600_000 }, async () => {
     const value = fc.oneof({ arbitrary: hostileString({ path: true }), weight: 3 }, { arbitrary: fc.constantFrom(...PLAUSIBLE), weight: 2 });
     const pairs = fc.array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...FIELDS), weight: 4 }, { arbitrary: hostileString(), weight: 1 }), value), { maxLength: 8 });
     // Skipped: the websocket upgrade (fuzzed in fuzz.test.ts), static files, and sign-out (it would end the session under test).
@@ -93,7 +94,7 @@ describe(`every route under hostile input (${backend})`, () => {
           // A session ended by the input (e.g. a reset of one's own password): sign in again.
           if (res.status === 303 && res.headers.get('location')?.startsWith('/login')) await signIn();
         }),
-        { numRuns: 60, seed: 2020 },
+        { numRuns: 50, seed: 2020 },
       );
       assert.equal((await fetch(`${hihi.url}/healthz`)).status, 200, `alive after ${route.method} ${route.url}`);
     }
