@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
+import { watchRejections } from '../support/hostile.js';
 
 /**
  * A reply that cannot be written (a bad header, a failed session save, a throw after the save)
@@ -11,8 +12,7 @@ import { backend } from '../support/backends.js';
 describe(`reply failures (${backend})`, () => {
   let storage: Storage;
   let hihi: RunningApp;
-  const rejections: unknown[] = [];
-  const onRejection = (err: unknown) => void rejections.push(err);
+  const rejections = watchRejections();
   // Routes inside the session context; each changes the session, so its save is pending when the reply goes out.
   const webRoutes = async (web: FastifyInstance) => {
     web.get('/test/bad-header', async (req, reply) => {
@@ -30,20 +30,17 @@ describe(`reply failures (${backend})`, () => {
   };
 
   before(async () => {
-    process.on('unhandledRejection', onRejection);
+    rejections.start();
     storage = await createStorage();
     hihi = await startApp(storage, {}, { webRoutes });
   });
   after(async () => {
-    process.off('unhandledRejection', onRejection);
+    rejections.stop();
     await hihi?.close();
     await storage?.cleanup();
   });
 
-  async function alive() {
-    assert.equal((await fetch(`${hihi.url}/healthz`)).status, 200);
-    assert.deepEqual(rejections, []);
-  }
+  const alive = () => rejections.alive(hihi.url);
 
   test('an invalid header becomes the 500 page, without the header', async () => {
     const res = await fetch(`${hihi.url}/test/bad-header`, { headers: { accept: 'text/html' } });

@@ -65,3 +65,20 @@ export function isSameOriginPath(location: string | null, origin: string): boole
   if (!location || !/^\/(?![/\\])[\u0021-\u007e]*$/.test(location)) return false;
   return new URL(location, origin).origin === origin;
 }
+
+/**
+ * Records unhandled rejections while a suite runs (one would stop a real server: close-with-grace
+ * shuts down on it). `alive` asserts the server still answers and none happened.
+ */
+export function watchRejections() {
+  const rejections: unknown[] = [];
+  const onRejection = (err: unknown) => void rejections.push(err);
+  return {
+    start: () => void process.on('unhandledRejection', onRejection),
+    stop: () => void process.off('unhandledRejection', onRejection),
+    async alive(url: string) {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status !== 200 || rejections.length) throw new Error(`healthz ${res.status}; unhandled rejections: ${rejections.map(String).join('; ')}`);
+    },
+  };
+}
