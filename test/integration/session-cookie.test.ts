@@ -56,6 +56,26 @@ describe(`session cookie and caching (${backend})`, () => {
     }
   });
 
+  test('a session that timed out is replaced in the browser (cleared, or a new anonymous one), and the sign-in page renders', async () => {
+    const web = new WebClient(hihi.url);
+    await web.login(ADMIN.username, ADMIN.password);
+    const old = web.sessionId;
+    try {
+      clock.t += TTL_HOURS * 3600_000 + 60_000;
+      const rooms = await web.get('/rooms');
+      assert.equal(rooms.status, 303);
+      assert.match(sessionCookie(rooms) ?? '', /expires=Thu, 01 Jan 1970/i, 'cleared where no new session is made');
+      await web.login(ADMIN.username, ADMIN.password);
+      clock.t += TTL_HOURS * 3600_000 + 60_000;
+      const res = await web.get('/login');
+      assert.equal(res.status, 200);
+      assert.notEqual(web.sessionId, old);
+      assert.match(await res.text(), /name="_csrf" value="[^"]+"/);
+    } finally {
+      clock.t = Date.now();
+    }
+  });
+
   test('the login form has a translated "remember me" box', async () => {
     const en = await (await new WebClient(hihi.url).get('/login')).text();
     assert.match(en, /<input type="checkbox" name="remember" value="1"> Remember me/);
