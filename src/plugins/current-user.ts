@@ -14,6 +14,13 @@ declare module 'fastify' {
 }
 
 /**
+ * Ends a session found expired or disabled: removed from the store, and replaced by a fresh
+ * anonymous one (not null: the page may still need a CSRF token, e.g. the sign-in page). The
+ * browser's cookie is cleared, or replaced if the new session gets saved.
+ */
+const endSession = (req: FastifyRequest) => req.session.regenerate();
+
+/**
  * The signed-in user. Page views (GET without a websocket upgrade) may use a recent read, kept
  * until the account changes (modules/users/repository.ts); every action, and every socket,
  * reads it fresh, so a revoked permission stops the next action at once.
@@ -29,8 +36,7 @@ export default fp(
       const { createdAt = 0, seenAt = 0 } = req.session;
       if (t - createdAt > config.session.ttlMs || t - seenAt > config.session.idleMs) {
         req.log.info({ event: 'session_expired', userId: id }, 'session timed out');
-        await req.session.destroy();
-        reply.clearSessionCookie();
+        await endSession(req);
         return;
       }
       // Written back at most once a minute, not on every request.
@@ -38,8 +44,7 @@ export default fp(
       const view = (req.method === 'GET' || req.method === 'HEAD') && req.headers.upgrade === undefined;
       const user = await (view ? app.deps.users.findRecent(id) : app.deps.users.findById(id));
       if (!user || user.disabled) {
-        await req.session.destroy();
-        reply.clearSessionCookie();
+        await endSession(req);
         return;
       }
       req.user = user;
