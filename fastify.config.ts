@@ -59,7 +59,10 @@ export const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
   /** Idle timeout in minutes: a session unused this long ends. */
   SESSION_IDLE_MINUTES: z.coerce.number().positive().max(60 * 24 * 365).default(60 * 24),
-  /** The origin browsers use (https://chat.example.org). Unset: websocket Origin must match Host. */
+  /**
+   * The origin browsers use (https://chat.example.org). Required in production. Unset (development
+   * only): the websocket Origin is compared with the request's own Host, which the client sends.
+   */
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   /** Trust X-Forwarded-* from this proxy (true, a hop count, or comma-separated addresses). */
   TRUST_PROXY: z.string().default('false'),
@@ -82,7 +85,7 @@ export const envSchema = z.object({
     .refine((s) => cron.validate(s), 'is not a valid node-cron expression'),
   /** Messages deleted per prune step; each step is one short database or Redis command. */
   PRUNE_BATCH: z.coerce.number().int().min(10).max(100_000).default(500),
-  /** Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404. */
+  /** Bearer token for GET /metrics (Prometheus) and /readyz's details. Unset: /metrics answers 404. */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -159,6 +162,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const production = e.NODE_ENV === 'production';
   if (production && !e.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
+  }
+  if (production && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: required when NODE_ENV=production (the origin browsers use, e.g. https://chat.example.org; websocket Origin is checked against it)',
+    );
   }
   if (e.REDIS_URL?.includes(',') && !e.REDIS_CLUSTER) {
     throw new ConfigError('Invalid configuration:\n  REDIS_URL: several URLs are seed nodes of a cluster; set REDIS_CLUSTER=true');

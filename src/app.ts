@@ -2,14 +2,14 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import type { Config } from '../fastify.config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { AppDeps } from './deps.js';
 import { createJobs } from './jobs/index.js';
 import { createLiveState } from './live/index.js';
-import { loggerOptions } from './logger.js';
+import { loggerOptions, requestLog } from './logger.js';
 import { createActivity } from './observability/activity.js';
 import { createMetrics } from './observability/metrics.js';
 import metricsRoute from './observability/route.js';
@@ -36,6 +36,7 @@ import { ensureFirstAdmin } from './modules/users/bootstrap.js';
 import { createUserRepository } from './modules/users/repository.js';
 import currentUser from './plugins/current-user.js';
 import errorPages, { notFoundPage } from './plugins/error-pages.js';
+import replyGuard from './plugins/reply-guard.js';
 import securityHeaders from './plugins/security-headers.js';
 import sessionPlugin from './plugins/session.js';
 import views from './plugins/views.js';
@@ -52,6 +53,10 @@ export interface AppOptions {
   /** Injected clock, for tests of expiry. */
   now?: () => number;
   instanceId?: string;
+  /** Extra routes inside the session context: tests of the reply path's failure handling. */
+  webRoutes?: FastifyPluginAsync;
+  /** Told of every route as it is added: tests that enumerate the HTTP surface. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The one composition point: connects storage, wires services, registers plugins and routes. */
@@ -65,7 +70,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     bodyLimit: 64 * 1024,
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: true,
+    // One line per request instead, with secrets in the query redacted (logger.ts).
+    disableRequestLogging: true,
   });
+  requestLog(app);
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
 
   const db = connectDatabase(config.database);
   app.addHook('onClose', async () => {
@@ -173,6 +182,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   await app.register(securityHeaders);
   await app.register(views);
   await app.register(errorPages);
+  await app.register(replyGuard);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false } });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
@@ -193,6 +203,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(adminRoutes);
     await web.register(systemRoute);
     await web.register(realtimeRoute);
+    if (opts.webRoutes) await web.register(opts.webRoutes);
   });
 
   await ensureFirstAdmin({ users, hasher, admin: config.admin, log: app.log, now });

@@ -68,3 +68,12 @@ export class RateLimitedError extends Error {
     this.name = 'RateLimitedError';
   }
 }
+
+/** The session store refused a save: the reply's error page must not try to save it again. */
+export class SessionSaveError extends Error {
+  readonly statusCode = 500;
+  constructor(cause: unknown) {
+    super('the session could not be saved', { cause });
+    this.name = 'SessionSaveError';
+  }
+}

@@ -144,11 +144,15 @@ export async function socketioTarget(): Promise<Target> {
   };
 }
 
+const BENCH_ORIGIN = 'http://hihi-bench.localhost';
+
 /** hihi on the embedded default, or on MariaDB + Redis (`instances` processes on one Redis). */
 export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | 'redis'; instances: number }): Promise<HihiTarget> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hihi-bench-'));
   const env: Record<string, string> = {
     NODE_ENV: 'production',
+    // Required in production; the bench's sockets send it as their Origin, whichever instance they reach.
+    PUBLIC_URL: BENCH_ORIGIN,
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
     ADMIN_USERNAME: 'bench',
     ADMIN_PASSWORD: 'bench-password-1',
@@ -207,7 +211,7 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
       // Spread clients over the instances, as a load balancer would. One session for all
       // (the per-user socket cap is raised for this).
       const server = servers[next++ % servers.length]!;
-      const ws = await open(`${server.url.replace('http', 'ws')}/ws`, { cookie: web.cookieHeader, origin: server.url });
+      const ws = await open(`${server.url.replace('http', 'ws')}/ws`, { cookie: web.cookieHeader, origin: BENCH_ORIGIN });
       const joined = firstFrame(ws, (t) => t.startsWith('{"type":"joined"'));
       ws.send(JSON.stringify({ type: 'join', room: rooms[room] }));
       await joined;

@@ -26,6 +26,7 @@ export const en = {
   'login.title': 'Sign in',
   'login.username': 'Username',
   'login.password': 'Password',
+  'login.remember': 'Remember me',
   'login.submit': 'Sign in',
   'login.failed': 'Wrong username or password.',
   'rooms.title': 'Rooms',

@@ -28,6 +28,7 @@ export const zhCN: Record<MessageKey, string> = {
   'login.title': '登录',
   'login.username': '用户名',
   'login.password': '密码',
+  'login.remember': '记住我',
   'login.submit': '登录',
   'login.failed': '用户名或密码错误。',
   'rooms.title': '聊天室',

@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bearerCheck } from './bearer.js';
 
 /**
  * GET /metrics in Prometheus text format, for a scraper holding METRICS_TOKEN as a Bearer
@@ -7,11 +7,10 @@ import type { FastifyInstance } from 'fastify';
  */
 export default async function metricsRoute(app: FastifyInstance) {
   const { config, metrics } = app.deps;
-  const expected = config.metricsToken ? Buffer.from(`Bearer ${config.metricsToken}`) : undefined;
+  const authorized = bearerCheck(config.metricsToken);
   app.get('/metrics', async (req, reply) => {
-    if (!expected) return reply.callNotFound();
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+    if (!config.metricsToken) return reply.callNotFound();
+    if (!authorized(req.headers.authorization)) {
       req.log.warn({ event: 'metrics_refused' }, 'metrics without a valid token');
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { status: 401, message: 'Bearer token required' } });
     }

@@ -16,6 +16,13 @@ declare module 'fastify' {
 }
 
 /**
+ * Ends a session found expired or disabled: removed from the store, and replaced by a fresh
+ * anonymous one (not null: the page may still need a CSRF token, e.g. the sign-in page). The
+ * browser's cookie is cleared, or replaced if the new session gets saved.
+ */
+const endSession = (req: FastifyRequest) => req.session.regenerate();
+
+/**
  * The signed-in user. Page views (GET without a websocket upgrade) may use a recent read, kept
  * until the account changes (modules/users/repository.ts); every action, and every socket,
  * reads it fresh, so a revoked permission stops the next action at once.
@@ -33,7 +40,7 @@ export default fp(
       if (timeout) {
         req.log.info({ event: 'session_expired', userId: id, timeout }, 'session timed out');
         const { sessionId } = req.session;
-        await req.session.destroy();
+        await endSession(req);
         // Its sockets, on every instance, close now rather than at their next heartbeat.
         await events.control({ type: 'close-sessions', sessionIds: [sessionId], code: CloseCodes.sessionGone });
         return;
@@ -42,7 +49,7 @@ export default fp(
       const view = (req.method === 'GET' || req.method === 'HEAD') && req.headers.upgrade === undefined;
       const user = await (view ? app.deps.users.findRecent(id) : app.deps.users.findById(id));
       if (!user || user.disabled) {
-        await req.session.destroy();
+        await endSession(req);
         return;
       }
       req.user = user;

@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnavailable } from '../db/errors.js';
-import { AppError, RestrictedError } from '../errors.js';
+import { AppError, RestrictedError, SessionSaveError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
+import { noteOutcome } from '../logger.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 503]);
 
@@ -41,13 +42,17 @@ export const notFoundPage = async (req: FastifyRequest, reply: FastifyReply) => 
 export default fp(
   async (app) => {
     app.setErrorHandler(async (err: FastifyError, req, reply) => {
-      const status = isUnavailable(err) ? 503 : (err.statusCode ?? 500);
+      // The error page's own reply would save the session again, fail again, and end in
+      // fastify's bare fallback: it goes out without the session instead.
+      if (err instanceof SessionSaveError) req.session = null as unknown as typeof req.session;
+      const status = isUnavailable(err instanceof SessionSaveError ? err.cause : err) ? 503 : (err.statusCode ?? 500);
       if (status === 503) app.deps.metrics.dbErrors.inc();
+      // Logged with the request's one line (logger.ts).
       if (status >= 500) {
-        req.log.error({ err }, 'request failed');
+        noteOutcome(req, { err });
         app.deps.activity.error(`${req.method} ${req.routeOptions.url ?? ''}`, status === 503 ? 'database unavailable' : err.message);
       }
-      else req.log.info({ code: err.code, status, reason: err.message }, 'request refused');
+      else noteOutcome(req, { code: err.code, reason: err.message });
       const shown = err instanceof AppError ? err.shown(req.t) : err.message;
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : shown;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { bearerCheck } from '../observability/bearer.js';
 
-/** Liveness (the process answers) and readiness (database and live state reachable). */
+/**
+ * Liveness (the process answers) and readiness (database and live state reachable). Readiness
+ * shows which check failed and the live-state kind only to a caller with METRICS_TOKEN.
+ */
 export default async function healthRoutes(app: FastifyInstance) {
-  const { db, live } = app.deps;
+  const { config, db, live } = app.deps;
+  const authorized = bearerCheck(config.metricsToken);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
     // The timer is cleared once the check settles: otherwise every probe kept it, and what its
@@ -19,6 +24,8 @@ export default async function healthRoutes(app: FastifyInstance) {
     const checks = { database: database.status === 'fulfilled', live: liveState.status === 'fulfilled' };
     const ready = checks.database && checks.live;
     if (!ready) req.log.warn({ checks }, 'not ready');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, liveState: live.kind });
+    const status = ready ? 'ready' : 'unavailable';
+    const body = authorized(req.headers.authorization) ? { status, checks, liveState: live.kind } : { status };
+    return reply.code(ready ? 200 : 503).send(body);
   });
 }

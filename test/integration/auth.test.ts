@@ -190,9 +190,8 @@ describe(`auth and sessions (${backend})`, () => {
     assert.equal(h.status, 200);
     const r = await fetch(`${hihi.url}/readyz`);
     assert.equal(r.status, 200);
-    const body = (await r.json()) as { checks: { database: boolean; live: boolean }; liveState: string };
-    assert.deepEqual(body.checks, { database: true, live: true });
-    assert.equal(body.liveState, backend === 'embedded' ? 'embedded' : 'redis');
+    // Without METRICS_TOKEN configured nobody gets the details (metrics.test.ts: with it).
+    assert.deepEqual(await r.json(), { status: 'ready' });
   });
 
   test('pages follow Accept-Language and a chosen language sticks', async () => {

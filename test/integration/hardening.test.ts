@@ -63,7 +63,9 @@ describe(`sessions and sockets, hardened (${backend})`, () => {
     assert.equal(res.status, 200);
     const setCookie = res.headers.get('set-cookie') ?? '';
     assert.match(setCookie, /^hihi\.sid=/);
-    for (const attribute of [/; Path=\//, /; HttpOnly/, /; SameSite=Lax/, /; Expires=/]) assert.match(setCookie, attribute);
+    for (const attribute of [/; Path=\//, /; HttpOnly/, /; SameSite=Lax/]) assert.match(setCookie, attribute);
+    // No "remember me": a browser-session cookie (session-cookie.test.ts has the remembered kind).
+    assert.doesNotMatch(setCookie, /; Expires=|; Max-Age=/);
     assert.equal('cookie' in (await stored()), false);
     assert.equal((await web.get('/rooms')).status, 200, 'restored from data alone');
   }));

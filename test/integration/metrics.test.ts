@@ -33,6 +33,24 @@ describe(`metrics (${backend})`, () => {
     assert.match(ok.headers.get('content-type')!, /text\/plain/);
   });
 
+  test('a token of the right length but wrong, or one character off, is refused like any other', async () => {
+    for (const given of [`Bearer ${'x'.repeat(TOKEN.length)}`, `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}x`, TOKEN, `bearer ${TOKEN}`]) {
+      assert.equal((await fetch(`${hihi.url}/metrics`, { headers: { authorization: given } })).status, 401, given);
+    }
+  });
+
+  test('/readyz tells anyone its status, and only the token holder its checks and backend', async () => {
+    const open = await fetch(`${hihi.url}/readyz`);
+    assert.equal(open.status, 200);
+    assert.deepEqual(await open.json(), { status: 'ready' });
+    const wrong = await fetch(`${hihi.url}/readyz`, { headers: { authorization: 'Bearer wrong' } });
+    assert.deepEqual(await wrong.json(), { status: 'ready' });
+    const full = await fetch(`${hihi.url}/readyz`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = (await full.json()) as { checks: { database: boolean; live: boolean }; liveState: string };
+    assert.deepEqual(body.checks, { database: true, live: true });
+    assert.equal(body.liveState, backend === 'embedded' ? 'embedded' : 'redis');
+  });
+
   test('sockets, messages, deliveries, fan-out latency, send errors and moderation are counted', async () => {
     const web = new WebClient(hihi.url);
     await web.login(ADMIN.username, ADMIN.password);

@@ -48,6 +48,11 @@ test('bad values fail fast with one readable line per variable', () => {
   );
 });
 
+test('production refuses to start without PUBLIC_URL, naming it', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) }), /PUBLIC_URL: required when NODE_ENV=production/);
+  assert.equal(loadConfig({ SESSION_SECRET: 's'.repeat(32) }).publicUrl, undefined, 'development may leave it unset');
+});
+
 test('production refuses to start without SESSION_SECRET, or with a short one', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SESSION_SECRET: required/);
   assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET: must be at least 32/);

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { CloseCodes } from '../../shared/protocol.js';
 import { sendError } from '../../plugins/error-pages.js';
+import { rememberSession } from '../../plugins/session.js';
 import { parseInput } from '../../plugins/validate.js';
 import { loginQuerySchema, loginSchema, safeNextPath } from './schemas.js';
 
 export default async function authRoutes(app: FastifyInstance) {
-  const { auth, events, throttle, now } = app.deps;
+  const { auth, config, events, throttle, now } = app.deps;
 
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
 
@@ -31,6 +32,7 @@ export default async function authRoutes(app: FastifyInstance) {
           csrf: reply.generateCsrf(),
           error: req.t('login.failed'),
           username: form.username,
+          remember: !!form.remember,
           next: safeNextPath(form.next),
         });
       }
@@ -39,7 +41,8 @@ export default async function authRoutes(app: FastifyInstance) {
       await req.session.regenerate();
       req.session.userId = user.id;
       req.session.createdAt = req.session.seenAt = now();
-      req.log.info({ event: 'login', userId: user.id, ip: req.ip }, 'signed in');
+      if (form.remember) rememberSession(req, config.session.ttlMs);
+      req.log.info({ event: 'login', userId: user.id, ip: req.ip, remember: !!form.remember }, 'signed in');
       return reply.redirect(safeNextPath(form.next), 303);
   });
 
@@ -47,6 +50,7 @@ export default async function authRoutes(app: FastifyInstance) {
     const sessionId = req.session.sessionId;
     const userId = req.session.userId;
     await req.session.destroy();
+    reply.clearSessionCookie();
     // Its sockets close on every instance.
     await events.control({ type: 'close-sessions', sessionIds: [sessionId], code: CloseCodes.sessionGone });
     req.log.info({ event: 'logout', userId }, 'signed out');

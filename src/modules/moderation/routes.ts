@@ -22,7 +22,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
       filter: { action: q.action ?? '', user: q.user ?? '' },
       canManage: rooms.canManage(panel.room, req.user!),
       csrf: reply.generateCsrf(),
-      done: (req.query as { done?: string }).done === '1',
+      done: q.done === '1',
     });
   });
 

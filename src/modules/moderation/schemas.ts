@@ -40,4 +40,6 @@ export const auditQuerySchema = z.strictObject({
   action: z.enum(AUDIT_ACTIONS).or(z.literal('')).optional(),
   user: z.string().trim().max(64).optional(),
   before: z.coerce.number().int().positive().optional(),
+  /** Set by the redirect after a no-JS action or a settings change: shows the "done" notice. */
+  done: z.literal('1').optional(),
 });

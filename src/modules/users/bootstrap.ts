@@ -32,7 +32,15 @@ export async function ensureFirstAdmin(deps: {
   if (deps.admin.password) {
     deps.log.info({ username: deps.admin.username }, 'created the first admin from ADMIN_USERNAME/ADMIN_PASSWORD');
   } else {
-    // Printed once, on purpose: this is the only way to learn the generated password.
-    deps.log.warn(`first admin created: username "${deps.admin.username}", password "${password}" (shown only once: change it after signing in)`);
+    // Printed once, on purpose: this is the only way to learn the generated password. Framed, so
+    // it stands out among the request lines.
+    deps.log.warn(framed(['First admin created (shown only once: change the password after signing in)', `  username: ${deps.admin.username}`, `  password: ${password}`]));
   }
+}
+
+/** Lines in a box, on lines of their own. */
+export function framed(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = '='.repeat(width + 4);
+  return ['', rule, ...lines.map((l) => `| ${l.padEnd(width)} |`), rule].join('\n');
 }
