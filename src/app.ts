@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import type { Config } from '../fastify.config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -71,7 +71,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: true,
     // One line per request instead, with secrets in the query redacted (logger.ts).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   requestLog(app);
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
