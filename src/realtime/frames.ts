@@ -46,6 +46,9 @@ export function parseFrame(text: string): FrameResult {
     const body = frame.body.trim();
     const problem = bodyProblem(body);
     if (problem === 'empty') return { ok: false, code: 'invalid', message: 'Message is empty', clientId: frame.clientId };
+    if (problem === 'control') {
+      return { ok: false, code: 'invalid', message: 'Messages may not contain control characters or direction overrides', clientId: frame.clientId };
+    }
     if (problem === 'too_long') {
       return { ok: false, code: 'too_long', message: `Messages are at most ${MAX_BODY_CHARS} characters`, clientId: frame.clientId };
     }

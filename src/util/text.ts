@@ -51,7 +51,9 @@ export const freeTextSchema = (max: number) =>
     .trim()
     .max(max, `must be at most ${max} characters`)
     .refine((s) => s === '' || !isBlank(s), { params: { key: 'input.blank' }, message: 'must not be made only of invisible characters' })
-    .refine((s) => !CONTROL.test(s), { params: { key: 'name.invisible' }, message: 'must not contain control or invisible characters' });
+    .refine((s) => !hasControl(s), { params: { key: 'name.invisible' }, message: 'must not contain control or invisible characters' });
 
 /** Control characters other than tab and line breaks, and bidi overrides/isolates (they reorder the text after them). */
 const CONTROL = /[^\P{Cc}\t\n\r]|[\u202A-\u202E\u2066-\u2069]/u;
+/** True when free text or a message body holds a control character or a bidi override. */
+export const hasControl = (s: string) => CONTROL.test(s);

@@ -53,6 +53,15 @@ test('a body made only of zero-width or other invisible characters is refused li
   assert.equal(parseFrame(frame('👩\u200d💻')).ok, true, 'emoji built with a joiner are visible');
 });
 
+test('a body with a control character or a bidi override is refused; tabs, line breaks and RTL text are not', () => {
+  const frame = (body: string) => JSON.stringify({ type: 'send', room: 1, clientId: 'c', body });
+  for (const body of ['hello https://e.com/\u202egro.knab', '\u0000\u001b[31m', 'a\u2066b', 'x\u0085y']) {
+    const r = parseFrame(frame(body));
+    assert.deepEqual(r.ok ? null : [r.code, r.clientId], ['invalid', 'c'], JSON.stringify(body));
+  }
+  for (const body of ['line one\nline two\tend\r\n', 'שלום עולם', 'مرحبا\u200f!']) assert.equal(parseFrame(frame(body)).ok, true, JSON.stringify(body));
+});
+
 test('lone surrogates are refused in every field of a frame (JSON can escape them)', () => {
   for (const raw of [
     '{"type":"send","room":1,"clientId":"c","body":"\\ud800x"}',

@@ -19,7 +19,8 @@ const postSchema = z.strictObject({
     .string()
     .transform((s) => s.trim())
     .refine((s) => bodyProblem(s) !== 'empty', 'must not be empty')
-    .refine((s) => bodyProblem(s) !== 'too_long', `must be at most ${MAX_BODY_CHARS} characters`),
+    .refine((s) => bodyProblem(s) !== 'too_long', `must be at most ${MAX_BODY_CHARS} characters`)
+    .refine((s) => bodyProblem(s) !== 'control', 'must not contain control characters or direction overrides'),
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   _csrf: z.string(),
 });
