@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, 
 import fp from 'fastify-plugin';
 import { SessionSaveError } from '../errors.js';
 import type { SessionStore } from '../live/ports.js';
-import { sessionEndsAt, type SessionLimits } from '../modules/auth/session-lifetime.js';
+import { ANONYMOUS_SESSION_MS, sessionEndsAt, type SessionLimits } from '../modules/auth/session-lifetime.js';
 import earlyReads from './early-reads.js';
 import { createSessionSigner } from './session-signer.js';
 
@@ -64,7 +64,7 @@ function sessionStoreAdapter(store: SessionStore, limits: SessionLimits, now: ()
     set(id: string, s: Session, cb: (err?: unknown) => void) {
       // A signed-in session ends at its absolute lifetime, however often it is saved; the
       // cookie's expiry is counted from each save, so it cannot be the store's.
-      const expires = sessionEndsAt(s, limits) ?? now() + ttlMs;
+      const expires = sessionEndsAt(s, limits) ?? now() + Math.min(ttlMs, ANONYMOUS_SESSION_MS);
       const saved = store.set(id, { userId: s.userId ?? null, data: storedData(s), expiresAt: expires });
       settle(saved.catch((err: unknown) => Promise.reject(new SessionSaveError(err))), cb, s, log);
     },

@@ -23,6 +23,19 @@ describe(`session cookie and caching (${backend})`, () => {
 
   const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith(`${sessionCookieName(false)}=`));
 
+  test('a session nobody signed in to (a sign-in form\'s CSRF secret) is kept for hours, not the signed-in lifetime', async () => {
+    const web = new WebClient(hihi.url);
+    assert.equal((await web.get('/login')).status, 200);
+    const record = await hihi.app.deps.live.sessions.get(web.sessionId);
+    assert.ok(record, 'the sign-in form stored a session');
+    assert.equal(record.userId, null);
+    assert.ok(record.expiresAt <= clock.t + 2 * 3600_000, `kept until ${record.expiresAt - clock.t} ms from now`);
+    // Signing in from it gets the full lifetime.
+    await web.login(ADMIN.username, ADMIN.password);
+    const signedIn = await hihi.app.deps.live.sessions.get(web.sessionId);
+    assert.ok(signedIn && signedIn.expiresAt > clock.t + (TTL_HOURS - 1) * 3600_000);
+  });
+
   test('without "remember me" the session cookie ends with the browser (no Expires, no Max-Age), also when saved again', async () => {
     const web = new WebClient(hihi.url);
     const res = await web.login(ADMIN.username, ADMIN.password);

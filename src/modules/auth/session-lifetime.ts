@@ -30,6 +30,13 @@ export function sessionTimeout(s: SessionStamps, limits: SessionLimits, now: num
 /** True when a use at `now` should be written back as the new last-use stamp. */
 export const useToRecord = (s: SessionStamps, now: number): boolean => now - (s.seenAt ?? 0) > SEEN_WRITE_MS;
 
+/**
+ * How long the store keeps a session nobody signed in to (it holds only a CSRF secret for the
+ * sign-in form). Anyone can make one with a plain GET, so it must not live for the whole
+ * signed-in lifetime: a flood of them would fill the store for a week.
+ */
+export const ANONYMOUS_SESSION_MS = 2 * 3600_000;
+
 /** When a signed-in session ends however much it is used: the store keeps it no longer. */
 export const sessionEndsAt = (s: SessionStamps, limits: SessionLimits): number | undefined =>
   s.createdAt === undefined ? undefined : Math.floor(s.createdAt + limits.ttlMs);
