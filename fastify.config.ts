@@ -106,6 +106,8 @@ export const envSchema = z.object({
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Rooms one user may create per hour (all instances together); then a 429 page. */
   ROOM_CREATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Room joins and leaves (page forms and websocket `join`) one user may make per minute (all instances together). */
+  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -135,6 +137,7 @@ export interface Config {
     wsHeartbeatMs: number;
     loginPerMinute: number;
     roomCreatePerHour: number;
+    joinPerMinute: number;
     wsPerUser: number;
     frameBytes: number;
   };
@@ -203,6 +206,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
       roomCreatePerHour: e.ROOM_CREATE_PER_HOUR,
+      joinPerMinute: e.JOIN_RATE_PER_MINUTE,
       wsPerUser: e.WS_MAX_PER_USER,
       frameBytes: 16 * 1024,
     },

@@ -162,6 +162,7 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
     // Every bench socket is the one user 'bench', and the send limit is per user.
     SEND_RATE_PER_10S: '10000000',
     ROOM_CREATE_PER_HOUR: '100000',
+    JOIN_RATE_PER_MINUTE: '10000000',
     LOGIN_RATE_PER_MINUTE: '1000000',
     HOST: '127.0.0.1',
     ...opts.env,

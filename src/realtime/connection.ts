@@ -26,6 +26,12 @@ export interface ConnectionLimits {
   maxBufferedBytes: number;
 }
 
+/**
+ * Frames received but not yet handled, beyond which the socket stops being read until the queue
+ * drains: a client flooding frames slows only itself, and holds no unbounded queue here.
+ */
+export const MAX_PENDING_FRAMES = 32;
+
 /** An idle connection's frame chain: one shared settled promise, not one per socket. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -41,6 +47,7 @@ export class Connection {
   /** Frames are handled one at a time, in order, per connection (`inOrder`). */
   private chain: Promise<void> = SETTLED;
   private draining = false;
+  private pending = 0;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
   private strikes = 0;
   private strikesSince = 0;
@@ -59,7 +66,12 @@ export class Connection {
    */
   inOrder(task: () => Promise<void>): void {
     if (this.draining) return;
-    const next: Promise<void> = this.chain.then(task).then(() => {
+    const ws = this.socket;
+    if (++this.pending === MAX_PENDING_FRAMES) ws.pause();
+    // A frame still queued when its socket closed is dropped: nobody is there to answer.
+    const run = () => (ws.readyState === ws.OPEN ? task() : undefined);
+    const next: Promise<void> = this.chain.then(run).then(() => {
+      if (--this.pending === MAX_PENDING_FRAMES - 1 && ws.isPaused) ws.resume();
       if (this.chain === next) this.chain = SETTLED;
     });
     this.chain = next;

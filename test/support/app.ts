@@ -50,6 +50,7 @@ export function testConfig(storage: Storage, extra: Record<string, string> = {})
     // Suites create many rooms and post many messages as one user: the per-user limits are
     // tested by room-list.test.ts and send-limits.test.ts (and set lower where a suite needs).
     ROOM_CREATE_PER_HOUR: '100000',
+    JOIN_RATE_PER_MINUTE: '1000000',
     SEND_RATE_PER_10S: '100000',
     ...storage.env,
     ...extra,

@@ -36,6 +36,8 @@ export function createRoomService(deps: {
   audit: AuditLog;
   /** ROOM_CREATE_PER_HOUR, per user, shared by every instance. */
   createLimit: UserLimit;
+  /** Joins and leaves: each changes membership or presence, which every member is told of. */
+  enterLimit: UserLimit;
   now: () => number;
 }) {
   const { rooms, live, events, access } = deps;
@@ -135,12 +137,14 @@ export function createRoomService(deps: {
 
     /** Makes the user a member (announced to the room the first time); refused when barred. */
     async join(roomId: number, user: User): Promise<Entered> {
+      await deps.enterLimit.take(user.id);
       const entered = await getEnterable(roomId, user, 'fresh');
       await addMember(roomId, user);
       return entered;
     },
 
     async leave(roomId: number, user: User): Promise<void> {
+      await deps.enterLimit.take(user.id);
       await get(roomId);
       await this.removeMember(roomId, user);
       // Every socket of the user, on every instance, stops listening to the room.

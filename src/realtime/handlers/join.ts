@@ -1,4 +1,4 @@
-import { AppError, RestrictedError } from '../../errors.js';
+import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
 import type { JoinFrame } from '../../shared/protocol.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
@@ -24,6 +24,9 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
       return conn.send({ type: 'error', code: 'invalid', message: 'No such room', room: frame.room });
     }
     if (err instanceof RestrictedError) return conn.send({ type: 'error', ...restrictionError(err), room: frame.room });
+    if (err instanceof RateLimitedError) {
+      return conn.send({ type: 'error', code: 'rate_limited', message: 'Too many joins', room: frame.room, until: err.until });
+    }
     throw err;
   }
   const [missed, roster] = await Promise.all([
