@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { WebClient } from '../support/http.js';
+import { extractCsrf, WebClient } from '../support/http.js';
 import { eventually } from '../support/wait.js';
 import { WsClient } from '../support/ws.js';
 
@@ -67,6 +67,24 @@ describe(`moderation (${backend})`, () => {
     const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
     return web[who]!.request('POST', `/rooms/${room}/messages`, { _csrf: csrf, clientId: `form-${++seq}`, body });
   }
+
+  test('an owner kicked or banned from their own room has no power over it meanwhile', async () => {
+    const room = await newRoom();
+    assert.equal((await act('mod', room, { action: 'ban', username: 'owner', minutes: '', reason: '' })).status, 303);
+    const csrf = extractCsrf(await (await web.owner!.get('/rooms')).text());
+    const asOwner = (path: string, fields: Record<string, string>) => web.owner!.request('POST', path, { _csrf: csrf, ...fields });
+    assert.equal((await web.owner!.get(`/rooms/${room}/moderation`)).status, 403, 'the audit log');
+    assert.equal((await asOwner(`/rooms/${room}/moderation`, { action: 'ban', username: 'alice', minutes: '', reason: '' })).status, 403);
+    assert.equal((await asOwner(`/rooms/${room}/moderation`, { action: 'unban', username: 'owner', minutes: '', reason: '' })).status, 403);
+    assert.equal((await asOwner(`/rooms/${room}/settings`, { description: 'mine again' })).status, 403);
+    assert.equal((await asOwner(`/rooms/${room}/archive`, { archived: '1' })).status, 403);
+    assert.equal((await asOwner(`/rooms/${room}/delete`, { confirm: 'yes' })).status, 403);
+    assert.ok(await hihi.app.deps.rooms.get(room), 'the room is still there');
+    assert.equal(Object.keys(await hihi.app.deps.live.moderation.active(room, ids.alice!, clock.t)).length, 0, 'alice is not banned');
+    // Lifted, the owner is the owner again.
+    assert.equal((await act('mod', room, { action: 'unban', username: 'owner', minutes: '', reason: '' })).status, 303);
+    assert.equal((await web.owner!.get(`/rooms/${room}/moderation`)).status, 200);
+  });
 
   test('who may moderate whom: owner in their room, moderators anywhere, never oneself or an equal or higher rank', async () => {
     const room = await newRoom();

@@ -7,7 +7,7 @@ import type { RoomService } from '../rooms/service.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { AuditAction, AuditFilter, AuditLog } from './audit.js';
-import { canActOn, canModerate } from './roles.js';
+import { canActOn, canModerate, moderationRank } from './roles.js';
 
 export const DEFAULT_KICK_MINUTES = 5;
 
@@ -34,6 +34,9 @@ export function createModerationService(deps: {
   async function moderatedRoom(actor: User, roomId: number) {
     const room = await rooms.get(roomId);
     if (!canModerate(actor, room)) throw new AppError('forbidden', 'You may not moderate this room');
+    // An owner (rank 1: no global permission) kicked or banned from their own room by a moderator
+    // or an admin cannot moderate it, read its audit log, or lift their own bar meanwhile.
+    if (moderationRank(actor, room) === 1) await rooms.assertCanEnter(room, actor);
     return room;
   }
 

@@ -79,11 +79,14 @@ export function createRoomService(deps: {
     return true;
   }
 
-  /** Owner or admin may edit, archive and delete a room. */
-  function assertOwner(room: Room, user: User) {
-    if (room.ownerId !== user.id && !hasPermission(user, 'admin')) {
-      throw new AppError('forbidden', 'Only the room owner or an admin may change this room');
-    }
+  /**
+   * Owner or admin may edit, archive and delete a room; an owner kicked or banned from their own
+   * room (by a moderator or an admin) has no power over it meanwhile.
+   */
+  async function assertOwner(room: Room, user: User) {
+    if (hasPermission(user, 'admin')) return;
+    if (room.ownerId !== user.id) throw new AppError('forbidden', 'Only the room owner or an admin may change this room');
+    await access.assertCanEnter(room, user);
   }
 
   return {
@@ -173,7 +176,7 @@ export function createRoomService(deps: {
 
     async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }): Promise<Room> {
       const room = await get(roomId);
-      assertOwner(room, user);
+      await assertOwner(room, user);
       await rooms.update(roomId, changes);
       const action = changes.archived === undefined ? 'edit' : changes.archived ? 'archive' : 'unarchive';
       await deps.audit.record({ room: roomId, actorId: user.id, targetId: null, action, reason: '', until: null, messageId: null, at: deps.now() });
@@ -185,7 +188,7 @@ export function createRoomService(deps: {
     /** Deletes the room, its messages and memberships, and detaches every socket from it. */
     async delete(roomId: number, user: User): Promise<void> {
       const room = await get(roomId);
-      assertOwner(room, user);
+      await assertOwner(room, user);
       await rooms.delete(roomId);
       forget(roomId); // other instances forget it on `room-deleted`
       await live.messages.clear(roomId);
