@@ -132,6 +132,7 @@ export const en = {
   'input.illFormed': 'must be well-formed Unicode text',
   'input.blank': 'must not be made only of invisible characters',
   'name.invisible': 'must not contain control or invisible characters',
+  'name.expands': 'is too long once normalised (some characters stand for several letters)',
   'name.script': 'uses a script that is not accepted in names',
   'name.mixed': 'must not mix Latin, Cyrillic, Greek or Armenian letters in one word (they look alike)',
   'name.lookalike': "looks too much like another user's name",

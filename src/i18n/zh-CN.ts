@@ -134,6 +134,7 @@ export const zhCN: Record<MessageKey, string> = {
   'input.illFormed': '必须是有效的 Unicode 文本',
   'input.blank': '不能只包含不可见字符',
   'name.invisible': '不能包含控制字符或不可见字符',
+  'name.expands': '规范化后过长（有些字符代表多个字母）',
   'name.script': '使用了名称中不接受的文字',
   'name.mixed': '同一个词中不能混用拉丁、西里尔、希腊或亚美尼亚字母（它们看起来相似）',
   'name.lookalike': '与其他用户的名称过于相似',

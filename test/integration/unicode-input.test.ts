@@ -94,6 +94,14 @@ describe(`lookalike, invisible and ill-formed text (${backend})`, () => {
     assert.match(list, /Ｆｕｌｌwidth kept/);
   });
 
+  test('names whose NFKC form outgrows the stored key are refused, not a database error', async () => {
+    // U+FDFA (one Arabic ligature) is 18 letters in NFKC: 20 of them fit a room name, not its key.
+    assert.equal((await admin.submit('/rooms', '/rooms', { name: '\uFDFA'.repeat(20) })).status, 400);
+    assert.equal((await createUser({ username: '\uFDFA'.repeat(10) })).status, 400);
+    assert.equal((await createUser({ username: 'ok-expands', display_name: '\uFDFA'.repeat(20) })).status, 400);
+    assert.equal((await admin.submit('/rooms', '/rooms', { name: '\uFDFA' })).status, 303, 'one is fine');
+  });
+
   test('descriptions and reasons made only of invisible characters are refused', async () => {
     assert.equal((await admin.submit('/rooms', '/rooms', { name: 'quiet', description: '\u200b\u2060' })).status, 400);
     assert.equal((await admin.submit('/rooms', '/rooms', { name: 'quiet', description: 'see \u202Etxt.exe' })).status, 400, 'bidi override');

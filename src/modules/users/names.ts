@@ -32,6 +32,9 @@ export function nameSchema(min: number, max: number) {
     .string()
     .transform((s) => s.normalize('NFC').trim())
     .refine((s) => codePoints(s) >= min && codePoints(s) <= max, `must be ${min}–${max} characters`)
+    // Compatibility forms can expand (U+FDFA is 18 letters in NFKC): the stored lookup key holds
+    // at most four characters per allowed one.
+    .refine((s) => codePoints(nameKey(s)) <= 4 * max, { params: { key: 'name.expands' }, message: 'is too long once normalised' })
     .refine((s) => !hasInvisible(s), { params: { key: 'name.invisible' }, message: 'must not contain control or invisible characters' })
     .refine((s) => !OTHER_SCRIPT.test(s), { params: { key: 'name.script' }, message: 'uses a script that is not accepted in names' })
     .refine((s) => !mixesLookalikeScripts(s), {
