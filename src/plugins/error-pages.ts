@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnavailable } from '../db/errors.js';
-import { AppError, RestrictedError, SessionSaveError } from '../errors.js';
+import { AppError, RateLimitedError, RestrictedError, SessionSaveError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
 import { noteOutcome } from '../logger.js';
 
@@ -30,8 +30,9 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, status
   if (wantsJson(req)) return reply.send({ error: { status, message, ...extra } });
   const code = PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400;
   // The page says what the status means, in the reader's language; the raw reason (validator
-  // output and the like) stays in the log, but for a mute, kick or ban, which the reader needs.
-  const detail = 'code' in extra ? message : '';
+  // output and the like) stays in the log, but for a mute, kick or ban, which the reader needs,
+  // and a rate limit's own translated reason (limits/user-limit.ts `tooMany`).
+  const detail = 'code' in extra || status === 429 ? message : '';
   return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, detail, csrf: csrfFor(reply) });
 }
 
@@ -53,7 +54,9 @@ export default fp(
         app.deps.activity.error(`${req.method} ${req.routeOptions.url ?? ''}`, status === 503 ? 'database unavailable' : err.message);
       }
       else noteOutcome(req, { code: err.code, reason: err.message });
-      const shown = err instanceof AppError ? err.shown(req.t) : err.message;
+      // A per-user limit no route answers itself (joins, leaves): when to try again, in words.
+      if (err instanceof RateLimitedError) reply.header('retry-after', Math.ceil(err.retryMs / 1000));
+      const shown = err instanceof AppError ? err.shown(req.t) : err instanceof RateLimitedError && req.t ? req.t('limit.generic') : err.message;
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : shown;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
       return sendError(req, reply, status, message, extra);

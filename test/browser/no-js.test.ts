@@ -17,7 +17,6 @@ describe(`no-JavaScript journeys in headless Chromium (${backend})`, () => {
 
     await createRoomFromList(page, 'No script here');
     const roomUrl = page.url();
-    const roomPath = new URL(roomUrl).pathname;
 
     // The composer is a plain form: the post redirects back to the room, which shows the message.
     await page.fill('#body', 'sent by a form, not a socket');
@@ -41,12 +40,12 @@ describe(`no-JavaScript journeys in headless Chromium (${backend})`, () => {
     await page.waitForURL(`${roomUrl}/moderation?done=1`);
     assert.equal((await page.locator('p.notice[role=status]').textContent())?.trim(), 'Done.');
 
-    // The language switch returns to the same page, now in Chinese.
-    await page.goto(roomUrl);
+    // The language switch (in the footer; the chat page has none, its screen is the chat)
+    // returns to the same page, now in Chinese.
+    await page.goto(new URL('/rooms', roomUrl).href);
     await page.click('footer form[action="/language"] button[value=zh-CN]');
-    await page.waitForURL(roomUrl);
+    await page.waitForURL(/\/rooms$/);
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
-    assert.equal(new URL(page.url()).pathname, roomPath);
 
     // Signing out: back at the sign-in page, and the room is out of reach.
     await page.click('form[action="/logout"] button[type=submit]');

@@ -45,7 +45,10 @@ describe(`joins and leaves are limited per user (${backend})`, () => {
     // The same user on the other instance (or the same one on the embedded default) by form:
     const other = new WebClient(two.url);
     await other.login('flo', 'flo-password-1');
-    assert.equal((await other.submit(`/rooms/${room}`, `/rooms/${room}/leave`, {})).status, 429);
+    const leave = await other.submit(`/rooms/${room}`, `/rooms/${room}/leave`, {});
+    assert.equal(leave.status, 429);
+    assert.ok(Number(leave.headers.get('retry-after')) >= 1);
+    assert.match(await leave.text(), /doing that too often/);
     // Another user is not affected.
     const admin = await WsClient.connect(one.url, { cookie: (await adminWeb()).cookieHeader, origin: one.origin });
     sockets.push(admin);

@@ -77,6 +77,8 @@ describe(`send limits are per user (${backend})`, () => {
 
     // Same address (127.0.0.1), another user: not blocked by tia's sends, and has a budget of its own.
     const uma = await signedIn('uma');
+    // Viewing a room does not join it; sending by form needs membership.
+    assert.equal((await uma.submit(`/rooms/${room}`, `/rooms/${room}/join`, {})).status, 303);
     for (let i = 0; i < RATE; i++) {
       const res = await uma.submit(`/rooms/${room}`, `/rooms/${room}/messages`, { body: `form ${i}`, clientId: `u${i}` });
       assert.equal(res.status, 303, `uma's form post ${i}`);
