@@ -138,6 +138,7 @@ export const en = {
   'account.endOthers': 'Sign out everywhere else',
   'account.save': 'Change password',
   'account.changed': 'Your password was changed.',
+  'account.username': 'Username: {name}',
   'account.settings': 'Profile and preferences',
   'account.displayName': 'Display name',
   'account.displayNameHint': 'What others see beside your messages and in member lists.',

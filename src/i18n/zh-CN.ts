@@ -140,6 +140,7 @@ export const zhCN: Record<MessageKey, string> = {
   'account.endOthers': '退出其他所有设备',
   'account.save': '修改密码',
   'account.changed': '密码已修改。',
+  'account.username': '用户名：{name}',
   'account.settings': '个人资料与偏好',
   'account.displayName': '显示名称',
   'account.displayNameHint': '其他人在你的消息旁和成员列表中看到的名字。',

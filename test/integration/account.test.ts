@@ -92,7 +92,7 @@ describe(`account settings (${backend})`, () => {
       const html = await res.text();
       assert.deepEqual(fieldError(html), ['display_name', "looks too much like another user's name"], name);
       assert.match(html, new RegExp(`name="display_name" value="${name}"`), 'the input is kept');
-      assert.match(html, /aria-invalid="true" aria-describedby="display_name-error"/);
+      assert.match(html, /aria-describedby="display_name-hint display_name-error" aria-invalid="true"/);
     }
     const reserved = await settings(eve, { display_name: 'Admin' });
     assert.equal(reserved.status, 400);
