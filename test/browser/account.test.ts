@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { backend } from '../support/backends.js';
+import { axeViolations } from '../support/a11y.js';
 import { browserSuite, signIn } from '../support/browser.js';
 
 describe(`account settings in headless Chromium (${backend})`, () => {
@@ -54,5 +55,22 @@ describe(`account settings in headless Chromium (${backend})`, () => {
     assert.deepEqual(back, before, 'English, and the light system theme again');
     assert.deepEqual(page.errors, []);
     await bctx.close();
+  });
+
+  test('a refused display name: the message beside the field, announced with it, zero axe violations (light and dark)', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const bctx = await ctx.browser.newContext({ locale: 'en-US', colorScheme });
+      const page = await signIn(bctx, ctx.hihi.url, 'lia', 'lia-password-1');
+      await page.goto(`${ctx.hihi.url}/account`);
+      await page.fill('input[name=display_name]', 'Admin');
+      await Promise.all([page.waitForLoadState(), page.click('form[action="/account"] button[type=submit]')]);
+      const input = page.locator('input[name=display_name]');
+      assert.equal(await input.inputValue(), 'Admin', 'the input is kept');
+      assert.equal(await input.getAttribute('aria-invalid'), 'true');
+      const described = (await input.getAttribute('aria-describedby'))!.split(' ');
+      assert.match(await page.locator(`#${described[1]}`).innerText(), /reserved name/);
+      assert.deepEqual(await axeViolations(page), [], colorScheme);
+      await bctx.close();
+    }
   });
 });
