@@ -261,9 +261,9 @@ export function createUserRepository(db: Db) {
     },
 
     /**
-     * Display names for a set of ids, for history pages and member lists. A display name never
-     * changes except when the account is deleted, so names are kept for NAME_CACHE_MS: a
-     * deletion shows on this instance at once, on others with its `user-changed` event.
+     * Display names for a set of ids, for history pages and member lists. A display name changes
+     * only when its user renames themselves or the account is deleted, so names are kept for
+     * NAME_CACHE_MS: a change shows on this instance at once, on others with its `user-changed` event.
      */
     async refs(ids: number[]): Promise<Array<{ id: number; name: string }>> {
       if (ids.length === 0) return [];
