@@ -34,6 +34,7 @@ import { createRoomViews, HISTORY_PAGE } from './modules/rooms/room-views.js';
 import { createRoomService } from './modules/rooms/service.js';
 import { ensureFirstAdmin } from './modules/users/bootstrap.js';
 import { createUserRepository } from './modules/users/repository.js';
+import { createAccountSettings } from './modules/users/settings.js';
 import currentUser from './plugins/current-user.js';
 import errorPages, { notFoundPage } from './plugins/error-pages.js';
 import replyGuard from './plugins/reply-guard.js';
@@ -145,6 +146,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     events,
     users,
     hasher,
+    accountSettings: createAccountSettings({ users, events }),
     auth: createAuthService({ users, hasher }),
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     passwordCheck: createPasswordCheckThrottle(live.counters),

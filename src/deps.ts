@@ -14,6 +14,7 @@ import type { ModerationService } from './modules/moderation/service.js';
 import type { RoomViews } from './modules/rooms/room-views.js';
 import type { RoomService } from './modules/rooms/service.js';
 import type { UserRepository } from './modules/users/repository.js';
+import type { AccountSettings } from './modules/users/settings.js';
 import type { EventPublisher } from './realtime/events.js';
 import type { Hub } from './realtime/hub.js';
 
@@ -25,6 +26,7 @@ export interface AppDeps {
   events: EventPublisher;
   users: UserRepository;
   hasher: PasswordHasher;
+  accountSettings: AccountSettings;
   auth: AuthService;
   throttle: LoginThrottle;
   passwordCheck: PasswordCheckThrottle;

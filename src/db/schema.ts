@@ -11,6 +11,10 @@ export interface UsersTable {
   disabled: number;
   created_at: number;
   deleted_at: number | null;
+  /** 'en' | 'zh-CN', or null: follow the browser. */
+  locale: string | null;
+  /** 'system' | 'light' | 'dark'. */
+  theme: Generated<string>;
 }
 
 /**

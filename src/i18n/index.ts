@@ -19,6 +19,14 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+const translators = new Map<Locale, Translate>();
+/** One translator per locale for the process (per-language caches key on it, e.g. clientStrings). */
+export function translatorFor(locale: Locale): Translate {
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = translator(locale)));
+  return t;
+}
+
 /** The user's choice (cookie) wins; otherwise the first supported Accept-Language entry by weight. */
 export function negotiateLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
   // Only a cookie that is there is parsed: a failed parse builds an error, on every request.

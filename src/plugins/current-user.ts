@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { sessionTimeout, useToRecord } from '../modules/auth/session-lifetime.js';
 import type { User } from '../modules/users/repository.js';
 import { CloseCodes } from '../shared/protocol.js';
+import { useLocale } from './views.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,6 +55,7 @@ export default fp(
       }
       req.user = user;
       reply.locals = { ...reply.locals, user };
+      if (user.locale && user.locale !== req.locale) useLocale(req, reply, user.locale);
     });
     app.decorate('requireUser', async (req: FastifyRequest, reply: FastifyReply) => {
       if (req.user) return;

@@ -1,8 +1,9 @@
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import view from '@fastify/view';
 import fp from 'fastify-plugin';
 import nunjucks from 'nunjucks';
-import { LANG_COOKIE, LOCALES, negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.js';
+import { LANG_COOKIE, negotiateLocale, translatorFor, type Locale, type Translate } from '../i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
 import { avatarHue, initial } from './avatar.js';
 import { linkifyToHtml } from './linkify.js';
@@ -20,6 +21,13 @@ declare module 'fastify' {
     /** Merged into every template's context by @fastify/view. */
     locals: Record<string, unknown> | null;
   }
+}
+
+/** Sets the request's language (a signed-in user's own choice replaces the negotiated one, plugins/current-user.ts). */
+export function useLocale(req: FastifyRequest, reply: FastifyReply, locale: Locale): void {
+  req.locale = locale;
+  req.t = translatorFor(locale);
+  reply.locals = { ...reply.locals, locale, t: req.t };
 }
 
 /** Nunjucks (autoescape on) with the locale and translator in every template; assets under /static. */
@@ -56,12 +64,10 @@ export default fp(
     app.decorateRequest('locale', 'en');
     app.decorateRequest('t', null as unknown as Translate);
     const langCookie = new RegExp(`(?:^|;\\s*)${LANG_COOKIE.replace('.', '\\.')}=([^;]+)`);
-    const translators = Object.fromEntries(LOCALES.map((l) => [l, translator(l)])) as Record<Locale, Translate>;
     app.addHook('onRequest', async (req, reply) => {
       const cookie = (req.headers.cookie ?? '').match(langCookie)?.[1];
-      req.locale = negotiateLocale(cookie, req.headers['accept-language']);
-      req.t = translators[req.locale];
-      reply.locals = { ...reply.locals, locale: req.locale, t: req.t, currentPath: req.url };
+      useLocale(req, reply, negotiateLocale(cookie, req.headers['accept-language']));
+      reply.locals = { ...reply.locals, currentPath: req.url };
     });
   },
   { name: 'views' },

@@ -25,8 +25,11 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room-deleted'), room: z.number().int() }),
   /** Close every socket of a user (disabled: 4003; password reset: 4001). */
   z.object({ type: z.literal('close-user'), userId: z.number().int(), code: z.number().int() }),
-  /** The user's account changed (permissions, disabled, deleted): drop what was kept of it. */
-  z.object({ type: z.literal('user-changed'), userId: z.number().int() }),
+  /**
+   * The user's account changed (permissions, disabled, deleted, settings): drop what was kept of
+   * it. `name`: their new display name, which their open sockets send from now on.
+   */
+  z.object({ type: z.literal('user-changed'), userId: z.number().int(), name: z.string().optional() }),
   /** The room's settings or stored messages changed (edited, created, pruned): drop what was kept of it. */
   z.object({ type: z.literal('room-changed'), room: z.number().int() }),
 ]);

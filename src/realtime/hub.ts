@@ -241,6 +241,7 @@ export function createHub(deps: {
         return;
       case 'user-changed':
         deps.forget.user(ev.userId);
+        if (ev.name !== undefined) for (const c of userSocketsIn(ev.userId)) c.user = { ...c.user, displayName: ev.name };
         return;
       case 'room-changed':
         deps.forget.room(ev.room);

@@ -22,10 +22,12 @@ describe('the chat page from a kept shell', () => {
   });
 
   const room: Room = { id: 4, name: 'Lobby <b>&"\'', description: 'about \\ things', ownerId: 1, createdAt: 0, archived: false };
-  const person = (id: number, name: string, permissions: User['permissions'] = []): User => ({ id, username: `u${id}`, displayName: name, disabled: false, deleted: false, permissions });
+  const person = (id: number, name: string, permissions: User['permissions'] = [], theme: User['theme'] = 'system'): User => ({
+    id, username: `u${id}`, displayName: name, disabled: false, deleted: false, permissions, locale: null, theme,
+  });
   const ann = person(1, 'Ann <script>"&\'\\', ['admin']);
   const bob = person(2, 'Bob');
-  const cat = person(3, '猫', ['manage_users']);
+  const cat = person(3, '猫', ['manage_users'], 'dark');
   const view: RoomView = {
     page: {
       messages: [1, 2, 3].map((id) => ({ room: 4, id, ts: 1_700_000_000_000 + id, user: { id: 2, name: 'Bob' }, body: `hello ${id} <i>&amp; https://example.org/?a="1"`, clientId: `c${id}` })),
@@ -116,6 +118,7 @@ describe('the chat page from a kept shell', () => {
     const readers: Array<[string, ChatPageInput]> = [
       ['a member', input(bob)],
       ['another member, same shell', input(bob, { user: person(9, 'Zed "9"') })],
+      ['a member with a dark theme, same shell', input(bob, { user: person(10, 'Dee', [], 'dark') })],
       ['an admin (more links), moderating', input(ann, { moderator: true })],
       ['a user manager, in Chinese', input(cat, { locale: 'zh-CN' })],
       ['a muted member', input(bob, { mine: { mute: 1_800_000_000_000 } })],
@@ -125,6 +128,7 @@ describe('the chat page from a kept shell', () => {
       ['a non-member, reading', input(person(9, 'Zed'), { member: false })],
     ];
     for (const [what, i] of readers) assertSame(s, i, what);
+    assert.match(assertSame(s, input(person(10, 'Dee', [], 'light')), 'a light theme'), /<html lang="en" data-theme="light">/);
   });
 
   test('a shell is kept per language, role and links; a moderator’s per person; muted readers and older pages get their own', () => {

@@ -8,6 +8,7 @@ import { isWeakPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { hasPermission, type Permission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
+import { lookalikeNameError, reservedNameError } from '../users/name-errors.js';
 import { skeletonsOf } from '../users/name-skeletons.js';
 import { isProtectedName } from '../users/skeleton.js';
 
@@ -63,12 +64,12 @@ export function createAdminService(deps: {
       { field: 'display_name', name: displayName },
     ];
     for (const { field, name } of fields) {
-      if (isProtectedName(name)) throw new AppError('bad_request', `${field}: looks like a reserved name (such as admin)`, 'name.protected', field);
+      if (isProtectedName(name)) throw reservedNameError(field);
     }
     if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken');
     const held = await users.heldSkeletons(skeletonsOf([username, displayName]));
     for (const { field, name } of fields) {
-      if (skeletonsOf([name]).some((k) => held.has(k))) throw new AppError('conflict', `${field}: looks too much like another user's name`, 'name.lookalike', field);
+      if (skeletonsOf([name]).some((k) => held.has(k))) throw lookalikeNameError(field);
     }
   }
 

@@ -7,7 +7,7 @@ import type { Room } from './repository.js';
 import type { RoomView } from './room-views.js';
 
 /** What differs between two readers of the same room view in the same language and role. */
-type Slot = 'csrf' | 'clientId' | 'client' | 'name' | 'path';
+type Slot = 'csrf' | 'clientId' | 'client' | 'name' | 'path' | 'theme';
 
 /*
  * The page is rendered with a marker in place of each per-reader value and cut at the markers
@@ -87,7 +87,7 @@ export function createChatPage(deps: {
       locale,
       t,
       currentPath: mark('path'),
-      user: { displayName: mark('name'), permissions: user.permissions },
+      user: { displayName: mark('name'), permissions: user.permissions, theme: mark('theme') },
       room,
       messages: view.page.messages,
       messagesHtml: deps.messagesHtml(view.page.messages, { locale, canModerate: moderator, t }),
@@ -142,6 +142,7 @@ export function createChatPage(deps: {
       client: Buffer.from(clientAttribute(settings, input.t)),
       name: Buffer.from(escape(user.displayName)),
       path: Buffer.from(escape(input.path)),
+      theme: Buffer.from(escape(user.theme)),
     };
     return Buffer.concat(shell.parts.map((p) => (typeof p === 'string' ? values[p] : p)));
   };

@@ -11,10 +11,13 @@ type Kind = 'user' | 'room';
 
 export const skeletonsOf = (names: string[]) => [...new Set(names.flatMap(nameSkeletons))];
 
-export async function claimSkeletons(db: Kysely<Database>, kind: Kind, ownerId: number, names: string[]): Promise<void> {
+/** Claims the names' skeletons but those in `except` (held by another owner, to be left alone). */
+export async function claimSkeletons(db: Kysely<Database>, kind: Kind, ownerId: number, names: string[], except = new Set<string>()): Promise<void> {
+  const skeletons = skeletonsOf(names).filter((k) => !except.has(k));
+  if (skeletons.length === 0) return;
   await db
     .insertInto('name_skeletons')
-    .values(skeletonsOf(names).map((skeleton) => ({ kind, skeleton, owner_id: ownerId })))
+    .values(skeletons.map((skeleton) => ({ kind, skeleton, owner_id: ownerId })))
     .execute();
 }
 

@@ -2,11 +2,13 @@ import { MysqlAdapter, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.js';
 import { containsPattern } from '../../db/like.js';
-import type { Database } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Database, UsersTable } from '../../db/schema.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
-import { claimSkeletons, heldSkeletons, releaseSkeletons } from './name-skeletons.js';
+import { claimSkeletons, heldSkeletons, releaseSkeletons, skeletonsOf } from './name-skeletons.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
+import { storedLocale, storedTheme, type LocaleChoice, type Theme } from './preferences.js';
 
 export interface User {
   id: number;
@@ -15,6 +17,16 @@ export interface User {
   disabled: boolean;
   deleted: boolean;
   permissions: Permission[];
+  /** The user's language, or null to follow the browser. */
+  locale: LocaleChoice;
+  theme: Theme;
+}
+
+/** What the user sets on the account page. */
+export interface UserSettings {
+  displayName: string;
+  locale: LocaleChoice;
+  theme: Theme;
 }
 
 export interface UserListQuery {
@@ -34,6 +46,9 @@ export interface NewUser {
 
 /** How a deleted account appears wherever its name was shown. */
 export const DELETED_NAME = 'deleted user';
+
+/** The columns a `User` is read from. */
+const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme'] as const;
 
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
@@ -56,7 +71,7 @@ export function createUserRepository(db: Db) {
     const rows = await db
       .selectFrom('users')
       .leftJoin('permissions', 'permissions.user_id', 'users.id')
-      .select(['users.id', 'users.username', 'users.display_name', 'users.disabled', 'users.deleted_at', 'permissions.permission'])
+      .select([...USER_COLUMNS.map((c) => `users.${c}` as const), 'permissions.permission'])
       .where('users.id', '=', id)
       .execute();
     if (rows.length === 0) return undefined;
@@ -64,10 +79,7 @@ export function createUserRepository(db: Db) {
     return toUser(rows[0]!, permissions);
   }
 
-  function toUser(
-    row: { id: number; username: string; display_name: string; disabled: number; deleted_at: number | null },
-    permissions: Permission[],
-  ): User {
+  function toUser(row: Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>, permissions: Permission[]): User {
     return {
       id: Number(row.id),
       username: row.username,
@@ -75,6 +87,8 @@ export function createUserRepository(db: Db) {
       disabled: Boolean(row.disabled),
       deleted: row.deleted_at !== null,
       permissions,
+      locale: storedLocale(row.locale),
+      theme: storedTheme(row.theme),
     };
   }
 
@@ -177,7 +191,7 @@ export function createUserRepository(db: Db) {
         base = base.where((eb) => eb.or([eb('username_key', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]));
       }
       const [rows, count] = await Promise.all([
-        base.select(['id', 'username', 'display_name', 'disabled', 'deleted_at']).orderBy('username_key').offset(q.offset).limit(q.limit).execute(),
+        base.select([...USER_COLUMNS]).orderBy('username_key').offset(q.offset).limit(q.limit).execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       const perms = rows.length
@@ -250,6 +264,41 @@ export function createUserRepository(db: Db) {
     },
 
     /**
+     * The account page's save. A new display name takes its skeletons in the same transaction
+     * (the primary key settles races); 'lookalike' when another user holds one of them. The
+     * username's own skeletons are claimed again except where another user holds one (names
+     * that collided before skeletons existed keep working, migrations/…confusable-names.ts).
+     */
+    async updateSettings(user: Pick<User, 'id' | 'username' | 'displayName'>, s: UserSettings): Promise<'ok' | 'lookalike'> {
+      const set = { display_name: s.displayName, locale: s.locale, theme: s.theme };
+      const lookalike = new Error('lookalike');
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (s.displayName !== user.displayName) {
+            await releaseSkeletons(trx, 'user', user.id);
+            const others = await heldSkeletons(trx, 'user', skeletonsOf([user.username, s.displayName]));
+            // Thrown, not returned: the release above must roll back.
+            if (skeletonsOf([s.displayName]).some((k) => others.has(k))) throw lookalike;
+            await claimSkeletons(trx, 'user', user.id, [user.username, s.displayName], others);
+          }
+          await trx.updateTable('users').set(set).where('id', '=', user.id).execute();
+        });
+        return 'ok';
+      } catch (err) {
+        if (err === lookalike || isUniqueViolation(err)) return 'lookalike';
+        throw err;
+      } finally {
+        forget(user.id);
+      }
+    },
+
+    /** The language switch, for a signed-in user. */
+    async setLocale(id: number, locale: LocaleChoice): Promise<void> {
+      await db.updateTable('users').set({ locale }).where('id', '=', id).execute();
+      forget(id);
+    },
+
+    /**
      * `onlyWithoutPermissions`: change it only if the user holds no permission at that moment (one
      * conditional update), so a permission granted while the new hash was computed is not
      * taken over by a user manager's reset. False when nothing changed.
@@ -264,9 +313,9 @@ export function createUserRepository(db: Db) {
     },
 
     /**
-     * Display names for a set of ids, for history pages and member lists. A display name never
-     * changes except when the account is deleted, so names are kept for NAME_CACHE_MS: a
-     * deletion shows on this instance at once, on others with its `user-changed` event.
+     * Display names for a set of ids, for history pages and member lists. A display name changes
+     * only when its user renames themselves or the account is deleted, so names are kept for
+     * NAME_CACHE_MS: a change shows on this instance at once, on others with its `user-changed` event.
      */
     async refs(ids: number[]): Promise<Array<{ id: number; name: string }>> {
       if (ids.length === 0) return [];
