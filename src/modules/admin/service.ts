@@ -36,14 +36,14 @@ export function createAdminService(deps: {
   async function target(actor: User, id: number): Promise<User> {
     assertCanManageUsers(actor);
     const user = await users.findById(id);
-    if (!user || user.deleted) throw new AppError('not_found', 'No such user');
+    if (!user || user.deleted) throw new AppError('not_found', 'No such user', 'user.notFound');
     if (isAdmin(user) && !isAdmin(actor)) throw new AppError('forbidden', 'Only an admin may change an admin');
     return user;
   }
 
-  async function assertNotLastAdmin(user: User, what: string) {
+  async function assertNotLastAdmin(user: User, what: 'disable' | 'delete' | 'revoke') {
     if (isAdmin(user) && !user.disabled && (await users.countActiveWith('admin')) <= 1) {
-      throw new AppError('conflict', `The last admin cannot ${what}`);
+      throw new AppError('conflict', `The last admin refused: ${what}`, `admin.lastAdmin.${what}`);
     }
   }
 
@@ -59,7 +59,7 @@ export function createAdminService(deps: {
     for (const { field, name } of fields) {
       if (isProtectedName(name)) throw new AppError('bad_request', `${field}: looks like a reserved name (such as admin)`, 'name.protected', field);
     }
-    if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken');
+    if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken', 'name.taken', 'username');
     const held = await users.heldSkeletons(skeletonsOf([username, displayName]));
     for (const { field, name } of fields) {
       if (skeletonsOf([name]).some((k) => held.has(k))) throw new AppError('conflict', `${field}: looks too much like another user's name`, 'name.lookalike', field);
@@ -88,7 +88,7 @@ export function createAdminService(deps: {
 
     async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }): Promise<User> {
       assertCanManageUsers(actor);
-      if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username');
+      if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       const displayName = input.displayName ?? input.username;
       await assertNamesFree(input.username, displayName);
       try {
@@ -100,14 +100,14 @@ export function createAdminService(deps: {
           createdAt: deps.now(),
         });
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('conflict', 'That username is taken');
+        if (isUniqueViolation(err)) throw new AppError('conflict', 'That username is taken', 'name.taken', 'username');
         throw err;
       }
     },
 
     async resetPassword(actor: User, id: number, password: string): Promise<User> {
       const user = await target(actor, id);
-      if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
+      if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       await users.setPasswordHash(user.id, await deps.hasher.hash(password));
       await endSessions(user, CloseCodes.sessionGone);
       return user;
@@ -116,8 +116,8 @@ export function createAdminService(deps: {
     async setDisabled(actor: User, id: number, disabled: boolean): Promise<User> {
       const user = await target(actor, id);
       if (disabled) {
-        if (user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself');
-        await assertNotLastAdmin(user, 'be disabled');
+        if (user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself', 'admin.selfDisable');
+        await assertNotLastAdmin(user, 'disable');
       }
       await users.setDisabled(user.id, disabled);
       await changed(user);
@@ -134,8 +134,8 @@ export function createAdminService(deps: {
     /** Their messages stay, shown as a deleted user; the username becomes free. */
     async delete(actor: User, id: number): Promise<User> {
       const user = await target(actor, id);
-      if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself');
-      await assertNotLastAdmin(user, 'be deleted');
+      if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself', 'admin.selfDelete');
+      await assertNotLastAdmin(user, 'delete');
       await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`);
       await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
@@ -145,9 +145,9 @@ export function createAdminService(deps: {
     async setPermission(actor: User, username: string, permission: Permission, grant: boolean): Promise<User> {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only admins change permissions');
       const user = await users.findByUsername(username);
-      if (!user || user.deleted) throw new AppError('not_found', 'No such user');
+      if (!user || user.deleted) throw new AppError('not_found', 'No such user', 'user.notFound', 'username');
       if (!grant && permission === 'admin' && user.id === actor.id) {
-        await assertNotLastAdmin(user, 'remove their own admin permission');
+        await assertNotLastAdmin(user, 'revoke');
       }
       await users.setPermission(user.id, permission, grant);
       await changed(user);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { blankForm, handleForm } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { canModerate } from '../moderation/roles.js';
@@ -8,6 +9,9 @@ import { createChatPage } from './chat-page.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
+
+/** The create form's fields: each shows its own message and keeps its value. */
+const CREATE_FIELDS = ['name', 'description'] as const;
 
 export default async function roomRoutes(app: FastifyInstance) {
   const { rooms, roomViews } = app.deps;
@@ -23,6 +27,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       rooms: await rooms.list(),
       canCreate: rooms.canCreate(user),
       csrf: reply.generateCsrf(),
+      form: blankForm(),
       ...extra,
     });
   }
@@ -33,17 +38,13 @@ export default async function roomRoutes(app: FastifyInstance) {
     const user = req.user!;
     // Permission first: someone who may not create rooms learns nothing from validation.
     if (!rooms.canCreate(user)) throw new AppError('forbidden', 'You may not create rooms');
-    try {
+    const render = (form: object) => renderList(req, reply, { form });
+    return handleForm(reply, { fields: CREATE_FIELDS, keep: CREATE_FIELDS, render }, async () => {
       const form = parseInput(createRoomSchema, req.body);
       const room = await rooms.create(user, { name: form.name, description: form.description });
       req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
       return reply.redirect(`/rooms/${room.id}`, 303);
-    } catch (err) {
-      if (!(err instanceof AppError) || (err.code !== 'bad_request' && err.code !== 'conflict')) throw err;
-      reply.code(err.statusCode);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      return renderList(req, reply, { error: err.shown(req.t), form: { name: String(body.name ?? ''), description: String(body.description ?? '') } });
-    }
+    });
   });
 
   // The gate's read goes to Redis with the session's, not after it (plugins/early-reads.ts).
