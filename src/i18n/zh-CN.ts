@@ -179,7 +179,7 @@ export const zhCN: Record<MessageKey, string> = {
   'password.username': '不能基于用户名。',
   'user.notFound': '没有这个用户。',
   'field.name': '名称',
-  'field.description': '描述',
+  'field.description': '简介',
   'field.username': '用户名',
   'field.password': '密码',
   'field.display_name': '显示名称',
