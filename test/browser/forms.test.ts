@@ -38,15 +38,17 @@ describe(`refused forms in headless Chromium (${backend})`, () => {
     }
   });
 
-  test('the refused admin forms pass axe and fit a phone', async () => {
+  test('the permissions page and the refused forms pass axe and fit a phone', async () => {
     const { s, browser } = suite;
     const ctx = await showContext(browser, s, { lang: 'en', theme: 'dark', viewport: 'mobile', as: ADMIN.username });
-    for (const p of ALL_PAGES.filter((x) => x.submit)) {
+    // The permissions page first: its matrix's hidden labels once widened the page to 671 px.
+    for (const p of ALL_PAGES.filter((x) => x.submit || x.name === 'admin-permissions')) {
       const { page, status } = await openPage(ctx, s, p);
-      assert.equal(status, p.status, p.name);
+      assert.equal(status, p.status ?? 200, p.name);
       assert.deepEqual(await axeViolations(page), [], p.name);
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${p.name} overflows`);
-      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid') ?? document.activeElement?.tagName), p.name === 'rooms-invalid' ? 'BODY' : 'true', p.name);
+      // Against the phone's width, not innerWidth: a mobile layout viewport grows to fit what overflows.
+      assert.deepEqual(await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]), [360, 360], `${p.name} overflows`);
+      if (p.submit) assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid') ?? document.activeElement?.tagName), p.name === 'rooms-invalid' ? 'BODY' : 'true', p.name);
       await page.close();
     }
     await ctx.close();
