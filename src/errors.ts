@@ -38,12 +38,11 @@ export class AppError extends Error {
   }
 
   /**
-   * The message in the reader's language, after the field's label where there is one; without
-   * a key, the status's generic sentence (the English text is for the log, not for readers).
+   * The message in the reader's language, after the field's label where there is one; the
+   * English one where no key was written yet (forms show their status's sentence instead).
    */
   shown(t: Translate | undefined): string {
-    if (!t) return this.message;
-    if (!this.key) return t(`error.${this.statusCode}` as MessageKey);
+    if (!this.key || !t) return this.message;
     const message = t(this.key, this.params);
     return this.field ? t('input.fieldMessage', { field: fieldLabel(t, this.field), message }) : message;
   }

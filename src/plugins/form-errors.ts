@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { AppError, fieldLabel } from '../errors.js';
+import type { MessageKey } from '../i18n/en.js';
 import type { Translate } from '../i18n/index.js';
 import { InputError } from './validate.js';
 
@@ -43,7 +44,7 @@ export function formFailure(err: unknown, t: Translate, fields: readonly string[
     } else view.notice ??= issue.field ? t('input.fieldMessage', { field: fieldLabel(t, issue.field), message }) : message;
   }
   // Without a key (an error of a service nobody translated yet), the status's generic sentence.
-  if (!issues.length) view.notice = err.shown(t);
+  if (!issues.length) view.notice = t(`error.${err.statusCode}` as MessageKey);
   return view;
 }
 
