@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { ADMIN } from '../support/app.js';
 import { axeViolations } from '../support/a11y.js';
 import { backend } from '../support/backends.js';
-import { ALL_PAGES, openPage, showcaseSuite, showContext } from '../support/showcase.js';
+import { ALL_PAGES, FORM_PAGES, openPage, showcaseSuite, showContext } from '../support/showcase.js';
 
 describe(`refused forms in headless Chromium (${backend})`, () => {
   const suite = showcaseSuite();
@@ -42,7 +42,7 @@ describe(`refused forms in headless Chromium (${backend})`, () => {
     const { s, browser } = suite;
     const ctx = await showContext(browser, s, { lang: 'en', theme: 'dark', viewport: 'mobile', as: ADMIN.username });
     // The permissions page first: its matrix's hidden labels once widened the page to 671 px.
-    for (const p of ALL_PAGES.filter((x) => x.submit || x.name === 'admin-permissions')) {
+    for (const p of [ALL_PAGES.find((x) => x.name === 'admin-permissions')!, ...FORM_PAGES]) {
       const { page, status } = await openPage(ctx, s, p);
       assert.equal(status, p.status ?? 200, p.name);
       assert.deepEqual(await axeViolations(page), [], p.name);

@@ -101,12 +101,15 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'admin-system', path: () => '/admin/system' },
   { name: 'moderation', path: (s) => `/rooms/${s.room}/moderation` },
   { name: 'account', path: () => '/account' },
-  // Forms refused by the server, re-rendered with their messages.
+  { name: 'error-403', path: () => '/admin/permissions', as: 'mei', status: 403 },
+  { name: 'error-404', path: () => '/no-such-page', status: 404 },
+];
+
+/** Forms refused by the server, re-rendered with their messages (test/browser/forms.test.ts, screenshots). */
+export const FORM_PAGES: ShowPage[] = [
   { name: 'rooms-invalid', path: () => '/rooms', status: 409, submit: { form: 'create-room', fields: { name: 'DESIGN REVIEW', description: 'Again' } } },
   { name: 'admin-users-invalid', path: () => '/admin/users', status: 400, submit: { form: 'create-user', fields: { username: 'has space', password: 'password123' } } },
   { name: 'admin-permissions-invalid', path: () => '/admin/permissions', status: 404, submit: { form: 'set-permission', fields: { username: 'nobody' } } },
-  { name: 'error-403', path: () => '/admin/permissions', as: 'mei', status: 403 },
-  { name: 'error-404', path: () => '/no-such-page', status: 404 },
 ];
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 360, height: 740 } } as const;
