@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
 import { launchBrowser } from '../test/support/browser.js';
-import { ALL_PAGES, LANGS, openPage, showContext, startShowcase, THEMES, VIEWPORTS } from '../test/support/showcase.js';
+import { ALL_PAGES, FORM_PAGES, LANGS, openPage, showContext, startShowcase, THEMES, VIEWPORTS } from '../test/support/showcase.js';
 
 const MAIN = ['login', 'rooms', 'chat', 'moderation', 'admin-users', 'admin-system'];
+/** `npm run screenshots -- NAME…` takes only those pages (any of ALL_PAGES), whole pages, not just the viewport. */
+const only = process.argv.slice(2);
 /** Committed: what a visitor of the README should see. */
 const CURATED = new Set([
   'chat-en-light-desktop',
@@ -35,14 +37,14 @@ try {
     for (const theme of THEMES) {
       for (const viewport of Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>) {
         const contexts = new Map<string | null, Awaited<ReturnType<typeof showContext>>>();
-        for (const p of ALL_PAGES.filter((x) => MAIN.includes(x.name))) {
+        for (const p of [...ALL_PAGES, ...FORM_PAGES].filter((x) => (only.length ? only : MAIN).includes(x.name))) {
           const as = p.as === undefined ? 'admin' : p.as;
           if (!contexts.has(as)) contexts.set(as, await showContext(browser, showcase, { lang, theme, viewport, as }));
           const { page } = await openPage(contexts.get(as)!, showcase, p);
           const name = `${p.name}-${lang}-${theme}-${viewport}`;
           const file = path.join(all, `${name}.png`);
-          await page.screenshot({ path: file });
-          if (CURATED.has(name)) fs.copyFileSync(file, path.join(curated, `${name}.png`));
+          await page.screenshot({ path: file, fullPage: only.length > 0 });
+          if (CURATED.has(name) && !only.length) fs.copyFileSync(file, path.join(curated, `${name}.png`));
           await page.close();
         }
         for (const c of contexts.values()) await c.close();

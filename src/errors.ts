@@ -1,4 +1,5 @@
 import type { MessageKey } from './i18n/en.js';
+import { isMessageKey, type Translate } from './i18n/index.js';
 
 /** Typed errors with a stable code; routes and socket handlers map them, never message text. */
 export type AppErrorCode =
@@ -28,16 +29,22 @@ export class AppError extends Error {
     /** When set, what users see: this string translated, after `field: `. */
     readonly key?: MessageKey,
     readonly field = '',
+    /** Values for the key's placeholders ({min}, {max}…). */
+    readonly params: Record<string, string | number> = {},
   ) {
     super(message);
     this.name = 'AppError';
     this.statusCode = STATUS[code];
   }
 
-  /** The message in the reader's language where one was written, else the English one. */
-  shown(t: ((key: MessageKey) => string) | undefined): string {
+  /**
+   * The message in the reader's language, after the field's label where there is one; the
+   * English one where no key was written yet (forms show their status's sentence instead).
+   */
+  shown(t: Translate | undefined): string {
     if (!this.key || !t) return this.message;
-    return this.field ? `${this.field}: ${t(this.key)}` : t(this.key);
+    const message = t(this.key, this.params);
+    return this.field ? t('input.fieldMessage', { field: fieldLabel(t, this.field), message }) : message;
   }
 }
 
@@ -77,3 +84,9 @@ export class SessionSaveError extends Error {
     this.name = 'SessionSaveError';
   }
 }
+
+/** A field's label in the reader's language (`field.<name>`), else its name as sent. */
+export const fieldLabel = (t: Translate, field: string) => {
+  const key = `field.${field}`;
+  return isMessageKey(key) ? t(key) : field;
+};

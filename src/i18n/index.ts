@@ -9,6 +9,9 @@ export const LANG_COOKIE = 'hihi.lang';
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 
+/** True for a key of the catalogs (for keys built at run time, such as a field's label). */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(locale: Locale): Translate {

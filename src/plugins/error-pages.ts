@@ -4,6 +4,7 @@ import { isUnavailable } from '../db/errors.js';
 import { AppError, RateLimitedError, RestrictedError, SessionSaveError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
 import { noteOutcome } from '../logger.js';
+import { InputError } from './validate.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 503]);
 
@@ -25,15 +26,20 @@ function csrfFor(reply: FastifyReply): string | undefined {
   }
 }
 
-export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, extra: object = {}) {
+export async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, extra: object = {}, detail = '') {
   reply.code(status);
   if (wantsJson(req)) return reply.send({ error: { status, message, ...extra } });
   const code = PAGE_STATUSES.has(status) ? status : status >= 500 ? 500 : 400;
   // The page says what the status means, in the reader's language; the raw reason (validator
-  // output and the like) stays in the log, but for a mute, kick or ban, which the reader needs,
-  // and a rate limit's own translated reason (limits/user-limit.ts `tooMany`).
-  const detail = 'code' in extra || status === 429 ? message : '';
-  return reply.view('pages/errors/error.njk', { status, code, message: req.t ? req.t(`error.${code}` as MessageKey) : message, detail, csrf: csrfFor(reply) });
+  // output and the like) stays in the log. A mute, kick or ban says which, bad input which
+  // field and why (translated), and a rate limit its own translated reason (`tooMany`).
+  return reply.view('pages/errors/error.njk', {
+    status,
+    code,
+    message: req.t ? req.t(`error.${code}` as MessageKey) : message,
+    detail: 'code' in extra || status === 429 ? message : detail,
+    csrf: csrfFor(reply),
+  });
 }
 
 /** Set by app.ts in the context where the session and user are loaded (the hooks a 404 runs are its context's). */
@@ -59,7 +65,7 @@ export default fp(
       const shown = err instanceof AppError ? err.shown(req.t) : err instanceof RateLimitedError && req.t ? req.t('limit.generic') : err.message;
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : shown;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
-      return sendError(req, reply, status, message, extra);
+      return sendError(req, reply, status, message, extra, err instanceof InputError ? shown : '');
     });
   },
   { name: 'error-pages', dependencies: ['views'] },

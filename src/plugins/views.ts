@@ -30,6 +30,13 @@ export function useLocale(req: FastifyRequest, reply: FastifyReply, locale: Loca
   reply.locals = { ...reply.locals, locale, t: req.t };
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormat = (locale: Locale) => numberFormats.get(locale) ?? numberFormats.set(locale, new Intl.NumberFormat(locale)).get(locale)!;
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const dateTimeFormat = (locale: Locale) =>
+  dateTimeFormats.get(locale) ??
+  dateTimeFormats.set(locale, new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })).get(locale)!;
+
 /** Nunjucks (autoescape on) with the locale and translator in every template; assets under /static. */
 export default fp(
   async (app) => {
@@ -53,6 +60,9 @@ export default fp(
           // Fallbacks in UTC: the page script rewrites times in the reader's zone and language.
           env.addFilter('clock', (ms: number) => new Date(ms).toISOString().slice(11, 16));
           env.addFilter('fullTime', (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+          // Numbers and dates in the page's language (dates in UTC, said so: the server does not know the reader's zone).
+          env.addFilter('num', (n: number, locale: Locale) => numberFormat(locale).format(n));
+          env.addFilter('dateTime', (ms: number, locale: Locale) => dateTimeFormat(locale).format(ms));
           env.addFilter('hue', avatarHue);
           env.addFilter('initial', initial);
           // Escapes all text itself (see linkify.ts), so its output is marked safe.

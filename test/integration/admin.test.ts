@@ -155,7 +155,7 @@ describe(`administration (${backend})`, () => {
       by.submit('/admin/permissions', '/admin/permissions', { username, permission, grant });
     assert.equal((await web.submit('/rooms', '/rooms', { name: 'not yet' })).status, 403);
     assert.equal((await perm('creator', 'create_room', '1')).status, 200);
-    assert.match(await (await admin.get('/admin/permissions?q=creator')).text(), /aria-pressed="true" title="Revoke create_room"/);
+    assert.match(await (await admin.get('/admin/permissions?q=creator')).text(), /aria-pressed="true" title="Revoke: Create rooms"/);
     assert.equal((await web.submit('/rooms', '/rooms', { name: 'now allowed' })).status, 303);
     assert.equal((await perm('creator', 'create_room', '0')).status, 200);
     assert.equal((await web.submit('/rooms', '/rooms', { name: 'not any more' })).status, 403);

@@ -33,7 +33,11 @@ describe(`admin system page (${backend})`, () => {
     assert.match(page, /id="online-users">1</);
     assert.match(page, /id="sockets">1</);
     assert.match(page, /id="last-hour">4</);
-    assert.match(page, /<svg class="chart"[^>]*>\s*(<rect [^>]+><title>\d+<\/title><\/rect>){60}\s*<\/svg>/);
+    // One bar (the current minute), axes in the page's language, the figures as a table.
+    assert.match(page, /<svg class="chart"[^>]*role="img" aria-labelledby="chart-title" aria-describedby="chart-summary">\s*<line class="grid"[^>]*><\/line>\s*<rect [^>]+><\/rect>\s*<line class="axis"/);
+    assert.match(page, /<span>60 min ago<\/span><span>30 min ago<\/span><span>now<\/span>/);
+    assert.match(page, /4 messages in the last hour\.\s*Busiest minute: 4 messages/);
+    assert.match(page, /<td>now<\/td><td>4<\/td>/);
     assert.match(page, /<bdi>Busy &lt;room&gt;<\/bdi><\/a><\/td><td>4</);
     assert.match(page, /connect ECONNREFUSED &lt;script&gt;/);
     ws.close();

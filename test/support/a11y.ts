@@ -51,7 +51,9 @@ export function a11yMatrix(lang: (typeof LANGS)[number], theme: (typeof THEMES)[
           assert.equal(await page.getAttribute('html', 'lang'), lang, where);
           for (const v of await axeViolations(page)) problems.push(`${where}: ${v}`);
           const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-          if (scrollWidth > innerWidth) problems.push(`${where}: scrollWidth ${scrollWidth} > innerWidth ${innerWidth}`);
+          // A phone's layout viewport grows to fit what overflows, so innerWidth is checked too.
+          const width = VIEWPORTS[viewport].width;
+          if (scrollWidth > innerWidth || innerWidth > width) problems.push(`${where}: scrollWidth ${scrollWidth}, innerWidth ${innerWidth} > ${width}`);
           if (p.name === 'chat') {
             const box = await page.locator('#composer').boundingBox();
             const vp = VIEWPORTS[viewport];

@@ -87,6 +87,8 @@ export interface ShowPage {
   /** Signed in as: the admin unless a username is given; `null` for signed out. */
   as?: string | null;
   status?: number;
+  /** Fills the form with this id and submits it: the page is then the server's answer (a form with errors). */
+  submit?: { form: string; fields: Record<string, string> };
 }
 
 /** Every page, for the accessibility and overflow checks. */
@@ -101,6 +103,13 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'account', path: () => '/account' },
   { name: 'error-403', path: () => '/admin/permissions', as: 'mei', status: 403 },
   { name: 'error-404', path: () => '/no-such-page', status: 404 },
+];
+
+/** Forms refused by the server, re-rendered with their messages (test/browser/forms.test.ts, screenshots). */
+export const FORM_PAGES: ShowPage[] = [
+  { name: 'rooms-invalid', path: () => '/rooms', status: 409, submit: { form: 'create-room', fields: { name: 'DESIGN REVIEW', description: 'Again' } } },
+  { name: 'admin-users-invalid', path: () => '/admin/users', status: 400, submit: { form: 'create-user', fields: { username: 'has space', password: 'password123' } } },
+  { name: 'admin-permissions-invalid', path: () => '/admin/permissions', status: 404, submit: { form: 'set-permission', fields: { username: 'nobody' } } },
 ];
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 360, height: 740 } } as const;
@@ -137,7 +146,13 @@ export async function showContext(
 /** Opens a page and waits until it is settled (the chat page: connected and scrolled). */
 export async function openPage(ctx: BrowserContext, s: Showcase, p: ShowPage): Promise<{ page: Page; status: number }> {
   const page = await ctx.newPage();
-  const res = await page.goto(s.hihi.url + p.path(s));
+  let res = await page.goto(s.hihi.url + p.path(s));
   if (p.name === 'chat') await page.waitForSelector('#conn[data-state="online"]');
+  if (p.submit) {
+    const form = page.locator(`form#${p.submit.form}`);
+    for (const [name, value] of Object.entries(p.submit.fields)) await form.locator(`[name="${name}"]`).fill(value);
+    [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), form.locator('button[type=submit]').click()]);
+    await page.waitForLoadState();
+  }
   return { page, status: res?.status() ?? 0 };
 }

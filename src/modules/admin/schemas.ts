@@ -11,7 +11,7 @@ export const passwordSchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(256, 'must be at most 256 characters')
-  .refine((p) => !isWeakPassword(p), 'is too common: choose another');
+  .refine((p) => !isWeakPassword(p), { params: { key: 'password.common' }, message: 'is too common: choose another' });
 
 export const userListQuerySchema = z.strictObject({
   q: z.string().trim().max(64).optional(),

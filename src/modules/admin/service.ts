@@ -44,14 +44,14 @@ export function createAdminService(deps: {
   async function target(actor: User, id: number): Promise<User> {
     assertCanManageUsers(actor);
     const user = await users.findById(id);
-    if (!user || user.deleted) throw new AppError('not_found', 'No such user');
+    if (!user || user.deleted) throw new AppError('not_found', 'No such user', 'user.notFound');
     if (!mayManage(actor, user)) throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
     return user;
   }
 
   /** The repository refused: the change would have left no active admin. */
-  function lastAdmin(changed: boolean, what: string) {
-    if (!changed) throw new AppError('conflict', `The last admin cannot ${what}`);
+  function lastAdmin(changed: boolean, what: 'disable' | 'delete' | 'revoke') {
+    if (!changed) throw new AppError('conflict', `The last admin refused: ${what}`, `admin.lastAdmin.${what}`);
   }
 
   /**
@@ -66,7 +66,7 @@ export function createAdminService(deps: {
     for (const { field, name } of fields) {
       if (isProtectedName(name)) throw reservedNameError(field);
     }
-    if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken');
+    if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken', 'name.taken', 'username');
     const held = await users.heldSkeletons(skeletonsOf([username, displayName]));
     for (const { field, name } of fields) {
       if (skeletonsOf([name]).some((k) => held.has(k))) throw lookalikeNameError(field);
@@ -96,7 +96,7 @@ export function createAdminService(deps: {
 
     async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }): Promise<User> {
       assertCanManageUsers(actor);
-      if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username');
+      if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       const displayName = input.displayName ?? input.username;
       await assertNamesFree(input.username, displayName);
       try {
@@ -108,7 +108,7 @@ export function createAdminService(deps: {
           createdAt: deps.now(),
         });
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('conflict', 'That username is taken');
+        if (isUniqueViolation(err)) throw new AppError('conflict', 'That username is taken', 'name.taken', 'username');
         throw err;
       }
     },
@@ -116,7 +116,7 @@ export function createAdminService(deps: {
     async resetPassword(actor: User, id: number, password: string): Promise<User> {
       const user = await target(actor, id);
       if (user.id === actor.id) throw new AppError('forbidden', 'Change your own password on your account page');
-      if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
+      if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       const hash = await deps.hasher.hash(password);
       // A manager's reset holds only if the user still holds no permission after the hashing.
       if (!(await users.setPasswordHash(user.id, hash, { onlyWithoutPermissions: !isAdmin(actor) }))) {
@@ -128,8 +128,8 @@ export function createAdminService(deps: {
 
     async setDisabled(actor: User, id: number, disabled: boolean): Promise<User> {
       const user = await target(actor, id);
-      if (disabled && user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself');
-      lastAdmin(await users.setDisabled(user.id, disabled), 'be disabled');
+      if (disabled && user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself', 'admin.selfDisable');
+      lastAdmin(await users.setDisabled(user.id, disabled), 'disable');
       await changed(user);
       if (disabled) await endSessions(user, CloseCodes.accountDisabled);
       return user;
@@ -144,8 +144,8 @@ export function createAdminService(deps: {
     /** Their messages stay, shown as a deleted user; the username becomes free. */
     async delete(actor: User, id: number): Promise<User> {
       const user = await target(actor, id);
-      if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself');
-      lastAdmin(await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`), 'be deleted');
+      if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself', 'admin.selfDelete');
+      lastAdmin(await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`), 'delete');
       await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
       return user;
@@ -154,8 +154,8 @@ export function createAdminService(deps: {
     async setPermission(actor: User, username: string, permission: Permission, grant: boolean): Promise<User> {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only admins change permissions');
       const user = await users.findByUsername(username);
-      if (!user || user.deleted) throw new AppError('not_found', 'No such user');
-      lastAdmin(await users.setPermission(user.id, permission, grant), 'lose the admin permission');
+      if (!user || user.deleted) throw new AppError('not_found', 'No such user', 'user.notFound', 'username');
+      lastAdmin(await users.setPermission(user.id, permission, grant), 'revoke');
       await changed(user);
       return user;
     },

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CloseCodes } from '../../shared/protocol.js';
 import { sendError } from '../../plugins/error-pages.js';
 import { rememberSession } from '../../plugins/session.js';
+import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { loginQuerySchema, loginSchema, safeNextPath } from './schemas.js';
 
@@ -10,13 +11,19 @@ export default async function authRoutes(app: FastifyInstance) {
 
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
 
+  // Only a malformed post gets field messages; wrong credentials get one generic message below.
+  const renderLogin = (reply: FastifyReply, form: FormView) =>
+    reply.view('pages/auth/login.njk', { csrf: reply.generateCsrf(), form, next: safeNextPath(form.values.next), remember: form.values.remember === '1' });
+
   app.get('/login', async (req, reply) => {
     const { next } = parseInput(loginQuerySchema, req.query);
     if (req.user) return reply.redirect(safeNextPath(next), 303);
-    return reply.view('pages/auth/login.njk', { csrf: reply.generateCsrf(), next: safeNextPath(next) });
+    return renderLogin(reply, blankForm({ next: next ?? '' }));
   });
 
   app.post('/login', async (req, reply) => {
+    const render = (form: FormView) => renderLogin(reply, form);
+    return handleForm(reply, { fields: ['username', 'password'], keep: ['username', 'next', 'remember'], render }, async () => {
       const form = parseInput(loginSchema, req.body);
       const wait = await throttle.admit(req.ip, form.username);
       if (wait > 0) {
@@ -28,13 +35,7 @@ export default async function authRoutes(app: FastifyInstance) {
       if (!user) {
         req.log.info({ event: 'login_failed', ip: req.ip }, 'sign-in failed');
         reply.code(401);
-        return reply.view('pages/auth/login.njk', {
-          csrf: reply.generateCsrf(),
-          error: req.t('login.failed'),
-          username: form.username,
-          remember: !!form.remember,
-          next: safeNextPath(form.next),
-        });
+        return renderLogin(reply, { values: { username: form.username, next: form.next ?? '', remember: form.remember ? '1' : '' }, errors: {}, notice: req.t('login.failed') });
       }
       await throttle.succeeded(req.ip, form.username);
       // A new session id at sign-in (no fixation); regenerate drops the old CSRF secret too.
@@ -44,6 +45,7 @@ export default async function authRoutes(app: FastifyInstance) {
       if (form.remember) rememberSession(req, config.session.ttlMs);
       req.log.info({ event: 'login', userId: user.id, ip: req.ip, remember: !!form.remember }, 'signed in');
       return reply.redirect(safeNextPath(form.next), 303);
+    });
   });
 
   app.post('/logout', async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, RateLimitedError } from '../../errors.js';
+import { blankForm, handleForm } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { tooMany } from '../limits/user-limit.js';
@@ -9,6 +10,9 @@ import { createChatPage } from './chat-page.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
+
+/** The create form's fields: each shows its own message and keeps its value. */
+const CREATE_FIELDS = ['name', 'description'] as const;
 
 export default async function roomRoutes(app: FastifyInstance) {
   const { rooms, roomViews } = app.deps;
@@ -29,6 +33,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       next: page.next,
       canCreate: rooms.canCreate(user),
       csrf: reply.generateCsrf(),
+      form: blankForm(),
       ...extra,
     });
   }
@@ -39,17 +44,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     const user = req.user!;
     // Permission first: someone who may not create rooms learns nothing from validation.
     if (!rooms.canCreate(user)) throw new AppError('forbidden', 'You may not create rooms');
+    const render = (form: object) => renderList(req, reply, { form });
     try {
-      const form = parseInput(createRoomSchema, req.body);
-      const room = await rooms.create(user, { name: form.name, description: form.description });
-      req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
-      return reply.redirect(`/rooms/${room.id}`, 303);
+      return await handleForm(reply, { fields: CREATE_FIELDS, keep: CREATE_FIELDS, render }, async () => {
+        const form = parseInput(createRoomSchema, req.body);
+        const room = await rooms.create(user, { name: form.name, description: form.description });
+        req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
+        return reply.redirect(`/rooms/${room.id}`, 303);
+      });
     } catch (err) {
       if (err instanceof RateLimitedError) return tooMany(req, reply, err, req.t('limit.rooms'));
-      if (!(err instanceof AppError) || (err.code !== 'bad_request' && err.code !== 'conflict')) throw err;
-      reply.code(err.statusCode);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      return renderList(req, reply, { error: err.shown(req.t), form: { name: String(body.name ?? ''), description: String(body.description ?? '') } });
+      throw err;
     }
   });
 

@@ -31,7 +31,8 @@ export function nameSchema(min: number, max: number) {
   return z
     .string()
     .transform((s) => s.normalize('NFC').trim())
-    .refine((s) => codePoints(s) >= min && codePoints(s) <= max, `must be ${min}–${max} characters`)
+    .refine((s) => min === 0 || s !== '', { params: { key: 'input.required' }, message: 'is required', abort: true })
+    .refine((s) => codePoints(s) >= min && codePoints(s) <= max, { params: { key: 'input.length', min, max }, message: `must be ${min}–${max} characters` })
     // Compatibility forms can expand (U+FDFA is 18 letters in NFKC): the stored lookup key holds
     // at most four characters per allowed one.
     .refine((s) => codePoints(nameKey(s)) <= 4 * max, { params: { key: 'name.expands' }, message: 'is too long once normalised' })
@@ -43,7 +44,10 @@ export function nameSchema(min: number, max: number) {
     });
 }
 
-export const usernameSchema = nameSchema(2, 32).refine((s) => /^[\p{L}\p{M}\p{N}._-]+$/u.test(s), 'may contain only letters, digits, dot, dash and underscore');
+export const usernameSchema = nameSchema(2, 32).refine((s) => /^[\p{L}\p{M}\p{N}._-]+$/u.test(s), {
+  params: { key: 'name.chars' },
+  message: 'may contain only letters, digits, dot, dash and underscore',
+});
 
 /** The lookup key for a username (sign-in, moderation forms): case-insensitive after NFKC. */
 export const nameKey = (s: string) => s.normalize('NFKC').trim().toLowerCase();
