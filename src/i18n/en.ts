@@ -101,6 +101,8 @@ export const en = {
   'sys.unbanAuto': '{target} may return',
   'sys.delete': 'A message was deleted by {by}',
   'sys.reason': 'reason: {reason}',
+  'removed.title': 'You are not in this room now',
+  'removed.back': 'Back to the room list',
   'banner.muted': 'You are muted until {until}.',
   'banner.mutedForever': 'You are muted until a moderator lifts it.',
   'banner.kicked': 'You were removed from this room until {until}.',

@@ -103,6 +103,8 @@ export const zhCN: Record<MessageKey, string> = {
   'sys.unbanAuto': '{target} 可以回来了',
   'sys.delete': '{by} 删除了一条消息',
   'sys.reason': '原因：{reason}',
+  'removed.title': '你目前不在此聊天室中',
+  'removed.back': '返回聊天室列表',
   'banner.muted': '你已被禁言，截止 {until}。',
   'banner.mutedForever': '你已被禁言，直到管理员解除。',
   'banner.kicked': '你已被移出此聊天室，截止 {until}。',

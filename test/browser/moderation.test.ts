@@ -10,7 +10,7 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await h.createUser('gus', 'gus-password-1');
   });
 
-  test('a moderator mutes a member (banner, cannot send), then kicks them (removed notice)', async () => {
+  test('a muted member: the composer is closed with the end time, live and after a reload, and opens when lifted; kicked: a notice, live and after a reload', async () => {
     const mod = await signIn(await ctx.browser.newContext(), ctx.hihi.url, ADMIN.username, ADMIN.password);
     const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
     await createRoomFromList(mod, 'Moderated');
@@ -23,27 +23,45 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await gusItem.locator('summary').click();
     await gusItem.locator('button[data-action="mute"]').first().click(); // "Mute 10 min"
 
-    await gus.waitForSelector('#banner:not([hidden])');
-    assert.match((await gus.locator('#banner').textContent())!, /You are muted until .+ \(\d+ s\)/);
+    // Muted: the composer is closed and says why and until when, live and after a reload.
+    await gus.waitForSelector('#composer-note:not([hidden])');
+    assert.match((await gus.locator('#composer-note').textContent())!, /^You are muted until \d/);
+    assert.equal(await gus.locator('#body').isDisabled(), true);
+    assert.equal(await gus.locator('#composer button[type=submit]').isDisabled(), true);
     await mod.waitForSelector('#messages li.system:has-text("gus was muted by admin")');
-    await gus.fill('#body', 'let me speak');
+    await gus.reload();
+    await gus.waitForSelector('#conn[data-state="online"]');
+    assert.match((await gus.locator('#composer-note').textContent())!, /^You are muted until \d/);
+    assert.equal(await gus.locator('#body').isDisabled(), true);
+    // Lifted: open again at once, and a message goes through.
+    await gusItem.locator('summary').click();
+    await gusItem.locator('button[data-action="unmute"]').click();
+    await gus.waitForSelector('#composer-note', { state: 'hidden' });
+    assert.equal(await gus.locator('#body').isDisabled(), false);
+    await gus.fill('#body', 'thank you');
     await gus.press('#body', 'Enter');
-    await gus.waitForSelector('#messages li.msg.failed:has-text("let me speak")');
-    assert.equal(await mod.locator('#messages li.msg:has-text("let me speak")').count(), 0);
+    await mod.waitForSelector('#messages li.msg:has-text("thank you")');
 
     await gusItem.locator('summary').click();
     await gusItem.locator('button[data-action="kick"]').click();
-    await gus.waitForSelector('#banner.removed');
-    assert.match((await gus.locator('#banner').textContent())!, /You were removed from this room until/);
+    // Kicked: a notice with the end time and the way back takes the composer's place.
+    await gus.waitForSelector('#removed:not([hidden])');
+    assert.match((await gus.locator('#removed').textContent())!, /You were removed from this room until \d/);
+    assert.equal(await gus.locator('#removed a[href="/rooms"]').isVisible(), true);
     assert.equal(await gus.locator('#composer').isHidden(), true);
     await mod.waitForSelector('#messages li.system:has-text("gus was removed by admin")');
     await mod.waitForFunction(() => !document.querySelector('#members li[data-user] bdi')?.textContent?.includes('gus') || document.querySelectorAll('#members li').length === 1);
 
     await saveScreenshot(gus, `kicked-${backend}.png`);
     await saveScreenshot(mod, `moderator-${backend}.png`);
-    // Reloading does not get them back in.
+    // Reloading does not get them back in: the same notice, as a page of its own, not an error.
     const res = await gus.reload();
     assert.equal(res?.status(), 403);
+    assert.match((await gus.locator('#removed').textContent())!, /You were removed from this room until \d/);
+    assert.doesNotMatch((await gus.locator('main').textContent())!, /Something went wrong|Not allowed|403/);
+    await Promise.all([gus.waitForURL(/\/rooms$/), gus.locator('#removed a[href="/rooms"]').click()]);
+    // The reload's own 403 is the only thing logged.
+    assert.deepEqual([...mod.errors, ...gus.errors].filter((e) => !e.includes('status of 403')), []);
   });
 
   test('a moderator deletes messages: rendered with the page, arrived live, and without JavaScript', async () => {
