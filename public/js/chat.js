@@ -3,7 +3,7 @@
  * The chat page's live layer (entry module; the parts are under chat/). The page works without
  * it (plain forms); this adds the websocket: live messages, presence, reconnect with backoff,
  * gap-fill by id, resending whatever was not acknowledged, and the muted and removed states.
- * @import { ServerFrame, JoinedFrame, ModerationFrame } from '../../src/shared/protocol.ts'
+ * @import { ServerFrame, JoinedFrame, ModerationFrame, UserRef } from '../../src/shared/protocol.ts'
  */
 import { cfg, room, tr } from './chat/env.js';
 import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
@@ -11,8 +11,8 @@ import { initComposer, setMuted, setRemoved } from './chat/composer.js';
 import { initMenus } from './chat/menus.js';
 import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
 import { outbox } from './chat/outbox.js';
-import { setPeople, setPerson } from './chat/people.js';
-import { fmtTime } from './chat/time.js';
+import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
+import { fmtTime, localizeTimes } from './chat/time.js';
 
 /** @param {ModerationFrame} f */
 function onModeration(f) {
@@ -27,9 +27,22 @@ function onModeration(f) {
     delete: 'sys.delete',
   }[f.action];
   systemLine(tr(key, p) + (f.reason ? ` · ${tr('sys.reason', { reason: f.reason })}` : ''));
+  if (cfg.canModerate && f.target) restrictedChanged(f.action, f.target, f.until ?? null);
   if (f.target?.id !== cfg.me.id) return;
   if (f.action === 'mute') setMuted({ until: f.until ?? null, reason: f.reason });
   if (f.action === 'unmute') setMuted(false);
+}
+
+/**
+ * A moderator's sidebar follows the room's restrictions: the Restricted section, and what each
+ * member's menu offers.
+ * @param {ModerationFrame['action']} action @param {UserRef} target @param {number | null} until
+ */
+function restrictedChanged(action, target, until) {
+  if (action === 'mute' || action === 'unmute') setMutedMember(target.id, action === 'mute');
+  if (action === 'mute' || action === 'kick' || action === 'ban') addRestricted(target, action, action === 'ban' ? null : until);
+  if (action === 'unmute') removeRestricted(target.id, 'mute');
+  if (action === 'unban') removeRestricted(target.id, 'bar');
 }
 
 /** @param {JoinedFrame} f */
@@ -89,6 +102,7 @@ function onFrame(f) {
 }
 
 initMessages();
+localizeTimes();
 initComposer();
 initMenus();
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and

@@ -52,7 +52,7 @@ export function a11yMatrix(lang: (typeof LANGS)[number], theme: (typeof THEMES)[
           for (const v of await axeViolations(page)) problems.push(`${where}: ${v}`);
           const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
           if (scrollWidth > innerWidth) problems.push(`${where}: scrollWidth ${scrollWidth} > innerWidth ${innerWidth}`);
-          if (p.name === 'chat') {
+          if (p.name.startsWith('chat')) {
             const box = await page.locator('#composer').boundingBox();
             const vp = VIEWPORTS[viewport];
             if (!box || box.x < 0 || box.y < 0 || box.x + box.width > vp.width || box.y + box.height > vp.height) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, RestrictedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
+import { createRestrictedList } from '../moderation/restricted.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
@@ -15,6 +16,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
   );
+  const restrictedIn = createRestrictedList(app.deps);
   const chatPage = createChatPage({ render: app.renderPartial, messagesHtml: messageHtml.list });
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
@@ -75,6 +77,9 @@ export default async function roomRoutes(app: FastifyInstance) {
     if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
     if (view.status === 'rejected') throw view.reason;
     const { room, mine } = entered.value;
+    const moderator = canModerate(user, room);
+    // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
+    const restricted = moderator ? await restrictedIn(room.id) : [];
     // Viewing changes nothing (GET and HEAD alike): a non-member reads the room and gets a Join
     // button (POST /rooms/:id/join) instead of the composer.
     const page = chatPage({
@@ -83,7 +88,8 @@ export default async function roomRoutes(app: FastifyInstance) {
       member: view.value.memberIds.has(user.id),
       viewingOlder: before !== undefined,
       user,
-      moderator: canModerate(user, room),
+      moderator,
+      restricted,
       mine,
       locale: req.locale,
       t: req.t,
