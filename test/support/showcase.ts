@@ -95,6 +95,8 @@ export interface ShowPage {
 
 /** Opens the first member's moderation menu and its Mute options, as a moderator would. */
 async function openMemberMenu(page: Page) {
+  // On a phone the people are in a drawer.
+  if (await page.locator('.people-btn').isVisible()) await page.locator('.people-btn').click();
   const item = page.locator('#members li:has(details.mod-menu)').first();
   await item.locator('details.mod-menu > summary').click();
   await item.locator('details.mod-act:has(button[data-action="mute"]) > summary').click();
