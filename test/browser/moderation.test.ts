@@ -160,6 +160,17 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await mod.locator('#restricted li[data-kind="mute"]:has-text("gus") button[data-action="unmute"]').click();
     await gus.waitForSelector('#composer-note', { state: 'hidden' });
     await mod.waitForSelector('#restricted-none:not([hidden])');
+
+    // The panel's audit log: translated action names, kicked and banned apart, times in the reader's zone.
+    await mod.goto(`${roomUrl}/moderation`);
+    const rows = mod.locator('table.audit tbody tr');
+    assert.deepEqual(
+      (await rows.locator('td:nth-child(3)').allTextContents()).map((x) => x.trim()),
+      ['Unmute', 'Unban', 'Ban', 'Mute'],
+    );
+    const when = mod.locator('table.audit tbody tr time').first();
+    await mod.waitForFunction(() => !document.querySelector('table.audit time')?.textContent?.includes('UTC'));
+    assert.ok(await when.getAttribute('title'), 'the full date on hover');
     assert.deepEqual([...mod.errors, ...gus.errors], []);
   });
 
