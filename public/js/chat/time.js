@@ -23,9 +23,13 @@ export function localDateTime(t) {
 /** A day's heading, e.g. "Wednesday, 2 December 2026". @param {Date} d */
 export const fmtDay = (d) => d.toLocaleDateString(LANG, { dateStyle: 'full' });
 
-/** Every `<time data-local>` on the page, rewritten in the reader's zone. */
+/** Every `<time data-local>` on the page, rewritten in the reader's zone (`data-local="until"`: an end time). */
 export function localizeTimes(root = document) {
-  for (const t of root.querySelectorAll('time[data-local]')) localDateTime(/** @type {HTMLTimeElement} */ (t));
+  for (const el of root.querySelectorAll('time[data-local]')) {
+    const t = /** @type {HTMLTimeElement} */ (el);
+    localDateTime(t);
+    if (t.dataset.local === 'until') t.textContent = fmtUntil(new Date(t.dateTime).getTime());
+  }
 }
 
 /** An end time: the clock alone today, with the date otherwise. @param {number} ms */
