@@ -29,13 +29,20 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
     await h.createUser('gus', 'gus-password-1');
   });
 
-  test('a muted member: the composer is closed with the end time, live and after a reload, and opens when lifted; kicked: a notice, live and after a reload', async () => {
+  /** A room the admin created and gus joined, both pages live. */
+  async function roomWithGus(name: string) {
     const mod = await signIn(await ctx.browser.newContext(), ctx.hihi.url, ADMIN.username, ADMIN.password);
     const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
-    await createRoomFromList(mod, 'Moderated');
-    await gus.goto(mod.url());
+    await createRoomFromList(mod, name);
+    const roomUrl = mod.url();
+    await gus.goto(roomUrl);
     await joinFromPage(gus);
     await gus.waitForSelector('#conn[data-state="online"]');
+    return { mod, gus, roomUrl };
+  }
+
+  test('a muted member: the composer is closed with the end time, live and after a reload, and opens when lifted; kicked: a notice, live and after a reload', async () => {
+    const { mod, gus } = await roomWithGus('Moderated');
     // The member appears live in the moderator's member list, with a moderation menu.
     const gusItem = mod.locator('#members li:has-text("gus")');
     await gusItem.waitFor();
@@ -81,13 +88,7 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
   });
 
   test('the member menu is a popover that fits the member: keyboard, Unmute only when muted, custom minutes, confirmations; the Restricted list lifts in one click', async () => {
-    const mod = await signIn(await ctx.browser.newContext(), ctx.hihi.url, ADMIN.username, ADMIN.password);
-    const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
-    await createRoomFromList(mod, 'Menus');
-    const roomUrl = mod.url();
-    await gus.goto(roomUrl);
-    await joinFromPage(gus);
-    await gus.waitForSelector('#conn[data-state="online"]');
+    const { mod, gus, roomUrl } = await roomWithGus('Menus');
     const gusItem = mod.locator('#members li:has-text("gus")');
     await gusItem.waitFor();
     const summary = gusItem.locator('details.mod-menu > summary');
@@ -175,13 +176,7 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
   });
 
   test('without JavaScript the member menu opens inline and its forms post', async () => {
-    const mod = await signIn(await ctx.browser.newContext(), ctx.hihi.url, ADMIN.username, ADMIN.password);
-    const gus = await signIn(await ctx.browser.newContext(), ctx.hihi.url, 'gus', 'gus-password-1');
-    await createRoomFromList(mod, 'Plain');
-    const roomUrl = mod.url();
-    await gus.goto(roomUrl);
-    await joinFromPage(gus);
-    await gus.waitForSelector('#conn[data-state="online"]');
+    const { gus, roomUrl } = await roomWithGus('Plain');
     const plain = await signIn(await ctx.browser.newContext({ javaScriptEnabled: false }), ctx.hihi.url, ADMIN.username, ADMIN.password);
     await plain.goto(roomUrl);
     const gusItem = plain.locator('#members li:has-text("gus")');

@@ -73,13 +73,18 @@ export default async function roomRoutes(app: FastifyInstance) {
     const readView = () => (before === undefined ? roomViews.get(id) : roomViews.older(id, before));
     // Read together; the view is used only once the entry check has passed, which also read
     // the viewer's own restrictions (for the mute banner).
+    // Whoever moderates every room (admin, moderate) reads the Restricted list alongside; a
+    // room's owner reads it once the room says they own it.
+    const anyRoom = canModerate(user, { ownerId: -1 });
+    const early = anyRoom ? restrictedIn(id) : undefined;
+    early?.catch(() => {}); // awaited below, unless the entry fails first
     const [entered, view] = await Promise.allSettled([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
     if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
     if (view.status === 'rejected') throw view.reason;
     const { room, mine } = entered.value;
     const moderator = canModerate(user, room);
     // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
-    const restricted = moderator ? await restrictedIn(room.id) : [];
+    const restricted = moderator ? await (early ?? restrictedIn(room.id)) : [];
     // Viewing changes nothing (GET and HEAD alike): a non-member reads the room and gets a Join
     // button (POST /rooms/:id/join) instead of the composer.
     const page = chatPage({
