@@ -107,7 +107,7 @@ initComposer();
 initMenus();
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and
 // only the Join form may do that (docs/protocol.md). Their page is the history as it was read.
-if (cfg.live && cfg.member && !cfg.removed) {
+if (cfg.live && cfg.member) {
   for (const item of outbox.values()) showPending(item);
   toBottom();
   startConnection(onFrame);
