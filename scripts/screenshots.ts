@@ -10,7 +10,7 @@ import { ROOT } from '../src/paths.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { ALL_PAGES, FORM_PAGES, LANGS, openPage, showContext, startShowcase, THEMES, VIEWPORTS } from '../test/support/showcase.js';
 
-const MAIN = ['login', 'rooms', 'chat', 'moderation', 'admin-users', 'admin-system'];
+const MAIN = ['login', 'rooms', 'chat', 'chat-menu', 'chat-muted', 'removed', 'moderation', 'admin-users', 'admin-system'];
 /** `npm run screenshots -- NAME…` takes only those pages (any of ALL_PAGES), whole pages, not just the viewport. */
 const only = process.argv.slice(2);
 /** Committed: what a visitor of the README should see. */

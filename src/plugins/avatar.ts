@@ -1,6 +1,6 @@
 /**
  * Identicon-style avatars without images or requests: a colour class picked from a hash of the
- * user id, and the name's first letter. public/js/chat.js computes the same for live messages
+ * user id, and the name's first letter. public/js/chat/templates.js computes the same for live messages
  * (test/browser/look.test.ts compares the two renderings).
  */
 export const AVATAR_HUES = 12;

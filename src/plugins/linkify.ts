@@ -1,7 +1,7 @@
 /**
  * Message text to HTML with http(s) links made clickable. Every piece of text is escaped here;
  * only the anchors' own markup is ours. Other schemes (javascript:, data:) stay plain text.
- * The browser script does the same with DOM nodes (public/js/chat.js, linkified()).
+ * The browser script does the same with DOM nodes (public/js/chat/linkify.js).
  */
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = '.,;:!?)]}\'"';

@@ -35,7 +35,7 @@ describe(`look and feel in headless Chromium (${backend})`, () => {
     await page.locator('#sidebar').evaluate((el) => new Promise((r) => (el.getAnimations().length ? Promise.all(el.getAnimations().map((a) => a.finished)).then(r) : r(null))));
     assert.ok(await inView('#sidebar form[action$="/leave"] button'), 'Leave room on screen');
     assert.ok(await inView('#sidebar .panel-link'), 'moderation panel on screen');
-    assert.ok(await page.locator('#members li:has-text("mei") summary').isVisible(), 'member menu');
+    assert.ok(await page.locator('#members li:has-text("mei") details.mod-menu > summary').isVisible(), 'member menu');
     await page.click('#sidebar .sheet-head a');
     await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')!).visibility === 'hidden');
     // A moderator's delete control is visible without hover and is a 44 px target on touch.

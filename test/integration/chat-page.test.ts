@@ -81,6 +81,8 @@ describe('the chat page from a kept shell', () => {
       member: input.member,
       me: input.user,
       muted,
+      restricted: input.restricted,
+      mutedIds: input.restricted.filter((r) => r.kind === 'mute').map((r) => r.userId),
       csrf: input.csrf,
       clientId,
       clientJson: JSON.stringify(client),
@@ -96,6 +98,7 @@ describe('the chat page from a kept shell', () => {
       user,
       member: true,
       moderator: false,
+      restricted: [],
       mine: {},
       locale,
       t: translator(locale),
@@ -122,6 +125,16 @@ describe('the chat page from a kept shell', () => {
       ['an admin (more links), moderating', input(ann, { moderator: true })],
       ['a user manager, in Chinese', input(cat, { locale: 'zh-CN' })],
       ['a muted member', input(bob, { mine: { mute: 1_800_000_000_000 } })],
+      [
+        'a moderator while others are restricted',
+        input(ann, {
+          moderator: true,
+          restricted: [
+            { userId: bob.id, name: bob.displayName, kind: 'mute', until: 1_800_000_000_000 },
+            { userId: 9, name: 'Zed <9>', kind: 'ban', until: null },
+          ],
+        }),
+      ],
       ['a member muted until lifted', input(bob, { mine: { mute: null } })],
       ['an older page', input(bob, { viewingOlder: true })],
       ['an archived room', input(bob, { room: { ...room, archived: true } })],

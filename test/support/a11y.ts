@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
- * The accessibility and layout matrix for one language and theme (test/browser/a11y-*.test.ts:
- * one file per pair, so each stays within the runner's per-file time limit): every page at
+ * The accessibility and layout matrix for one language, theme and viewport (test/browser/a11y-*.test.ts:
+ * one file per triple, so each stays within the runner's per-file time limit): every page at
  * desktop and mobile size with axe-core, zero violations of any impact; no horizontal overflow;
  * on the chat page the composer fully inside the viewport and the page itself not scrolling.
  */
@@ -33,40 +33,38 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-export function a11yMatrix(lang: (typeof LANGS)[number], theme: (typeof THEMES)[number]) {
-  describe(`every page, ${lang}, ${theme} theme, in headless Chromium (${backend})`, () => {
+export function a11yMatrix(lang: (typeof LANGS)[number], theme: (typeof THEMES)[number], viewport: keyof typeof VIEWPORTS) {
+  describe(`every page, ${lang}, ${theme} theme, ${viewport}, in headless Chromium (${backend})`, () => {
     const suite = showcaseSuite();
 
-    for (const viewport of Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>) {
-      test(`${viewport}: zero axe violations, no horizontal overflow, the composer on screen`, async () => {
-        const { s, browser } = suite;
-        const problems: string[] = [];
-        const contexts = new Map<string | null, Awaited<ReturnType<typeof showContext>>>();
-        for (const p of ALL_PAGES) {
-          const as = p.as === undefined ? ADMIN.username : p.as;
-          if (!contexts.has(as)) contexts.set(as, await showContext(browser, s, { lang, theme, viewport, as }));
-          const { page, status } = await openPage(contexts.get(as)!, s, p);
-          const where = `${p.name} ${lang} ${theme} ${viewport}`;
-          assert.equal(status, p.status ?? 200, where);
-          assert.equal(await page.getAttribute('html', 'lang'), lang, where);
-          for (const v of await axeViolations(page)) problems.push(`${where}: ${v}`);
-          const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-          // A phone's layout viewport grows to fit what overflows, so innerWidth is checked too.
-          const width = VIEWPORTS[viewport].width;
-          if (scrollWidth > innerWidth || innerWidth > width) problems.push(`${where}: scrollWidth ${scrollWidth}, innerWidth ${innerWidth} > ${width}`);
-          if (p.name === 'chat') {
-            const box = await page.locator('#composer').boundingBox();
-            const vp = VIEWPORTS[viewport];
-            if (!box || box.x < 0 || box.y < 0 || box.x + box.width > vp.width || box.y + box.height > vp.height) {
-              problems.push(`${where}: composer at ${JSON.stringify(box)} not inside ${vp.width}×${vp.height}`);
-            }
-            if (await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight)) problems.push(`${where}: the chat page itself scrolls`);
+    test(`${viewport}: zero axe violations, no horizontal overflow, the composer on screen`, async () => {
+      const { s, browser } = suite;
+      const problems: string[] = [];
+      const contexts = new Map<string | null, Awaited<ReturnType<typeof showContext>>>();
+      for (const p of ALL_PAGES) {
+        const as = p.as === undefined ? ADMIN.username : p.as;
+        if (!contexts.has(as)) contexts.set(as, await showContext(browser, s, { lang, theme, viewport, as }));
+        const { page, status } = await openPage(contexts.get(as)!, s, p);
+        const where = `${p.name} ${lang} ${theme} ${viewport}`;
+        assert.equal(status, p.status ?? 200, where);
+        assert.equal(await page.getAttribute('html', 'lang'), lang, where);
+        for (const v of await axeViolations(page)) problems.push(`${where}: ${v}`);
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        // A phone's layout viewport grows to fit what overflows, so innerWidth is checked too.
+        const width = VIEWPORTS[viewport].width;
+        if (scrollWidth > innerWidth || innerWidth > width) problems.push(`${where}: scrollWidth ${scrollWidth}, innerWidth ${innerWidth} > ${width}`);
+        if (p.name.startsWith('chat')) {
+          const box = await page.locator('#composer').boundingBox();
+          const vp = VIEWPORTS[viewport];
+          if (!box || box.x < 0 || box.y < 0 || box.x + box.width > vp.width || box.y + box.height > vp.height) {
+            problems.push(`${where}: composer at ${JSON.stringify(box)} not inside ${vp.width}×${vp.height}`);
           }
-          await page.close();
+          if (await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight)) problems.push(`${where}: the chat page itself scrolls`);
         }
-        for (const c of contexts.values()) await c.close();
-        assert.deepEqual(problems, []);
-      });
-    }
+        await page.close();
+      }
+      for (const c of contexts.values()) await c.close();
+      assert.deepEqual(problems, []);
+    });
   });
 }

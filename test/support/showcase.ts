@@ -13,6 +13,7 @@ export const PEOPLE = [
   { username: 'mei', password: 'mei-password-1' },
   { username: 'omar', password: 'omar-password-1' },
   { username: 'lena', password: 'lena-password-1' },
+  { username: 'sam', password: 'sam-password-1' },
 ];
 
 export interface Showcase {
@@ -32,12 +33,12 @@ export async function startShowcase(): Promise<Showcase> {
   const hihi = await startApp(storage, {}, { now: () => Date.now() - offset });
   const { deps } = hihi.app;
   const admin = (await deps.users.findByUsername(ADMIN.username))!;
-  const [mei, omar, lena] = await Promise.all(PEOPLE.map((p) => hihi.createUser(p.username, p.password)));
+  const [mei, omar, lena, sam] = await Promise.all(PEOPLE.map((p) => hihi.createUser(p.username, p.password)));
   await hihi.createUser('a-user-with-a-rather-long-name', 'long-password-1');
   const room = await deps.rooms.create(admin, { name: 'Design review', description: 'Mock-ups, feedback and the weekly demo' });
   await deps.rooms.create(admin, { name: '产品讨论', description: '新功能和路线图' });
   await deps.rooms.create(admin, { name: 'random', description: '' });
-  for (const u of [mei!, omar!, lena!]) await deps.rooms.join(room.id, u);
+  for (const u of [mei!, omar!, lena!, sam!]) await deps.rooms.join(room.id, u);
   const script: Array<[typeof admin, string, number]> = [
     [mei!, 'Morning! The new sign-in page is up on staging.', 0],
     [mei!, 'Feedback welcome before Thursday’s demo.', 1],
@@ -56,6 +57,7 @@ export async function startShowcase(): Promise<Showcase> {
   }
   offset = 0;
   await deps.moderation.act(admin, room.id, { action: 'mute', target: { userId: lena!.id }, minutes: 30, reason: 'cool down' });
+  await deps.moderation.act(admin, room.id, { action: 'kick', target: { userId: sam!.id }, minutes: 60, reason: 'spam' });
   return {
     storage,
     hihi,
@@ -89,6 +91,18 @@ export interface ShowPage {
   status?: number;
   /** Fills the form with this id and submits it: the page is then the server's answer (a form with errors). */
   submit?: { form: string; fields: Record<string, string> };
+  /** Brings the page into the state to check (a menu open). */
+  prepare?: (page: Page) => Promise<void>;
+}
+
+/** Opens the first member's moderation menu and its Mute options, as a moderator would. */
+async function openMemberMenu(page: Page) {
+  // On a phone the people are in a drawer.
+  if (await page.locator('.people-btn').isVisible()) await page.locator('.people-btn').click();
+  const item = page.locator('#members li:has(details.mod-menu)').first();
+  await item.locator('details.mod-menu > summary').click();
+  await item.locator('details.mod-act:has(button[data-action="mute"]) > summary').click();
+  await item.locator('select.duration').first().waitFor();
 }
 
 /** Every page, for the accessibility and overflow checks. */
@@ -96,6 +110,9 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'login', path: () => '/login', as: null },
   { name: 'rooms', path: () => '/rooms' },
   { name: 'chat', path: (s) => `/rooms/${s.room}` },
+  { name: 'chat-menu', path: (s) => `/rooms/${s.room}`, prepare: openMemberMenu },
+  { name: 'chat-muted', path: (s) => `/rooms/${s.room}`, as: 'lena' },
+  { name: 'removed', path: (s) => `/rooms/${s.room}`, as: 'sam', status: 403 },
   { name: 'admin-users', path: () => '/admin/users' },
   { name: 'admin-permissions', path: () => '/admin/permissions' },
   { name: 'admin-system', path: () => '/admin/system' },
@@ -147,7 +164,8 @@ export async function showContext(
 export async function openPage(ctx: BrowserContext, s: Showcase, p: ShowPage): Promise<{ page: Page; status: number }> {
   const page = await ctx.newPage();
   let res = await page.goto(s.hihi.url + p.path(s));
-  if (p.name === 'chat') await page.waitForSelector('#conn[data-state="online"]');
+  if (p.name.startsWith('chat')) await page.waitForSelector('#conn[data-state="online"]');
+  await p.prepare?.(page);
   if (p.submit) {
     const form = page.locator(`form#${p.submit.form}`);
     for (const [name, value] of Object.entries(p.submit.fields)) await form.locator(`[name="${name}"]`).fill(value);

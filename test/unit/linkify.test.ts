@@ -43,10 +43,10 @@ test('a huge run of dots inside a link is linkified in linear time', { timeout: 
 });
 
 test("the browser script's trailing-punctuation cut is the same linear scan", { timeout: 20_000 }, async (t) => {
-  // chat.js runs in the page; its helper is taken from the file itself and run here.
-  const source = fs.readFileSync(new URL('../../public/js/chat.js', import.meta.url), 'utf8');
+  // The page script's linkify module runs in the page; its helper is taken from the file itself and run here.
+  const source = fs.readFileSync(new URL('../../public/js/chat/linkify.js', import.meta.url), 'utf8');
   const body = source.match(/const TRAILING = [^\n]+\n[\s\S]*?\nfunction trimTrailing\(url\) \{[\s\S]*?\n\}\n/);
-  assert.ok(body, 'chat.js defines TRAILING and trimTrailing(url)');
+  assert.ok(body, 'chat/linkify.js defines TRAILING and trimTrailing(url)');
   const browserTrim = { source: body[0], name: 'trimTrailing' };
   for (const url of ['http://a.b/c).', 'http://x/', "http://y/'\"!?", dotted, `http://a${'.'.repeat(DOTS)}`]) {
     assert.equal(await inWorker<string>(browserTrim, url, t.signal), trimTrailing(url), url.slice(0, 20));

@@ -3,6 +3,7 @@ import nunjucks from 'nunjucks';
 import { clientStrings, type Locale, type Translate } from '../../i18n/index.js';
 import type { User } from '../users/repository.js';
 import type { ActiveRestrictions } from '../moderation/access.js';
+import type { RestrictedMember } from '../moderation/restricted.js';
 import type { Room } from './repository.js';
 import type { RoomView } from './room-views.js';
 
@@ -54,6 +55,8 @@ export interface ChatPageInput {
   /** The reader is a member (else the page has a Join form instead of the composer). */
   member: boolean;
   moderator: boolean;
+  /** For a moderator: who is muted, kicked or banned in the room (else empty). */
+  restricted: RestrictedMember[];
   mine: ActiveRestrictions;
   locale: Locale;
   t: Translate;
@@ -65,7 +68,9 @@ export interface ChatPageInput {
 /**
  * The chat page (`pages/rooms/chat.njk`). Shells are kept per room view for each language,
  * role and set of navigation links; a moderator's differs per person (no menu for oneself),
- * and a muted reader's page (a banner of their own) and older pages are built each time.
+ * and a muted reader's page (a closed composer of their own), a moderator's page while someone
+ * is restricted (the Restricted section, menus that fit each member) and older pages are built
+ * each time.
  */
 export function createChatPage(deps: {
   render: (template: string, context: object) => string;
@@ -98,6 +103,8 @@ export function createChatPage(deps: {
       member: input.member,
       me: { id: user.id },
       muted,
+      restricted: input.restricted,
+      mutedIds: input.restricted.filter((r) => r.kind === 'mute').map((r) => r.userId),
       csrf: mark('csrf'),
       clientId: mark('clientId'),
       clientJson: mark('client'),
@@ -112,9 +119,10 @@ export function createChatPage(deps: {
     // The navigation's links depend on these two permissions (layouts/base.njk).
     const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
     const key = `${input.locale}|${nav}|${moderator ? user.id : ''}|${input.member ? 'm' : ''}`;
-    // Only the kept newest view's shells are kept, and a muted reader's page is their own.
+    // Only the kept newest view's shells are kept; a muted reader's page is their own, and so is
+    // a moderator's while someone is restricted (it shows who).
     let kept: Map<string, Shell> | undefined;
-    if (!input.viewingOlder && muted === false) {
+    if (!input.viewingOlder && muted === false && input.restricted.length === 0) {
       kept = shells.get(view);
       if (!kept) shells.set(view, (kept = new Map()));
     }

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError, RateLimitedError } from '../../errors.js';
+import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
 import { blankForm, handleForm } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { createMessageHtml, type MessageView } from '../messages/message-html.js';
 import { tooMany } from '../limits/user-limit.js';
+import { createRestrictedList } from '../moderation/restricted.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
@@ -20,6 +21,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
   );
+  const restrictedIn = createRestrictedList(app.deps);
   const chatPage = createChatPage({ render: app.renderPartial, messagesHtml: messageHtml.list });
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
@@ -64,6 +66,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     return params.success ? rooms.restrictions(params.data.id, userId) : undefined;
   });
 
+  /**
+   * A kicked or banned reader's answer (403) for the room: a page that says until when and leads
+   * back to the room list, not an error page. Any other failure goes on to the error pages.
+   */
+  async function removedPage(req: FastifyRequest, reply: FastifyReply, id: number, err: unknown) {
+    if (!(err instanceof RestrictedError) || (err.restriction !== 'kicked' && err.restriction !== 'banned')) throw err;
+    const room = await rooms.find(id);
+    req.log.info({ event: 'room_barred', roomId: id, userId: req.user!.id, restriction: err.restriction }, 'barred reader');
+    return reply.code(403).view('pages/rooms/removed.njk', { room, code: err.restriction, until: err.until, csrf: reply.generateCsrf() });
+  }
+
   app.get('/rooms/:id', { ...auth, config: earlyGate.config }, async (req, reply) => {
     const user = req.user!;
     const { id } = parseInput(roomParamsSchema, req.params);
@@ -72,16 +85,28 @@ export default async function roomRoutes(app: FastifyInstance) {
     const readView = () => (before === undefined ? roomViews.get(id) : roomViews.older(id, before));
     // Read together; the view is used only once the entry check has passed, which also read
     // the viewer's own restrictions (for the mute banner).
-    const [{ room, mine }, view] = await Promise.all([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
+    // Whoever moderates every room (admin, moderate) reads the Restricted list alongside; a
+    // room's owner reads it once the room says they own it.
+    const anyRoom = canModerate(user, { ownerId: -1 });
+    const early = anyRoom ? restrictedIn(id) : undefined;
+    early?.catch(() => {}); // awaited below, unless the entry fails first
+    const [entered, view] = await Promise.allSettled([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
+    if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
+    if (view.status === 'rejected') throw view.reason;
+    const { room, mine } = entered.value;
+    const moderator = canModerate(user, room);
+    // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
+    const restricted = moderator ? await (early ?? restrictedIn(room.id)) : [];
     // Viewing changes nothing (GET and HEAD alike): a non-member reads the room and gets a Join
     // button (POST /rooms/:id/join) instead of the composer.
     const page = chatPage({
       room,
-      view,
-      member: view.memberIds.has(user.id),
+      view: view.value,
+      member: view.value.memberIds.has(user.id),
       viewingOlder: before !== undefined,
       user,
-      moderator: canModerate(user, room),
+      moderator,
+      restricted,
       mine,
       locale: req.locale,
       t: req.t,
@@ -95,7 +120,11 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     parseInput(joinRoomSchema, req.body);
     // Refused when barred; the join's event drops the kept view, so the redirect shows the member.
-    await rooms.join(id, req.user!);
+    try {
+      await rooms.join(id, req.user!);
+    } catch (err) {
+      return removedPage(req, reply, id, err);
+    }
     req.log.info({ event: 'room_joined', roomId: id, userId: req.user!.id }, 'room joined');
     return reply.redirect(`/rooms/${id}`, 303);
   });

@@ -138,6 +138,9 @@ export function createRoomService(deps: {
     /** The live read of the bar that `enter` makes, for a route to start early in the request. */
     restrictions: access.restrictions,
 
+    /** The room (a recent read) without the entry check: for a barred reader's notice page. */
+    find: getRecent,
+
     /** Makes the user a member (announced to the room the first time); refused when barred. */
     async join(roomId: number, user: User): Promise<Entered> {
       await deps.enterLimit.take(user.id);

@@ -1,3 +1,3 @@
 import { a11yMatrix } from '../support/a11y.js';
 
-a11yMatrix('en', 'light');
+a11yMatrix('zh-CN', 'dark', 'mobile');

@@ -1,0 +1,76 @@
+// @ts-check
+/**
+ * The sidebar: member and online lists, and for moderators each member's state and the Restricted section.
+ * @import { UserRef } from '../../../src/shared/protocol.ts'
+ */
+import { $, cfg, tr } from './env.js';
+import { fillAvatar, fromTemplate } from './templates.js';
+import { fmtUntil } from './time.js';
+
+/** @param {'members' | 'online'} listId @param {UserRef} user @param {boolean} present */
+export function setPerson(listId, user, present) {
+  const ul = $(listId);
+  const existing = ul.querySelector(`li[data-user="${user.id}"]`);
+  if (!present) return existing?.remove();
+  if (existing) return;
+  const li = document.createElement('li');
+  li.dataset.user = String(user.id);
+  if (listId === 'members' && document.querySelector(`#restricted li[data-user="${user.id}"][data-kind="mute"]`)) li.dataset.state = 'muted';
+  const av = document.createElement('span');
+  av.setAttribute('aria-hidden', 'true');
+  fillAvatar(av, user);
+  const bdi = document.createElement('bdi');
+  bdi.textContent = user.name;
+  li.append(av, bdi);
+  if (listId === 'members' && cfg.canModerate && user.id !== cfg.me.id) li.append(fromTemplate('tpl-member-menu', 'userId', user.id) ?? '');
+  ul.append(li);
+}
+
+/** @param {'members' | 'online'} listId @param {UserRef[]} users */
+export function setPeople(listId, users) {
+  $(listId).replaceChildren();
+  for (const u of users) setPerson(listId, u, true);
+}
+
+/** A member's state, for the menu to offer what fits (Unmute only when muted). @param {number} userId @param {boolean} muted */
+export function setMutedMember(userId, muted) {
+  const li = /** @type {HTMLElement | null} */ (document.querySelector(`#members li[data-user="${userId}"]`));
+  if (!li) return;
+  if (muted) li.dataset.state = 'muted';
+  else delete li.dataset.state;
+}
+
+/**
+ * The moderator's Restricted section: a row per restriction in force, from the page's template.
+ * @param {UserRef} user @param {'mute' | 'kick' | 'ban'} kind @param {number | null} until
+ */
+export function addRestricted(user, kind, until) {
+  const ul = document.getElementById('restricted');
+  if (!ul) return;
+  removeRestricted(user.id, kind === 'mute' ? 'mute' : 'bar');
+  const node = fromTemplate('tpl-restricted', 'userId', user.id);
+  const li = /** @type {HTMLElement | null} */ (node?.firstElementChild ?? null);
+  if (!li) return;
+  li.dataset.user = String(user.id);
+  li.dataset.kind = kind;
+  fillAvatar(li.querySelector('.av'), user);
+  /** @type {HTMLElement} */ (li.querySelector('bdi')).textContent = user.name;
+  /** @type {HTMLElement} */ (li.querySelector('.kind')).textContent = tr(`mod.k.${kind}`);
+  /** @type {HTMLElement} */ (li.querySelector('.end')).textContent = until === null ? tr('mod.untilLifted') : tr('restricted.until', { until: fmtUntil(until) });
+  const lift = kind === 'mute' ? 'unmute' : 'unban';
+  /** @type {HTMLInputElement} */ (li.querySelector('input[name="action"]')).value = lift;
+  const button = /** @type {HTMLButtonElement} */ (li.querySelector('button'));
+  button.dataset.action = lift;
+  button.textContent = tr(`mod.a.${lift}`);
+  ul.append(li);
+  $('restricted-none').hidden = true;
+}
+
+/** @param {number} userId @param {'mute' | 'bar'} kind (a bar: kicked or banned) */
+export function removeRestricted(userId, kind) {
+  const ul = document.getElementById('restricted');
+  if (!ul) return;
+  const sel = kind === 'mute' ? '[data-kind="mute"]' : ':is([data-kind="kick"], [data-kind="ban"])';
+  ul.querySelector(`li[data-user="${userId}"]${sel}`)?.remove();
+  $('restricted-none').hidden = ul.children.length > 0;
+}

@@ -1,0 +1,39 @@
+// @ts-check
+/** Dates in the page's language and the reader's time zone (the server writes UTC). */
+
+const LANG = document.documentElement.lang || undefined;
+
+/** A moment as date and time, short. @param {number} ms */
+export const fmtTime = (ms) => new Date(ms).toLocaleString(LANG, { dateStyle: 'short', timeStyle: 'short' });
+
+/** A <time>'s text and title in the reader's zone. @param {HTMLTimeElement} t */
+export function localTime(t) {
+  const d = new Date(t.dateTime);
+  t.textContent = d.toLocaleTimeString(LANG, { timeStyle: 'short' });
+  t.title = d.toLocaleString(LANG, { dateStyle: 'full', timeStyle: 'short' });
+}
+
+/** A <time> with both date and time as its text (end times, audit rows). @param {HTMLTimeElement} t */
+export function localDateTime(t) {
+  const d = new Date(t.dateTime);
+  t.textContent = fmtTime(d.getTime());
+  t.title = d.toLocaleString(LANG, { dateStyle: 'full', timeStyle: 'short' });
+}
+
+/** A day's heading, e.g. "Wednesday, 2 December 2026". @param {Date} d */
+export const fmtDay = (d) => d.toLocaleDateString(LANG, { dateStyle: 'full' });
+
+/** Every `<time data-local>` on the page, rewritten in the reader's zone (`data-local="until"`: an end time). */
+export function localizeTimes(root = document) {
+  for (const el of root.querySelectorAll('time[data-local]')) {
+    const t = /** @type {HTMLTimeElement} */ (el);
+    localDateTime(t);
+    if (t.dataset.local === 'until') t.textContent = fmtUntil(new Date(t.dateTime).getTime());
+  }
+}
+
+/** An end time: the clock alone today, with the date otherwise. @param {number} ms */
+export function fmtUntil(ms) {
+  const d = new Date(ms);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString(LANG, { timeStyle: 'short' }) : fmtTime(ms);
+}

@@ -1,0 +1,3 @@
+import { a11yMatrix } from '../support/a11y.js';
+
+a11yMatrix('en', 'light', 'mobile');
