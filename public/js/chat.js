@@ -10,7 +10,7 @@ import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
 import { initComposer, setMuted, setRemoved } from './chat/composer.js';
 import { initMenus } from './chat/menus.js';
 import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
-import { outbox } from './chat/outbox.js';
+import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
 
@@ -114,3 +114,6 @@ if (cfg.live && cfg.member) {
 } else if (cfg.live) {
   toBottom();
 }
+
+// Signing out here: this tab's unsent messages go with the session.
+for (const f of document.querySelectorAll('form[action="/logout"]')) f.addEventListener('submit', dropOutboxes);

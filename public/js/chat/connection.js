@@ -6,7 +6,7 @@
  */
 import { $, cfg, room } from './env.js';
 import { lastSeenId } from './messages.js';
-import { outbox } from './outbox.js';
+import { dropOutboxes, outbox } from './outbox.js';
 
 const connEl = $('conn');
 /** @type {WebSocket | undefined} */
@@ -59,6 +59,7 @@ function connect() {
     joined = false;
     if (closed) return;
     if (ev.code === 4001 || ev.code === 4003) {
+      dropOutboxes();
       location.href = '/login';
       return;
     }
