@@ -140,6 +140,40 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     await ctxB.close();
   });
 
+  test('messages typed but never acknowledged are not sent by the next person to sign in on the same tab', async () => {
+    const { ctxA, roomUrl } = await adminRoomAndFay('Shared computer');
+    await ctxA.close();
+    const shared = await ctx.browser.newContext();
+    // Until `hold` ends, the page's websocket reaches no server: whatever is typed stays unacknowledged.
+    let hold = true;
+    await shared.routeWebSocket(/\/ws$/, (ws) => {
+      if (!hold) ws.connectToServer();
+    });
+    const fay = await signIn(shared, ctx.hihi.url, 'fay', 'fay-password-1');
+    await fay.goto(roomUrl);
+    await joinFromPage(fay);
+    await fay.fill('#body', 'fay private draft');
+    await fay.press('#body', 'Enter');
+    await fay.waitForSelector('#messages li.msg.pending:has-text("fay private draft")');
+    await fay.click('form[action="/logout"] button[type=submit]');
+    await fay.waitForURL(/\/login$/);
+
+    hold = false;
+    await fay.fill('input[name=username]', ADMIN.username);
+    await fay.fill('input[name=password]', ADMIN.password);
+    await fay.click('button[type=submit].primary');
+    await fay.waitForURL(/\/rooms$/);
+    await fay.goto(roomUrl);
+    await fay.waitForSelector('#conn[data-state="online"]');
+    await fay.fill('#body', 'admin here');
+    await fay.press('#body', 'Enter');
+    await fay.waitForSelector('#messages li.msg:not(.pending):has-text("admin here")');
+    assert.equal(await fay.locator('#messages li.msg:has-text("fay private draft")').count(), 0, 'not shown to the next person');
+    const { messages } = (await (await fetch(`${roomUrl}/messages`, { headers: { accept: 'application/json', cookie: (await shared.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()) as { messages: Array<{ body: string }> };
+    assert.deepEqual(messages.map((m) => m.body).filter((b) => b.includes('draft')), [], 'never sent');
+    await shared.close();
+  });
+
   test('a rejoin with more than a joined frame holds pages the rest in even while live messages arrive', async () => {
     const ctxA = await ctx.browser.newContext();
     const alice = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
