@@ -146,4 +146,17 @@ describe(`user management ranks and the last admin (${backend})`, () => {
     await assert.rejects(reset, { statusCode: 403 });
     await signedIn('rising', 'rising-pass-1');
   });
+
+  test('a manager’s disable or delete is refused at the moment of writing when the user holds a permission by then', async () => {
+    await one.createUser('climber', 'climber-pass-1', ['create_room']);
+    const id = await idOf('climber');
+    const users = one.app.deps.users;
+    // What the service's check could not see: the permission arrived after it read the user.
+    await assert.rejects(users.setDisabled(id, true, { onlyWithoutPermissions: true }), { name: 'HoldsPermissionsError' });
+    await assert.rejects(users.markDeleted(id, Date.now(), '!x', { onlyWithoutPermissions: true }), { name: 'HoldsPermissionsError' });
+    const after = (await users.findById(id))!;
+    assert.equal(after.disabled, false);
+    assert.equal(after.deleted, false);
+    await signedIn('climber', 'climber-pass-1');
+  });
 });

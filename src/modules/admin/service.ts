@@ -7,7 +7,7 @@ import { CloseCodes } from '../../shared/protocol.js';
 import { isWeakPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { hasPermission, type Permission } from '../users/permissions.js';
-import type { User, UserRepository } from '../users/repository.js';
+import { HoldsPermissionsError, type User, type UserRepository } from '../users/repository.js';
 import { lookalikeNameError, reservedNameError } from '../users/name-errors.js';
 import { skeletonsOf } from '../users/name-skeletons.js';
 import { isProtectedName } from '../users/skeleton.js';
@@ -47,6 +47,16 @@ export function createAdminService(deps: {
     if (!user || user.deleted) throw new AppError('not_found', 'No such user', 'user.notFound');
     if (!mayManage(actor, user)) throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
     return user;
+  }
+
+  /** A manager's change that found the user granted a permission meanwhile is refused like the check before it. */
+  async function managerSafe(change: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await change();
+    } catch (err) {
+      if (err instanceof HoldsPermissionsError) throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
+      throw err;
+    }
   }
 
   /** The repository refused: the change would have left no active admin. */
@@ -129,7 +139,7 @@ export function createAdminService(deps: {
     async setDisabled(actor: User, id: number, disabled: boolean): Promise<User> {
       const user = await target(actor, id);
       if (disabled && user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself', 'admin.selfDisable');
-      lastAdmin(await users.setDisabled(user.id, disabled), 'disable');
+      lastAdmin(await managerSafe(() => users.setDisabled(user.id, disabled, { onlyWithoutPermissions: !isAdmin(actor) })), 'disable');
       await changed(user);
       if (disabled) await endSessions(user, CloseCodes.accountDisabled);
       return user;
@@ -145,7 +155,8 @@ export function createAdminService(deps: {
     async delete(actor: User, id: number): Promise<User> {
       const user = await target(actor, id);
       if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself', 'admin.selfDelete');
-      lastAdmin(await users.markDeleted(user.id, deps.now(), `!deleted:${crypto.randomBytes(16).toString('hex')}`), 'delete');
+      const unusable = `!deleted:${crypto.randomBytes(16).toString('hex')}`;
+      lastAdmin(await managerSafe(() => users.markDeleted(user.id, deps.now(), unusable, { onlyWithoutPermissions: !isAdmin(actor) })), 'delete');
       await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
       return user;

@@ -10,6 +10,14 @@ import { claimSkeletons, heldSkeletons, releaseSkeletons, skeletonsOf } from './
 import { PERMISSIONS, type Permission } from './permissions.js';
 import { storedLocale, storedTheme, type LocaleChoice, type Theme } from './preferences.js';
 
+/** A change meant only for users without permissions found the user holding one. */
+export class HoldsPermissionsError extends Error {
+  constructor() {
+    super('the user holds a permission');
+    this.name = 'HoldsPermissionsError';
+  }
+}
+
 export interface User {
   id: number;
   username: string;
@@ -119,6 +127,17 @@ export function createUserRepository(db: Db) {
     return done;
   }
 
+  /**
+   * Refuses (HoldsPermissionsError) when the user holds any permission at this moment, inside the
+   * change's transaction: on MySQL the locking read also holds off a grant until the change is
+   * done, so a manager cannot act on someone granted a permission a moment before.
+   */
+  async function assertHoldsNone(trx: Transaction<Database>, id: number): Promise<void> {
+    let held = trx.selectFrom('permissions').select('permission').where('user_id', '=', id);
+    if (mysql) held = held.forUpdate();
+    if ((await held.execute()).length > 0) throw new HoldsPermissionsError();
+  }
+
   return {
     findById,
 
@@ -206,9 +225,14 @@ export function createUserRepository(db: Db) {
     },
 
     /** False (nothing changed) when disabling would leave no active admin. */
-    async setDisabled(id: number, disabled: boolean): Promise<boolean> {
+    async setDisabled(id: number, disabled: boolean, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
       const set = (ex: Db | Transaction<Database>) => ex.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
-      if (disabled) return unlessLastAdmin(id, set);
+      if (disabled) {
+        return unlessLastAdmin(id, async (trx) => {
+          if (opts.onlyWithoutPermissions) await assertHoldsNone(trx, id);
+          await set(trx);
+        });
+      }
       await set(db);
       forget(id);
       return true;
@@ -251,8 +275,9 @@ export function createUserRepository(db: Db) {
      * can never sign in again, and it shows as a deleted user. False (nothing changed) when it
      * would leave no active admin.
      */
-    async markDeleted(id: number, at: number, unusableHash: string): Promise<boolean> {
+    async markDeleted(id: number, at: number, unusableHash: string, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
       return unlessLastAdmin(id, async (trx) => {
+        if (opts.onlyWithoutPermissions) await assertHoldsNone(trx, id);
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
         await releaseSkeletons(trx, 'user', id);
         await trx
