@@ -3,31 +3,19 @@
  * now collide are all kept: the oldest holds the skeleton, later ones keep working.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Migrator } from 'kysely';
-import { migrations } from '../../migrations/index.js';
-import { connectDatabase, type Db } from '../../src/db/connect.js';
-import { ADMIN, createStorage, startApp, testConfig, type Storage } from '../support/app.js';
+import { describe, test } from 'node:test';
+import { ADMIN, startApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
+import { migrationSuite } from '../support/migrations.js';
 import { WebClient } from '../support/http.js';
 
 const BEFORE = '2026-11-30T00-00_prune-index';
 
 describe(`confusable-names migration (${backend})`, () => {
-  let storage: Storage;
-  let db: Db;
-  let migrator: Migrator;
-  before(async () => {
-    storage = await createStorage();
-    db = connectDatabase(testConfig(storage).database);
-    migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  });
-  after(async () => {
-    await db?.destroy();
-    await storage?.cleanup();
-  });
+  const ctx = migrationSuite();
 
   test('existing lookalikes are kept, the oldest holds the name; down and up again work', async () => {
+    const { db, migrator } = ctx;
     assert.equal((await migrator.migrateTo(BEFORE)).error, undefined);
     const user = (id: number, username: string, display: string) => ({
       id,
@@ -60,6 +48,7 @@ describe(`confusable-names migration (${backend})`, () => {
   });
 
   test('after it, the app refuses new lookalikes of names that existed before', async () => {
+    const { storage } = ctx;
     const hihi = await startApp(storage);
     try {
       // The first admin is created only into an empty users table: make one to sign in with.

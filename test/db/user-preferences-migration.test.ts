@@ -1,30 +1,17 @@
 /** The user-preferences migration adds each user's language and theme; existing users follow their browser and system. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Migrator } from 'kysely';
-import { migrations } from '../../migrations/index.js';
-import { connectDatabase, type Db } from '../../src/db/connect.js';
+import { describe, test } from 'node:test';
 import { createUserRepository } from '../../src/modules/users/repository.js';
-import { createStorage, testConfig, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
+import { migrationSuite } from '../support/migrations.js';
 
 const BEFORE = '2026-12-02T00-00_confusable-names';
 
 describe(`user-preferences migration (${backend})`, () => {
-  let storage: Storage;
-  let db: Db;
-  let migrator: Migrator;
-  before(async () => {
-    storage = await createStorage();
-    db = connectDatabase(testConfig(storage).database);
-    migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  });
-  after(async () => {
-    await db?.destroy();
-    await storage?.cleanup();
-  });
+  const ctx = migrationSuite();
 
   test('existing users get the defaults; a legacy lookalike can still rename; down and up again work', async () => {
+    const { db, migrator } = ctx;
     assert.equal((await migrator.migrateTo(BEFORE)).error, undefined);
     const user = (id: number, username: string) => ({ id, username, username_key: username, display_name: username, password_hash: 'x', disabled: 0, created_at: 0 });
     await db.insertInto('users').values([user(1, 'alice'), user(2, 'bob')]).execute();
