@@ -90,13 +90,13 @@ describe(`account settings (${backend})`, () => {
       const res = await settings(eve, { display_name: name });
       assert.equal(res.status, 409, name);
       const html = await res.text();
-      assert.deepEqual(fieldError(html), ['display_name', "looks too much like another user's name"], name);
+      assert.deepEqual(fieldError(html), ['display_name', "Looks too much like another user's name."], name);
       assert.match(html, new RegExp(`name="display_name" value="${name}"`), 'the input is kept');
       assert.match(html, /aria-describedby="display_name-hint display_name-error" aria-invalid="true"/);
     }
     const reserved = await settings(eve, { display_name: 'Admin' });
     assert.equal(reserved.status, 400);
-    assert.deepEqual(fieldError(await reserved.text()), ['display_name', 'looks like a reserved name (such as admin)']);
+    assert.deepEqual(fieldError(await reserved.text()), ['display_name', 'Looks like a reserved name (such as admin).']);
     // A refused change kept Eve's names: nobody else may take them.
     const taken = await admin.submit('/admin/users', '/admin/users', { username: 'evetwo', password: 'evetwo-password-1', display_name: 'EVE TWO' });
     assert.equal(taken.status, 409);
@@ -153,13 +153,13 @@ describe(`account settings (${backend})`, () => {
   test('bad input: 400 with a translated message beside its field and the input kept; never a 5xx', async () => {
     const jun = await signIn('jun');
     const cases: Array<[Record<string, string>, string, string]> = [
-      [{ display_name: '' }, 'display_name', 'must be 1 to 64 characters'],
-      [{ display_name: '   ' }, 'display_name', 'must be 1 to 64 characters'],
-      [{ display_name: 'x'.repeat(65) }, 'display_name', 'must be 1 to 64 characters'],
-      [{ display_name: 'in\u200bvisible' }, 'display_name', 'must not contain control or invisible characters'],
-      [{ display_name: 'pаypal' }, 'display_name', 'must not mix Latin, Cyrillic, Greek or Armenian letters in one word (they look alike)'],
-      [{ locale: 'fr' }, 'locale', 'choose one of the options'],
-      [{ theme: 'neon' }, 'theme', 'choose one of the options'],
+      [{ display_name: '' }, 'display_name', 'Please fill in this field.'],
+      [{ display_name: '   ' }, 'display_name', 'Please fill in this field.'],
+      [{ display_name: 'x'.repeat(65) }, 'display_name', 'Must be 1 to 64 characters.'],
+      [{ display_name: 'in\u200bvisible' }, 'display_name', 'Must not contain control or invisible characters.'],
+      [{ display_name: 'pаypal' }, 'display_name', 'Must not mix Latin, Cyrillic, Greek or Armenian letters in one word (they look alike).'],
+      [{ locale: 'fr' }, 'locale', 'Choose one of the options offered.'],
+      [{ theme: 'neon' }, 'theme', 'Choose one of the options offered.'],
     ];
     for (const [fields, field, message] of cases) {
       const res = await settings(jun, fields);
@@ -170,13 +170,13 @@ describe(`account settings (${backend})`, () => {
     }
     const extra = await settings(jun, { is_admin: '1' });
     assert.equal(extra.status, 400);
-    assert.match(await extra.text(), /<p class="alert" role="alert">The form could not be read/);
+    assert.match(await extra.text(), /<p class="alert" role="alert">The form sent a field it does not have/);
 
     // In Chinese, the messages are Chinese.
     assert.equal((await settings(jun, { display_name: 'jun', locale: 'zh-CN' })).status, 303);
     const zh = await settings(jun, { display_name: '', locale: 'zh-CN' });
     assert.equal(zh.status, 400);
-    assert.deepEqual(fieldError(await zh.text()), ['display_name', '长度必须为 1 到 64 个字符']);
+    assert.deepEqual(fieldError(await zh.text()), ['display_name', '请填写此项。']);
 
     // Odd bodies a browser would never send.
     const csrf = (await (await jun.get('/account')).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;

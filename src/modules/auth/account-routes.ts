@@ -39,7 +39,7 @@ const storedValues = (u: User) => ({ display_name: u.displayName, locale: u.loca
 const FIELD_FALLBACK: Record<string, MessageKey> = { display_name: 'account.nameLength', locale: 'account.choose', theme: 'account.choose' };
 function fieldErrors(req: FastifyRequest, err: AppError): Record<string, string> {
   const field = err.field in FIELD_FALLBACK ? err.field : 'form';
-  return { [field]: req.t(err.key ?? FIELD_FALLBACK[field] ?? 'account.formInvalid') };
+  return { [field]: err.key ? req.t(err.key, err.params) : req.t(FIELD_FALLBACK[field] ?? 'account.formInvalid') };
 }
 
 const savedQuerySchema = z.object({ saved: z.literal('1').optional() });
