@@ -49,7 +49,8 @@ export function browserSuite(setup: (hihi: RunningApp) => Promise<void>) {
   const ctx = {} as { storage: Storage; hihi: RunningApp; browser: Browser };
   before(async () => {
     ctx.storage = await createStorage();
-    ctx.hihi = await startApp(ctx.storage);
+    // Every browser here signs in from 127.0.0.1: the per-address sign-in limit is auth.test.ts's to test.
+    ctx.hihi = await startApp(ctx.storage, { LOGIN_RATE_PER_MINUTE: '1000' });
     await setup(ctx.hihi);
     ctx.browser = await launchBrowser();
   });
