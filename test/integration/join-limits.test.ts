@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { ADMIN, pairSuite, type RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { WsClient } from '../support/ws.js';
@@ -11,16 +11,14 @@ const RATE = 4;
 // spam a room and load the server (review finding). One per-user budget, shared by the page
 // forms, the websocket `join` and (on the shared backends) every instance.
 describe(`joins and leaves are limited per user (${backend})`, () => {
-  let storage: Storage;
   let one: RunningApp;
   let two: RunningApp;
-  let close: () => Promise<void>;
+  const pair = pairSuite({ JOIN_RATE_PER_MINUTE: String(RATE) });
   let room: number;
   const sockets: WsClient[] = [];
 
   before(async () => {
-    storage = await createStorage();
-    ({ one, two, close } = await startPair(storage, { JOIN_RATE_PER_MINUTE: String(RATE) }));
+    ({ one, two } = pair);
     const admin = new WebClient(one.url);
     await admin.login(ADMIN.username, ADMIN.password);
     room = await admin.createRoom('joins');
@@ -28,8 +26,6 @@ describe(`joins and leaves are limited per user (${backend})`, () => {
   });
   after(async () => {
     for (const s of sockets) s.close();
-    await close?.();
-    await storage?.cleanup();
   });
 
   test('past the budget a websocket join is refused with rate_limited, and so are the forms, on every instance', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { ADMIN, pairSuite, type RunningApp } from '../support/app.js';
 import { backend, shared } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { eventually } from '../support/wait.js';
@@ -18,16 +18,14 @@ async function outcome(c: WsClient, clientId: string): Promise<'ack' | string> {
 // The send limit is one per user, shared by the user's sockets, the no-JS form and (on the shared
 // backends) every instance: SEND_RATE_PER_10S sends in a 10 s window, then `rate_limited`.
 describe(`send limits are per user (${backend})`, () => {
-  let storage: Storage;
   let one: RunningApp;
   let two: RunningApp;
-  let close: () => Promise<void>;
+  const pair = pairSuite({ SEND_RATE_PER_10S: String(RATE) });
   let room: number;
   const sockets: WsClient[] = [];
 
   before(async () => {
-    storage = await createStorage();
-    ({ one, two, close } = await startPair(storage, { SEND_RATE_PER_10S: String(RATE) }));
+    ({ one, two } = pair);
     const admin = new WebClient(one.url);
     await admin.login(ADMIN.username, ADMIN.password);
     room = await admin.createRoom('limits');
@@ -35,8 +33,6 @@ describe(`send limits are per user (${backend})`, () => {
   });
   after(async () => {
     for (const s of sockets) s.close();
-    await close?.();
-    await storage?.cleanup();
   });
 
   async function signedIn(name: string, url = one.url): Promise<WebClient> {

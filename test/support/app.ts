@@ -1,5 +1,6 @@
 /** Starts a real hihi (in this process) on the backend under test, listening on a free port. */
 import fs from 'node:fs';
+import { after, before } from 'node:test';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -101,4 +102,21 @@ export async function startPair(storage: Storage, extra: Record<string, string> 
       await one.close();
     },
   };
+}
+
+/**
+ * Registers hooks for a suite on two instances (`startPair`) over fresh storage; read the fields
+ * inside tests or later hooks, once these have run.
+ */
+export function pairSuite(extra: Record<string, string> = {}): { storage: Storage; one: RunningApp; two: RunningApp } {
+  const ctx = {} as { storage: Storage; one: RunningApp; two: RunningApp; close?: () => Promise<void> };
+  before(async () => {
+    ctx.storage = await createStorage();
+    Object.assign(ctx, await startPair(ctx.storage, extra));
+  });
+  after(async () => {
+    await ctx.close?.();
+    await ctx.storage?.cleanup();
+  });
+  return ctx;
 }
