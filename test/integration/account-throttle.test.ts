@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { before, describe, test } from 'node:test';
+import { pairSuite, type RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { extractCsrf, WebClient } from '../support/http.js';
 
 // A stolen session must not be a way to guess the account's password: the current-password
 // check on POST /account/password is throttled per account, on every instance together.
 describe(`the current-password check is throttled (${backend})`, () => {
-  let storage: Storage;
   let one: RunningApp;
   let two: RunningApp;
-  let close: () => Promise<void>;
+  const pair = pairSuite({ LOGIN_RATE_PER_MINUTE: '1000' });
 
   before(async () => {
-    storage = await createStorage();
-    ({ one, two, close } = await startPair(storage, { LOGIN_RATE_PER_MINUTE: '1000' }));
+    ({ one, two } = pair);
     await one.createUser('wren', 'wren-password-1');
-  });
-  after(async () => {
-    await close?.();
-    await storage?.cleanup();
   });
 
   test('five wrong guesses, then 429 with Retry-After (the right password too), on both instances', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { before, describe, test } from 'node:test';
+import { ADMIN, pairSuite, type RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import type { User } from '../../src/modules/users/repository.js';
 import { extractCsrf, WebClient } from '../support/http.js';
@@ -8,23 +8,17 @@ import { extractCsrf, WebClient } from '../support/http.js';
 // Who may act on whom on the users page (docs/moderation.md "Who may manage whom"), and the
 // last-admin rule under concurrent requests (on the shared backends, through two instances).
 describe(`user management ranks and the last admin (${backend})`, () => {
-  let storage: Storage;
   let one: RunningApp;
   let two: RunningApp;
   let admin: WebClient;
   let manager: WebClient;
-  let close: () => Promise<void>;
+  const pair = pairSuite({ LOGIN_RATE_PER_MINUTE: '1000' });
 
   before(async () => {
-    storage = await createStorage();
-    ({ one, two, close } = await startPair(storage, { LOGIN_RATE_PER_MINUTE: '1000' }));
+    ({ one, two } = pair);
     await one.createUser('boss', 'boss-password-1', ['manage_users']);
     admin = await signedIn(ADMIN.username, ADMIN.password);
     manager = await signedIn('boss', 'boss-password-1');
-  });
-  after(async () => {
-    await close?.();
-    await storage?.cleanup();
   });
 
   async function signedIn(username: string, password: string, url = one.url): Promise<WebClient> {
@@ -154,9 +148,9 @@ describe(`user management ranks and the last admin (${backend})`, () => {
     // What the service's check could not see: the permission arrived after it read the user.
     await assert.rejects(users.setDisabled(id, true, { onlyWithoutPermissions: true }), { name: 'HoldsPermissionsError' });
     await assert.rejects(users.markDeleted(id, Date.now(), '!x', { onlyWithoutPermissions: true }), { name: 'HoldsPermissionsError' });
-    const after = (await users.findById(id))!;
-    assert.equal(after.disabled, false);
-    assert.equal(after.deleted, false);
+    const stored = (await users.findById(id))!;
+    assert.equal(stored.disabled, false);
+    assert.equal(stored.deleted, false);
     await signedIn('climber', 'climber-pass-1');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startPair, type RunningApp, type Storage } from '../support/app.js';
+import { before, describe, test } from 'node:test';
+import { ADMIN, pairSuite, type RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 
@@ -10,15 +10,13 @@ const link = (html: string, rel: 'next' | 'prev') => html.match(new RegExp(`<a r
 // The room list is paged (50 a page, by name, keyset cursors in plain links) and searchable;
 // creating rooms is limited per user (ROOM_CREATE_PER_HOUR), on every instance together.
 describe(`room list and room creation limits (${backend})`, () => {
-  let storage: Storage;
   let one: RunningApp;
   let two: RunningApp;
   let admin: WebClient;
-  let close: () => Promise<void>;
+  const pair = pairSuite({ ROOM_CREATE_PER_HOUR: '3' });
 
   before(async () => {
-    storage = await createStorage();
-    ({ one, two, close } = await startPair(storage, { ROOM_CREATE_PER_HOUR: '3' }));
+    ({ one, two } = pair);
     admin = new WebClient(one.url);
     await admin.login(ADMIN.username, ADMIN.password);
     // 120 rooms, written straight to the database (the creation limit is the second test's).
@@ -27,10 +25,6 @@ describe(`room list and room creation limits (${backend})`, () => {
       await one.app.deps.db.insertInto('rooms').values({ name: `Room ${String(i).padStart(3, '0')}`, name_key: `room ${String(i).padStart(3, '0')}`, description: '', owner_id: owner.id, created_at: Date.now() }).execute();
     }
     one.app.deps.rooms.forgetAll();
-  });
-  after(async () => {
-    await close?.();
-    await storage?.cleanup();
   });
 
   test('pages of 50 by name, with next and previous links that work without JavaScript', async () => {
