@@ -39,6 +39,17 @@ export async function createStorage(): Promise<Storage> {
   };
 }
 
+/**
+ * Suites create many rooms, join and post many messages as one user: the per-user limits are
+ * tested by room-list, join-limits and send-limits (and set lower where a suite needs). Apps in
+ * this process and replica processes (process.ts) get the same.
+ */
+export const TEST_LIMITS: Record<string, string> = {
+  ROOM_CREATE_PER_HOUR: '100000',
+  JOIN_RATE_PER_MINUTE: '1000000',
+  SEND_RATE_PER_10S: '100000',
+};
+
 export function testConfig(storage: Storage, extra: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
@@ -48,11 +59,7 @@ export function testConfig(storage: Storage, extra: Record<string, string> = {})
     LOG_PRETTY: 'false',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
-    // Suites create many rooms and post many messages as one user: the per-user limits are
-    // tested by room-list.test.ts and send-limits.test.ts (and set lower where a suite needs).
-    ROOM_CREATE_PER_HOUR: '100000',
-    JOIN_RATE_PER_MINUTE: '1000000',
-    SEND_RATE_PER_10S: '100000',
+    ...TEST_LIMITS,
     ...storage.env,
     ...extra,
   });

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { ROOT } from '../../src/paths.js';
-import { ADMIN } from './app.js';
+import { ADMIN, TEST_LIMITS } from './app.js';
 
 /** Stops a child process with a signal and resolves once it has exited (at once if it already has). */
 export function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<number | null> {
@@ -15,7 +15,7 @@ export function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signal
 
 /** The environment of an app replica process on a test's storage, signed-in admin ready. */
 export function replicaEnv(storage: { env: Record<string, string> }, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...storage.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SESSION_SECRET: 'r'.repeat(40), ROOM_CREATE_PER_HOUR: '100000', JOIN_RATE_PER_MINUTE: '1000000', ...extra };
+  return { ...storage.env, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SESSION_SECRET: 'r'.repeat(40), ...TEST_LIMITS, ...extra };
 }
 
 export async function freePort(): Promise<number> {
