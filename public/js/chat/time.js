@@ -2,26 +2,31 @@
 /** Dates in the page's language and the reader's time zone (the server writes UTC). */
 
 const LANG = document.documentElement.lang || undefined;
+// Built once: a toLocale…String call with options builds a new formatter each time (per message).
+const SHORT = new Intl.DateTimeFormat(LANG, { dateStyle: 'short', timeStyle: 'short' });
+const FULL = new Intl.DateTimeFormat(LANG, { dateStyle: 'full', timeStyle: 'short' });
+const CLOCK = new Intl.DateTimeFormat(LANG, { timeStyle: 'short' });
+const DAY = new Intl.DateTimeFormat(LANG, { dateStyle: 'full' });
 
 /** A moment as date and time, short. @param {number} ms */
-export const fmtTime = (ms) => new Date(ms).toLocaleString(LANG, { dateStyle: 'short', timeStyle: 'short' });
+export const fmtTime = (ms) => SHORT.format(ms);
 
 /** A <time>'s text and title in the reader's zone. @param {HTMLTimeElement} t */
 export function localTime(t) {
   const d = new Date(t.dateTime);
-  t.textContent = d.toLocaleTimeString(LANG, { timeStyle: 'short' });
-  t.title = d.toLocaleString(LANG, { dateStyle: 'full', timeStyle: 'short' });
+  t.textContent = CLOCK.format(d);
+  t.title = FULL.format(d);
 }
 
 /** A <time> with both date and time as its text (end times, audit rows). @param {HTMLTimeElement} t */
 export function localDateTime(t) {
   const d = new Date(t.dateTime);
-  t.textContent = fmtTime(d.getTime());
-  t.title = d.toLocaleString(LANG, { dateStyle: 'full', timeStyle: 'short' });
+  t.textContent = SHORT.format(d);
+  t.title = FULL.format(d);
 }
 
 /** A day's heading, e.g. "Wednesday, 2 December 2026". @param {Date} d */
-export const fmtDay = (d) => d.toLocaleDateString(LANG, { dateStyle: 'full' });
+export const fmtDay = (d) => DAY.format(d);
 
 /** Every `<time data-local>` on the page, rewritten in the reader's zone (`data-local="until"`: an end time). */
 export function localizeTimes(root = document) {
@@ -35,5 +40,5 @@ export function localizeTimes(root = document) {
 /** An end time: the clock alone today, with the date otherwise. @param {number} ms */
 export function fmtUntil(ms) {
   const d = new Date(ms);
-  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString(LANG, { timeStyle: 'short' }) : fmtTime(ms);
+  return d.toDateString() === new Date().toDateString() ? CLOCK.format(d) : SHORT.format(d);
 }
