@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { MessageKey } from '../i18n/en.js';
-import { illFormedPath } from '../util/text.js';
+import { ILL_FORMED, illFormedPath } from '../util/text.js';
 
-export const ILL_FORMED = 'must be well-formed Unicode text';
 
 type Params = Record<string, string | number>;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bodyProblem } from '../modules/messages/body.js';
 import type { ClientFrame, ErrorCode } from '../shared/protocol.js';
 import { MAX_BODY_CHARS } from '../shared/protocol.js';
-import { illFormedPath } from '../util/text.js';
+import { ILL_FORMED, illFormedPath } from '../util/text.js';
 
 const roomId = z.number().int().positive().max(2 ** 31 - 1);
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientId must be 1–64 letters, digits, _ or -');
@@ -28,7 +28,7 @@ export function parseFrame(text: string): FrameResult {
   }
   // Every string must be well-formed Unicode: a lone surrogate cannot be stored or sent back as sent.
   const bad = illFormedPath(json);
-  if (bad) return { ok: false, code: 'invalid', message: `${bad.length ? `${bad.join('.')}: ` : ''}must be well-formed Unicode text` };
+  if (bad) return { ok: false, code: 'invalid', message: `${bad.length ? `${bad.join('.')}: ` : ''}${ILL_FORMED}` };
   const parsed = frameSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

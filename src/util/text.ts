@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 /** Lone surrogates cannot be stored or sent faithfully (SQLite turns them into U+FFFD). */
 export const isWellFormed = (s: string) => s.isWellFormed();
+/** What an ill-formed input is told, on forms (plugins/validate.ts) and frames (realtime/frames.ts). */
+export const ILL_FORMED = 'must be well-formed Unicode text';
 
 /**
  * The path of the first string anywhere in `value` that is not well-formed Unicode (object keys

@@ -72,7 +72,7 @@ export default async function roomRoutes(app: FastifyInstance) {
    */
   async function removedPage(req: FastifyRequest, reply: FastifyReply, id: number, err: unknown) {
     if (!(err instanceof RestrictedError) || (err.restriction !== 'kicked' && err.restriction !== 'banned')) throw err;
-    const room = await rooms.find(id);
+    const room = await rooms.getRecent(id);
     req.log.info({ event: 'room_barred', roomId: id, userId: req.user!.id, restriction: err.restriction }, 'barred reader');
     return reply.code(403).view('pages/rooms/removed.njk', { room, code: err.restriction, until: err.until, csrf: reply.generateCsrf() });
   }

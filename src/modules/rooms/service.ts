@@ -139,7 +139,6 @@ export function createRoomService(deps: {
     restrictions: access.restrictions,
 
     /** The room (a recent read) without the entry check: for a barred reader's notice page. */
-    find: getRecent,
 
     /** Makes the user a member (announced to the room the first time); refused when barred. */
     async join(roomId: number, user: User): Promise<Entered> {
