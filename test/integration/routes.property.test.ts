@@ -12,10 +12,14 @@ const FIELDS = [
   'username', 'password', 'password2', 'current', 'display_name', 'remember', 'next', 'lang', 'name', 'description', 'visibility',
   'body', 'clientId', 'action', 'userId', 'messageId', 'minutes', 'reason', 'permission', 'grant', 'archived', 'confirm',
   'end_others', 'q', 'page', 'before', 'after', 'limit', 'user', 'done', 'invite', 'uses', 'expiresHours', 'registration',
+  'locale', 'theme', 'saved',
 ];
 /** Valid-looking values among the hostile ones, so requests get past the first check. */
 const PLAUSIBLE = ['1', '0', '5', 'yes', 'mute', 'unmute', 'kick', 'ban', 'unban', 'delete', 'disable', 'enable', 'end_sessions', 'reset_password',
-  'add', 'remove', 'public', 'private', 'en', 'zh-CN', 'admin', 'moderate', 'create_room', 'victim', 'a-client-id', 'hello'];
+  'add', 'remove', 'public', 'private', 'en', 'zh-CN', 'admin', 'moderate', 'create_room', 'victim', 'a-client-id', 'hello',
+  'browser', 'system', 'light', 'dark'];
+/** An Authorization header (read by /readyz and /metrics): any value a client can send in one. */
+const authorization = fc.option(fc.oneof(fc.stringMatching(/^[\x20-\x7e\x80-\xff]{0,300}$/), fc.stringMatching(/^Bearer [\x21-\x7e]{0,200}$/)), { nil: undefined });
 
 /**
  * Arbitrary strings (non-ASCII, control characters, lone surrogates, huge values, repeated keys)
@@ -74,7 +78,7 @@ describe(`every route under hostile input (${backend})`, () => {
         { arbitrary: hostileString().map(encodeRaw), weight: 1 },
       );
       await fc.assert(
-        fc.asyncProperty(param, pairs, pairs, fc.boolean(), async (id, query, form, withCsrf) => {
+        fc.asyncProperty(param, pairs, pairs, fc.boolean(), authorization, async (id, query, form, withCsrf, auth) => {
           const path = route.url.replace(':id', id);
           const qs = query.length ? `?${encodePairs(query)}` : '';
           const post = route.method !== 'GET';
@@ -84,6 +88,7 @@ describe(`every route under hostile input (${backend})`, () => {
             headers: {
               accept: 'text/html',
               cookie: web.cookieHeader,
+              ...(auth === undefined ? {} : { authorization: auth.trim() }),
               ...(post ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
             },
             ...(post ? { body: encodePairs(withCsrf ? [['_csrf', csrf], ...form] : form) } : {}),
