@@ -196,6 +196,7 @@ export const en = {
   'error.429': 'Too many attempts. Please wait a moment and try again.',
   'limit.send': 'You are sending messages too fast. Please wait a few seconds.',
   'limit.generic': 'You are doing that too often. Please wait a moment and try again.',
+  'limit.login': 'Too many sign-in attempts. Please wait a minute and try again.',
   'limit.rooms': 'You have created many rooms recently. Please wait before creating another.',
   'limit.password': 'Too many wrong current passwords. Please wait before trying again.',
   'error.500': 'Something went wrong on our side. Please try again.',

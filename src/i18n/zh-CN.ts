@@ -198,6 +198,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.429': '尝试次数过多，请稍后再试。',
   'limit.send': '发送消息太快了，请稍等几秒。',
   'limit.generic': '操作太频繁了，请稍候再试。',
+  'limit.login': '登录尝试次数过多，请稍等一分钟再试。',
   'limit.rooms': '你最近创建的聊天室太多了，请稍后再创建。',
   'limit.password': '当前密码错误次数过多，请稍后再试。',
   'error.500': '服务器出错了，请重试。',

@@ -123,6 +123,10 @@ describe(`auth and sessions (${backend})`, () => {
       const last = await web.login('bob', 'bob-password-1');
       assert.equal(last.status, 429);
       assert.ok(Number(last.headers.get('retry-after')) > 0);
+      // The page says why, in the reader's language.
+      const zh = await new WebClient(limited.url, { 'x-forwarded-for': '203.0.113.1', 'accept-language': 'zh-CN' }).login('bob', 'bob-password-1');
+      assert.equal(zh.status, 429);
+      assert.match(await zh.text(), /登录尝试次数过多/);
       const elsewhere = new WebClient(limited.url, { 'x-forwarded-for': '203.0.113.2' });
       assert.equal((await elsewhere.login('bob', 'bob-password-1')).status, 303, 'other addresses are not affected');
     } finally {

@@ -29,7 +29,7 @@ export default async function authRoutes(app: FastifyInstance) {
       if (wait > 0) {
         req.log.warn({ event: 'login_throttled', ip: req.ip }, 'sign-in throttled');
         reply.header('retry-after', Math.ceil(wait / 1000));
-        return sendError(req, reply, 429, 'Too many sign-in attempts');
+        return sendError(req, reply, 429, req.t('limit.login'));
       }
       const user = await auth.authenticate(form.username, form.password);
       if (!user) {
