@@ -1,4 +1,5 @@
 import type { Page } from '../live/ports.js';
+import { messageFrame } from '../live/channels.js';
 import { textFrame } from './ws-frame.js';
 
 /** How long a live message may wait for a missing smaller id before storage is asked for it. */
@@ -72,7 +73,7 @@ export class RoomFeed {
           if (this.stopped) return;
           for (const m of page.messages) {
             after = m.id;
-            if (m.id > this.lastId) this.emit(m.id, this.held.get(m.id) ?? textFrame(Buffer.from(JSON.stringify({ type: 'message', ...m }))));
+            if (m.id > this.lastId) this.emit(m.id, this.held.get(m.id) ?? textFrame(Buffer.from(messageFrame(m))));
           }
           if (!page.hasMore) break;
         }

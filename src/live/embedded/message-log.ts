@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { retryOnConflict } from '../../db/errors.js';
 import type { LiveMessagesTable } from '../../db/schema.js';
 import type { ChatMessage } from '../../shared/protocol.js';
-import { roomChannel } from '../channels.js';
+import { messageFrame, roomChannel } from '../channels.js';
 import type { AppendInput, AppendResult, EventBus, MessageLog } from '../ports.js';
 
 function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
@@ -88,7 +88,7 @@ export function createSqlMessageLog(db: Db, bus: EventBus): MessageLog {
       const result = await insert(db, input);
       // After the commit: appends that commit in one order may resume in another; subscribers
       // put messages back in id order (realtime/room-feed.ts).
-      if (!result.duplicate) await bus.publish(roomChannel(input.room), JSON.stringify({ type: 'message', ...result.message }));
+      if (!result.duplicate) await bus.publish(roomChannel(input.room), messageFrame(result.message));
       return result;
     },
 
