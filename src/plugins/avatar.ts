@@ -3,7 +3,7 @@
  * user id, and the name's first letter. public/js/chat/templates.js computes the same for live messages
  * (test/browser/look.test.ts compares the two renderings).
  */
-export const AVATAR_HUES = 12;
+const AVATAR_HUES = 12;
 
 /** `Math.imul` keeps the multiplicative hash in 32 bits, identical in the browser. */
 export const avatarHue = (id: number | string): number => (Math.imul(Number(id) || 0, 2654435761) >>> 0) % AVATAR_HUES;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import fp from 'fastify-plugin';
 
 /** A header that Node would refuse to write: the reply becomes a logged 500 page instead. */
-export class InvalidHeaderError extends Error {
+class InvalidHeaderError extends Error {
   readonly statusCode = 500;
   constructor(readonly header: string) {
     super(`invalid value in response header "${header}"`);

@@ -32,7 +32,7 @@ const valueAt = (input: unknown, path: readonly PropertyKey[]) =>
  * A zod issue as a catalog key, by issue code (required, too short or long, a choice, a
  * number…); a schema's own refinement names its key in `params.key` (with its values beside it).
  */
-export function issueMessage(issue: z.core.$ZodIssue, input: unknown): { key: MessageKey; params: Params } {
+function issueMessage(issue: z.core.$ZodIssue, input: unknown): { key: MessageKey; params: Params } {
   const { key, ...params } = (issue as { params?: Params & { key?: MessageKey } }).params ?? {};
   if (key) return { key, params };
   switch (issue.code) {

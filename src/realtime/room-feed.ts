@@ -3,7 +3,7 @@ import { messageFrame } from '../live/channels.js';
 import { textFrame } from './ws-frame.js';
 
 /** How long a live message may wait for a missing smaller id before storage is asked for it. */
-export const GAP_WAIT_MS = 500;
+const GAP_WAIT_MS = 500;
 const REPAIR_PAGE = 200;
 
 /**

@@ -12,7 +12,7 @@ import type { UserLimit } from '../limits/user-limit.js';
 import type { Room, RoomPage, RoomPageQuery, RoomRepository } from './repository.js';
 
 /** Rooms a page of the room list shows. */
-export const ROOMS_PAGE = 50;
+const ROOMS_PAGE = 50;
 
 /**
  * How long a room read may be reused by sends and page views. Changes drop it at once here and,

@@ -20,7 +20,7 @@ const OTHER_SCRIPT = new RegExp(`[^${RECOMMENDED_SCRIPTS.map((s) => `\\p{Script=
 const LOOKALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Armenian}/u];
 
 /** True when a word mixes lookalike alphabets, the usual way to impersonate ("pаypal" with a Cyrillic а). */
-export const mixesLookalikeScripts = (s: string) =>
+const mixesLookalikeScripts = (s: string) =>
   s.split(/[\s\p{P}\p{S}]+/u).some((word) => LOOKALIKE_SCRIPTS.filter((re) => re.test(word)).length > 1);
 
 /**
