@@ -4,6 +4,7 @@
  */
 export function redisKeys(prefix: string) {
   const room = (id: number) => `${prefix}{r:${id}}`;
+  const roomChannelKey = (id: number) => `${room(id)}:ch`;
   return {
     messages: (id: number) => `${room(id)}:msgs`,
     seq: (id: number) => `${room(id)}:seq`,
@@ -24,8 +25,10 @@ export function redisKeys(prefix: string) {
      */
     channel: (name: string) => {
       const roomId = /^room:(\d+)$/.exec(name)?.[1];
-      return roomId === undefined ? `${prefix}ch:${name}` : `${room(Number(roomId))}:ch`;
+      return roomId === undefined ? `${prefix}ch:${name}` : roomChannelKey(Number(roomId));
     },
+    /** The same for a room by id, without a bus name to parse (the append script's, per message). */
+    roomChannel: roomChannelKey,
   };
 }
 

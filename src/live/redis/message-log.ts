@@ -1,4 +1,4 @@
-import { messageFramePrefix, roomChannel } from '../channels.js';
+import { messageFramePrefix } from '../channels.js';
 import type { RedisClient } from './client.js';
 import type { PubSubMode } from './event-bus.js';
 import type { ChatMessage, RoomId } from '../../shared/protocol.js';
@@ -90,7 +90,7 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
         `${input.user.id}:${input.clientId}`,
         `,${rest.slice(1)}`,
         messageFramePrefix(input.room),
-        keys.channel(roomChannel(input.room)),
+        keys.roomChannel(input.room),
         publish,
       );
       const message = json ? parse(input.room, json) : { room: input.room, id, ...JSON.parse(rest) };
