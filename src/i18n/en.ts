@@ -120,6 +120,7 @@ export const en = {
   'sys.unban': '{target} may return ({by})',
   'sys.unbanAuto': '{target} may return',
   'sys.delete': 'A message was deleted by {by}',
+  'sys.actionFailed': 'That did not work. Please try again.',
   'sys.reason': 'reason: {reason}',
   'removed.title': 'You are not in this room now',
   'removed.back': 'Back to the room list',

@@ -122,6 +122,7 @@ export const zhCN: Record<MessageKey, string> = {
   'sys.unban': '{target} 可以回来了（{by}）',
   'sys.unbanAuto': '{target} 可以回来了',
   'sys.delete': '{by} 删除了一条消息',
+  'sys.actionFailed': '操作未成功，请重试。',
   'sys.reason': '原因：{reason}',
   'removed.title': '你目前不在此聊天室中',
   'removed.back': '返回聊天室列表',

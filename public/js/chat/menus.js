@@ -6,7 +6,7 @@
  * one action's options are open at a time, "Custom" durations take a number, and forms post in
  * the background.
  */
-import { $ } from './env.js';
+import { $, tr } from './env.js';
 import { systemLine } from './messages.js';
 
 /** Gap between the menu button and its popover, and the popover and the viewport's edges (px). */
@@ -60,13 +60,15 @@ async function post(ev) {
     headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
     // With the submitter: a message's delete button carries its id into the shared form.
     body: new URLSearchParams(/** @type {any} */ (new FormData(target, ev.submitter))),
-  });
+  }).catch(() => null);
+  if (!res) return systemLine(tr('sys.actionFailed'));
   if (res.ok) {
     target.reset();
     for (const select of target.querySelectorAll('select.duration')) onDuration(/** @type {HTMLSelectElement} */ (select));
   } else {
     const body = await res.json().catch(() => null);
-    systemLine(body?.error?.message ?? `${res.status}`);
+    // The server's reason (in the reader's language where it has one), never a bare status code.
+    systemLine(res.status < 500 && body?.error?.message ? body.error.message : tr('sys.actionFailed'));
   }
 }
 
