@@ -83,10 +83,10 @@ export const toBottom = () => {
  * @param {HTMLElement} li @param {number} id
  */
 function placeById(li, id) {
+  // Walked back from the end, where a new message almost always belongs: no copy of the list.
   let before = null;
-  for (const el of /** @type {HTMLElement[]} */ ([...list.children]).reverse()) {
-    const elId = Number(el.dataset.id);
-    if (el.dataset.id && elId < id) break;
+  for (let el = /** @type {HTMLElement | null} */ (list.lastElementChild); el; el = /** @type {HTMLElement | null} */ (el.previousElementSibling)) {
+    if (el.dataset.id && Number(el.dataset.id) < id) break;
     before = el;
   }
   list.insertBefore(li, before);
