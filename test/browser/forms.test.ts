@@ -18,6 +18,8 @@ describe(`refused forms in headless Chromium (${backend})`, () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       const ctx = await showContext(browser, s, { lang, theme: 'light', viewport: 'mobile', as: ADMIN.username });
       const { page } = await openPage(ctx, s, { name: 'rooms', path: () => '/rooms', submit: { form: 'create-room', fields: { name: 'pаypal', description: 'kept' } } });
+      // `autofocus` is applied at a rendering update after load, not at load: wait for it to land somewhere.
+      await page.waitForFunction(() => document.activeElement !== null && document.activeElement !== document.body);
       const focused = await page.evaluate(() => {
         const el = document.activeElement as HTMLInputElement;
         const described = document.getElementById(el.getAttribute('aria-describedby') ?? '');
