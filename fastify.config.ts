@@ -96,6 +96,8 @@ export const envSchema = z.object({
    * form and every instance together (a fixed 10 s window in the live state's counters).
    */
   SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10_000_000).default(30),
+  /** Minutes after sending during which an author may edit their message (deleting is always allowed). */
+  EDIT_WINDOW_MINUTES: z.coerce.number().min(0).max(525_600).default(15),
   /** A socket whose unsent buffer grows past this many bytes is dropped. */
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
   /** Seconds between websocket pings; a socket silent for two intervals is dropped. */
@@ -131,6 +133,8 @@ export interface Config {
   moderationCron: string;
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   metricsToken: string | undefined;
+  /** EDIT_WINDOW_MINUTES in ms. */
+  editWindowMs: number;
   limits: {
     sendPer10s: number;
     wsMaxBufferedBytes: number;
@@ -200,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     moderationCron: e.MODERATION_CRON,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? !production },
     metricsToken: e.METRICS_TOKEN,
+    editWindowMs: e.EDIT_WINDOW_MINUTES * 60_000,
     limits: {
       sendPer10s: e.SEND_RATE_PER_10S,
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

@@ -52,6 +52,20 @@ export interface LiveMessagesTable {
   body: string;
   client_id: string;
   deleted: Generated<number>;
+  edited_at: number | null;
+  reply_to: number | null;
+}
+
+/** An edit or deletion of a live message; `seq` comes from the room's message counter. */
+export interface LiveMessageChangesTable {
+  room_id: number;
+  seq: number;
+  message_id: number;
+  kind: 'edited' | 'deleted';
+  /** The new body (edits). */
+  body: string | null;
+  /** When the change was made. */
+  ts: number;
 }
 
 export interface LiveMessageSeqsTable {
@@ -99,6 +113,7 @@ export interface Database {
   rooms: RoomsTable;
   live_messages: LiveMessagesTable;
   live_message_seqs: LiveMessageSeqsTable;
+  live_message_changes: LiveMessageChangesTable;
   live_members: LiveMembersTable;
   live_sessions: LiveSessionsTable;
   moderation_log: ModerationLogTable;

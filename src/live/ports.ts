@@ -2,7 +2,7 @@
  * The live-state boundary. Two implementations, redis/ and embedded/, pass one contract suite
  * (test/live/contract.test.ts); nothing outside src/live knows which one is active.
  */
-import type { ChatMessage, MessageId, RoomId } from '../shared/protocol.js';
+import type { ChangeFrame, ChatMessage, EditedFrame, MessageId, RoomId } from '../shared/protocol.js';
 
 export interface AppendInput {
   room: RoomId;
@@ -10,6 +10,8 @@ export interface AppendInput {
   body: string;
   clientId: string;
   ts: number;
+  /** The message this one answers (checked to exist by the caller). */
+  replyTo?: MessageId;
 }
 
 export interface AppendResult {
@@ -56,11 +58,31 @@ export interface MessageLog {
   /** Removes every message of a room (room deleted). */
   clear(room: RoomId): Promise<void>;
   /**
-   * Deletes one message (moderation). Its clientId stays known, so a late resend of it is
-   * acked with the old id and does not bring it back. False when there was no such message.
+   * Deletes one message (its author or a moderator). Its clientId stays known, so a late resend
+   * of it is acked with the old id and does not bring it back. The deletion takes the room's
+   * next id as its `seq`, is kept as a change and its `deleted` frame published on the room's
+   * channel (atomically on Redis, after the commit in SQL). False when there was no such message.
    */
-  remove(room: RoomId, id: MessageId): Promise<boolean>;
-  /** Deletes up to `batch` of the room's oldest messages older than `cutoffTs`; returns how many. */
+  remove(room: RoomId, id: MessageId, at: number): Promise<boolean>;
+  /** One message, as stored now; undefined when there is none (never was, deleted, pruned). */
+  get(room: RoomId, id: MessageId): Promise<ChatMessage | undefined>;
+  /**
+   * Replaces the body of `expected` (as `get` returned it) and records the edit as a change with
+   * the room's next id as its `seq`, publishing its `edited` frame like `remove`. Undefined when
+   * the message is gone; `conflict` when it changed since it was read (the caller reads again).
+   */
+  edit(room: RoomId, expected: ChatMessage, body: string, editedAt: number): Promise<EditedFrame | 'conflict' | undefined>;
+  /**
+   * The largest id (message or change seq) the room has given out, 0 for none. Everything up to
+   * it is stored (or was deleted) by the time this returns.
+   */
+  newest(room: RoomId): Promise<number>;
+  /** The room's changes with `seq` > after, oldest first. */
+  changes(room: RoomId, after: number, limit: number): Promise<{ changes: ChangeFrame[]; hasMore: boolean }>;
+  /**
+   * Deletes up to `batch` of the room's oldest messages older than `cutoffTs`; returns how many.
+   * Once fewer than `batch` are left to delete, changes made before the cutoff go too.
+   */
   prune(room: RoomId, cutoffTs: number, batch: number): Promise<number>;
 }
 

@@ -17,6 +17,8 @@ export interface RoomState {
   lastId: number;
   /** Counted in the hub's per-user socket tally (presence); only then is it uncounted on exit. */
   counted: boolean;
+  /** Changes' seqs above `lastId` that `joined` carried already: not sent again live. */
+  skip?: Set<number>;
 }
 
 /** Sends refused for rate within 10 s before the socket is closed with 1008. */
@@ -128,17 +130,22 @@ export class Connection {
     else if (id === 0) this.write(frame);
     else if (id > state.lastId) {
       state.lastId = id;
+      if (state.skip?.delete(id)) {
+        if (state.skip.size === 0) state.skip = undefined;
+        return;
+      }
       this.write(frame);
     }
   }
 
   /** `joined` was sent, carrying the room's messages up to `lastId`: live events flow from here. */
-  markJoined(room: RoomId, lastId: number): void {
+  markJoined(room: RoomId, lastId: number, skip: number[] = []): void {
     const state = this.rooms.get(room);
     if (!state || state.queue === null) return;
     const held = state.queue;
     state.queue = null;
     state.lastId = lastId;
+    if (skip.length > 0) state.skip = new Set(skip);
     for (const { id, frame } of held) this.deliver(room, frame, id);
   }
 

@@ -2,6 +2,7 @@ import type { ClientFrame } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import { parseFrame } from './frames.js';
+import { handleDelete, handleEdit } from './handlers/change.js';
 import { handleJoin } from './handlers/join.js';
 import { handleLeave } from './handlers/leave.js';
 import { handleSend } from './handlers/send.js';
@@ -10,6 +11,8 @@ const handlers: { [K in ClientFrame['type']]: (ctx: RealtimeContext, c: Connecti
   join: handleJoin,
   send: handleSend,
   leave: handleLeave,
+  edit: handleEdit,
+  delete: handleDelete,
 };
 
 /** Parse, then hand to the frame's handler. Bad input gets an `error` frame; the socket stays open. */

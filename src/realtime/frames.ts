@@ -6,18 +6,22 @@ import { MAX_BODY_CHARS } from '../shared/protocol.js';
 import { ILL_FORMED, illFormedPath } from '../util/text.js';
 
 const roomId = z.number().int().positive().max(2 ** 31 - 1);
+const messageId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientId must be 1–64 letters, digits, _ or -');
 
 const frameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('join'), room: roomId, since: z.number().int().min(0).optional() }),
   // Bodies are checked for length after trimming, below, to tell `too_long` from `invalid`.
-  z.strictObject({ type: z.literal('send'), room: roomId, clientId, body: z.string() }),
+  z.strictObject({ type: z.literal('send'), room: roomId, clientId, body: z.string(), replyTo: messageId.optional() }),
   z.strictObject({ type: z.literal('leave'), room: roomId }),
+  // Bodies as in `send` (the same checks, below).
+  z.strictObject({ type: z.literal('edit'), room: roomId, id: messageId, body: z.string() }),
+  z.strictObject({ type: z.literal('delete'), room: roomId, id: messageId }),
 ]);
 
 export type FrameResult =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: ErrorCode; message: string; clientId?: string };
+  | { ok: false; code: ErrorCode; message: string; clientId?: string; room?: number; id?: number };
 
 export function parseFrame(text: string): FrameResult {
   let json: unknown;
@@ -42,15 +46,17 @@ export function parseFrame(text: string): FrameResult {
     };
   }
   const frame = parsed.data;
-  if (frame.type === 'send') {
+  if (frame.type === 'send' || frame.type === 'edit') {
     const body = frame.body.trim();
+    // A refused send names its clientId; a refused edit its room and message.
+    const which = frame.type === 'send' ? { clientId: frame.clientId } : { room: frame.room, id: frame.id };
     const problem = bodyProblem(body);
-    if (problem === 'empty') return { ok: false, code: 'invalid', message: 'Message is empty', clientId: frame.clientId };
+    if (problem === 'empty') return { ok: false, code: 'invalid', message: 'Message is empty', ...which };
     if (problem === 'control') {
-      return { ok: false, code: 'invalid', message: 'Messages may not contain control characters or direction overrides', clientId: frame.clientId };
+      return { ok: false, code: 'invalid', message: 'Messages may not contain control characters or direction overrides', ...which };
     }
     if (problem === 'too_long') {
-      return { ok: false, code: 'too_long', message: `Messages are at most ${MAX_BODY_CHARS} characters`, clientId: frame.clientId };
+      return { ok: false, code: 'too_long', message: `Messages are at most ${MAX_BODY_CHARS} characters`, ...which };
     }
     return { ok: true, frame: { ...frame, body } };
   }

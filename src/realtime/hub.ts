@@ -26,6 +26,15 @@ function messageId(bytes: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** `{"type":"edited"|"deleted","room":R,"seq":S,…}`: a change's seq, in the same sequence as message ids (0: none). */
+const CHANGE_PREFIXES = [Buffer.from('{"type":"edited","room":'), Buffer.from('{"type":"deleted","room":')];
+function changeSeq(bytes: Buffer): number {
+  const prefix = CHANGE_PREFIXES.find((p) => bytes.subarray(0, p.length).equals(p));
+  if (!prefix) return 0;
+  const m = /^\d+,"seq":(\d+)/.exec(bytes.toString('latin1', prefix.length, prefix.length + 40));
+  return m ? Number(m[1]) : 0;
+}
+
 /** The `"ts":` that follows the id in our own serialization. */
 function messageTs(bytes: Buffer): number {
   const m = /,"ts":(\d+)/.exec(bytes.toString('latin1', MESSAGE_PREFIX.length, MESSAGE_PREFIX.length + 60));
@@ -120,11 +129,13 @@ export function createHub(deps: {
         deps.metrics.deliveries.inc(conns.size);
       },
       read: (after, limit) => live.messages.page(room, { after, limit }),
+      readChanges: (after, limit) => live.messages.changes(room, after, limit),
+      newest: () => live.messages.newest(room),
       onRepairError: (err) => log.warn({ err, room }, 'repairing missed messages failed; retrying'),
     });
     const subscribed = live.bus
       .subscribe(roomChannel(room), (bytes) => {
-        const id = messageId(bytes);
+        const id = messageId(bytes) || changeSeq(bytes);
         if (id === 0) {
           const frame = textFrame(bytes);
           for (const c of conns) c.deliver(room, frame);
@@ -140,8 +151,7 @@ export function createHub(deps: {
         // Live delivery starts after the newest message stored once the channel is live; a
         // joining socket reads `missed` after this, so nothing falls in between.
         try {
-          const { messages } = await live.messages.page(room, { limit: 1 });
-          feed.start(messages[0]?.id ?? 0);
+          feed.start(await live.messages.newest(room));
           return unsubscribe;
         } catch (err) {
           await unsubscribe().catch(() => {});

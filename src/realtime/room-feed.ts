@@ -1,5 +1,6 @@
 import type { Page } from '../live/ports.js';
-import { messageFrame } from '../live/channels.js';
+import { changeFrame, messageFrame } from '../live/channels.js';
+import type { ChangeFrame } from '../shared/protocol.js';
 import { textFrame } from './ws-frame.js';
 
 /** How long a live message may wait for a missing smaller id before storage is asked for it. */
@@ -29,6 +30,10 @@ export class RoomFeed {
       emit(id: number, frame: Buffer): void;
       /** Stored messages after an id, oldest first. */
       read(after: number, limit: number): Promise<Page>;
+      /** Stored changes (edits, deletions) after a seq, oldest first; seqs and ids are one sequence. */
+      readChanges(after: number, limit: number): Promise<{ changes: ChangeFrame[]; hasMore: boolean }>;
+      /** The room's largest id or seq given out so far: everything up to it is in storage. */
+      newest(): Promise<number>;
       onRepairError(err: unknown): void;
     },
   ) {}
@@ -64,18 +69,28 @@ export class RoomFeed {
     try {
       do {
         this.repairAgain = false;
-        // Everything held now was stored before this read starts, so the read finds it: an id
-        // up to the largest held one that the read does not find was deleted.
-        let upTo = this.lastId;
+        // Everything held now, and everything up to `newest`, was stored before these reads
+        // start, so they find it: an id up to there that they do not find was deleted. Messages
+        // and changes are two reads, so each range is cut at `newest`: what came later is live.
+        let upTo = await this.deps.newest();
+        if (this.stopped) return;
         for (const id of this.held.keys()) upTo = Math.max(upTo, id);
-        for (let after = this.lastId; ; ) {
-          const page = await this.deps.read(after, REPAIR_PAGE);
+        for (let after = this.lastId; after < upTo; ) {
+          const [page, ch] = await Promise.all([this.deps.read(after, REPAIR_PAGE), this.deps.readChanges(after, REPAIR_PAGE)]);
           if (this.stopped) return;
-          for (const m of page.messages) {
-            after = m.id;
-            if (m.id > this.lastId) this.emit(m.id, this.held.get(m.id) ?? textFrame(Buffer.from(messageFrame(m))));
+          let bound = upTo;
+          if (page.hasMore) bound = Math.min(bound, page.messages.at(-1)!.id);
+          if (ch.hasMore) bound = Math.min(bound, ch.changes.at(-1)!.seq!);
+          const items: Array<{ id: number; json: () => string }> = [
+            ...page.messages.map((m) => ({ id: m.id, json: () => messageFrame(m) })),
+            ...ch.changes.map((c) => ({ id: c.seq!, json: () => changeFrame(c) })),
+          ];
+          items.sort((a, b) => a.id - b.id);
+          for (const it of items) {
+            if (it.id > bound) break;
+            if (it.id > this.lastId) this.emit(it.id, this.held.get(it.id) ?? textFrame(Buffer.from(it.json())));
           }
-          if (!page.hasMore) break;
+          after = bound;
         }
         this.lastId = Math.max(this.lastId, upTo);
       } while (this.repairAgain);

@@ -19,6 +19,10 @@ export interface ChatMessage {
   user: UserRef;
   body: string;
   clientId: string;
+  /** The message this one answers (same room); the quote is resolved when shown (docs/protocol.md). */
+  replyTo?: MessageId;
+  /** Set once the author edited it: when (ms). */
+  editedAt?: number;
 }
 
 export type ErrorCode =
@@ -43,12 +47,27 @@ export interface SendFrame {
   room: RoomId;
   clientId: string;
   body: string;
+  /** Answers this message of the same room. */
+  replyTo?: MessageId;
+}
+/** The author changes their message's body, within EDIT_WINDOW_MINUTES of sending it. */
+export interface EditFrame {
+  type: 'edit';
+  room: RoomId;
+  id: MessageId;
+  body: string;
+}
+/** The author deletes their own message (any time). */
+export interface DeleteFrame {
+  type: 'delete';
+  room: RoomId;
+  id: MessageId;
 }
 export interface LeaveFrame {
   type: 'leave';
   room: RoomId;
 }
-export type ClientFrame = JoinFrame | SendFrame | LeaveFrame;
+export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | EditFrame | DeleteFrame;
 
 // Server → client
 export interface JoinedFrame {
@@ -60,6 +79,8 @@ export interface JoinedFrame {
   missed: ChatMessage[];
   /** More messages follow `missed`: page them with GET /rooms/:id/messages?after=. */
   hasMore: boolean;
+  /** Edits and deletions after `since`, in `seq` order, each once (empty without `since`). */
+  changes: ChangeFrame[];
 }
 export interface AckFrame {
   type: 'ack';
@@ -77,6 +98,8 @@ export interface ErrorFrame {
   clientId?: string;
   room?: RoomId;
   until?: number;
+  /** The message an `edit` or `delete` named, when that frame was refused. */
+  id?: MessageId;
 }
 export interface PresenceFrame {
   type: 'presence';
@@ -110,12 +133,28 @@ export interface ModerationFrame {
   /** For `delete`. */
   messageId?: MessageId;
 }
-/** A message was deleted: remove it from the page. */
+/**
+ * A message was deleted (by its author or a moderator): remove it from the page. `seq` is the
+ * change's place in the room's sequence (shared with message ids): a cursor like a message id.
+ */
 export interface DeletedFrame {
   type: 'deleted';
   room: RoomId;
+  seq?: number;
   id: MessageId;
+  /** When it was deleted (ms). */
+  deletedAt?: number;
 }
+/** A message's author edited it: show `body` with "(edited)". `seq` as in `deleted`. */
+export interface EditedFrame {
+  type: 'edited';
+  room: RoomId;
+  seq: number;
+  id: MessageId;
+  body: string;
+  editedAt: number;
+}
+export type ChangeFrame = EditedFrame | DeletedFrame;
 export type ServerFrame =
   | JoinedFrame
   | AckFrame
@@ -125,7 +164,8 @@ export type ServerFrame =
   | MemberFrame
   | LeftFrame
   | ModerationFrame
-  | DeletedFrame;
+  | DeletedFrame
+  | EditedFrame;
 
 export const CloseCodes = {
   sessionGone: 4001,

@@ -167,14 +167,15 @@ for (const [name, factory] of Object.entries(factories)) {
     test('remove deletes one message for good: a resend of it is acked with the old id and stays deleted', async () => {
       const a = await s.live.messages.append(msg(109, 'keep'));
       const b = await s.live.messages.append(msg(109, 'gone'));
-      assert.equal(await s.live.messages.remove(109, b.message.id), true);
-      assert.equal(await s.live.messages.remove(109, b.message.id), false);
+      assert.equal(await s.live.messages.remove(109, b.message.id, s.clock.t), true);
+      assert.equal(await s.live.messages.remove(109, b.message.id, s.clock.t), false);
       assert.deepEqual((await s.live.messages.page(109, { limit: 10 })).messages.map((m) => m.id), [a.message.id]);
       const again = await s.live.messages.append(msg(109, 'gone'));
       assert.equal(again.duplicate, true);
       assert.equal(again.message.id, b.message.id);
       assert.deepEqual((await s.live.messages.page(109, { limit: 10 })).messages.map((m) => m.id), [a.message.id]);
-      assert.equal((await s.live.messages.append(msg(109, 'next'))).message.id, 3, 'ids are never reused');
+      // The deletion took id 3 as its seq (one sequence for messages and changes).
+      assert.equal((await s.live.messages.append(msg(109, 'next'))).message.id, 4, 'ids are never reused');
     });
 
     test('prune removes the oldest messages before the cutoff, in batches', async () => {
@@ -186,6 +187,83 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal(await s.live.messages.prune(110, 4000, 3), 0);
       assert.deepEqual((await s.live.messages.page(110, { limit: 10 })).messages.map((m) => m.clientId), ['new']);
       assert.equal(await s.live.messages.prune(999, 4000, 3), 0);
+    });
+
+    test('edit replaces the body in place, numbered in the message sequence, and is kept as a change', async () => {
+      const a = (await s.live.messages.append(msg(120, 'e1', 'first'))).message;
+      const b = (await s.live.messages.append({ ...msg(120, 'e2', 'answer'), replyTo: a.id })).message;
+      assert.equal(b.replyTo, a.id);
+      assert.deepEqual(await s.live.messages.get(120, b.id), b, 'get returns the stored message, replyTo included');
+      const edited = await s.live.messages.edit(120, a, 'first, fixed "quoted" 😀', 1_700_000_000_500);
+      assert.deepEqual(edited, { type: 'edited', room: 120, seq: 3, id: a.id, body: 'first, fixed "quoted" 😀', editedAt: 1_700_000_000_500 });
+      const now = await s.live.messages.get(120, a.id);
+      assert.deepEqual(now, { ...a, body: 'first, fixed "quoted" 😀', editedAt: 1_700_000_000_500 });
+      assert.equal(await s.live.messages.edit(120, a, 'stale', 1_700_000_000_600), 'conflict', 'an edit of a version no longer stored is refused');
+      const page = await s.live.messages.page(120, { limit: 10 });
+      assert.deepEqual(page.messages.map((m) => [m.id, m.body, m.editedAt, m.replyTo]), [
+        [1, 'first, fixed "quoted" 😀', 1_700_000_000_500, undefined],
+        [2, 'answer', undefined, 1],
+      ]);
+      if (s.live.messages.pageJson) {
+        const json = await s.live.messages.pageJson(120, { limit: 10 });
+        assert.deepEqual(
+          json.items.map((b) => JSON.parse(b.toString())),
+          page.messages.map(({ room: _r, ...m }) => m),
+          'the stored JSON is the message as read',
+        );
+      }
+      assert.equal((await s.live.messages.append(msg(120, 'e3'))).message.id, 4, 'the next message comes after the edit');
+      assert.equal(await s.live.messages.newest(120), 4);
+      assert.equal(await s.live.messages.newest(998), 0);
+      assert.equal(await s.live.messages.remove(120, b.id, 1_700_000_000_700), true);
+      assert.equal(await s.live.messages.get(120, b.id), undefined);
+      assert.equal(await s.live.messages.edit(120, b, 'gone', 1_700_000_000_800), undefined, 'a deleted message cannot be edited');
+      const { changes, hasMore } = await s.live.messages.changes(120, 0, 10);
+      assert.equal(hasMore, false);
+      assert.deepEqual(changes, [
+        { type: 'edited', room: 120, seq: 3, id: 1, body: 'first, fixed "quoted" 😀', editedAt: 1_700_000_000_500 },
+        { type: 'deleted', room: 120, seq: 5, id: 2, deletedAt: 1_700_000_000_700 },
+      ]);
+      assert.deepEqual((await s.live.messages.changes(120, 3, 10)).changes.map((c) => c.seq), [5], 'after a seq');
+      assert.deepEqual(await s.live.messages.changes(120, 3, 0).then((r) => r.hasMore), true);
+    });
+
+    test('edits and deletions publish their frames on the room channel, in sequence with messages', async () => {
+      const got: string[] = [];
+      const unsub = await (s.twin?.bus ?? s.live.bus).subscribe('room:121', (b) => got.push(b.toString()));
+      const a = (await s.live.messages.append(msg(121, 'x1', 'one'))).message;
+      await s.live.messages.edit(121, a, 'one!', 1_700_000_000_100);
+      await s.live.messages.remove(121, a.id, 1_700_000_000_200);
+      await eventually(() => got.length === 3);
+      assert.deepEqual(got.slice(1), [
+        '{"type":"edited","room":121,"seq":2,"id":1,"body":"one!","editedAt":1700000000100}',
+        '{"type":"deleted","room":121,"seq":3,"id":1,"deletedAt":1700000000200}',
+      ]);
+      await unsub();
+    });
+
+    test('concurrent edits of one version: exactly one wins', async () => {
+      const a = (await s.live.messages.append(msg(122, 'r1', 'v0'))).message;
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => s.live.messages.edit(122, a, `v${i + 1}`, 1_700_000_000_000 + i)));
+      assert.equal(results.filter((r) => typeof r === 'object').length, 1);
+      assert.equal(results.filter((r) => r === 'conflict').length, 7);
+      assert.equal((await s.live.messages.changes(122, 0, 10)).changes.length, 1);
+    });
+
+    test('prune also drops changes made before the cutoff, and clear drops them all', async () => {
+      for (let i = 1; i <= 3; i++) await s.live.messages.append({ ...msg(123, `o${i}`), ts: 1000 + i });
+      const keep = (await s.live.messages.append({ ...msg(123, 'n'), ts: 5000 })).message;
+      await s.live.messages.remove(123, 1, 1500);
+      const old = (await s.live.messages.get(123, 2))!;
+      await s.live.messages.edit(123, old, 'edited early', 1600);
+      await s.live.messages.edit(123, keep, 'edited late', 6000);
+      assert.equal((await s.live.messages.changes(123, 0, 10)).changes.length, 3);
+      // (How many a deleted message counts for differs: SQL keeps its row, without a body.)
+      assert.ok((await s.live.messages.prune(123, 4000, 10)) >= 2);
+      assert.deepEqual((await s.live.messages.page(123, { limit: 10 })).messages.map((m) => m.id), [keep.id]);
+      assert.deepEqual((await s.live.messages.changes(123, 0, 10)).changes.map((c) => c.type === 'edited' && c.body), ['edited late']);
+      await s.live.messages.clear(123);
+      assert.deepEqual((await s.live.messages.changes(123, 0, 10)).changes, []);
     });
 
     test('restrictions: set, replace, active until they end, lift', async () => {

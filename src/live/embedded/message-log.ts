@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { retryOnConflict } from '../../db/errors.js';
-import type { LiveMessagesTable } from '../../db/schema.js';
-import type { ChatMessage } from '../../shared/protocol.js';
-import { messageFrame, roomChannel } from '../channels.js';
+import type { LiveMessageChangesTable, LiveMessagesTable } from '../../db/schema.js';
+import type { ChangeFrame, ChatMessage, RoomId } from '../../shared/protocol.js';
+import { changeFrame, messageFrame, roomChannel } from '../channels.js';
 import type { AppendInput, AppendResult, EventBus, MessageLog } from '../ports.js';
 
 function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
@@ -14,7 +14,40 @@ function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
     user: { id: Number(r.user_id), name: r.user_name },
     body: r.body,
     clientId: r.client_id,
+    ...(r.reply_to === null || r.reply_to === undefined ? {} : { replyTo: Number(r.reply_to) }),
+    ...(r.edited_at === null || r.edited_at === undefined ? {} : { editedAt: Number(r.edited_at) }),
   };
+}
+
+function toChange(r: Selectable<LiveMessageChangesTable>): ChangeFrame {
+  const base = { room: Number(r.room_id), seq: Number(r.seq), id: Number(r.message_id) };
+  return r.kind === 'edited' ? { type: 'edited', ...base, body: r.body ?? '', editedAt: Number(r.ts) } : { type: 'deleted', ...base, deletedAt: Number(r.ts) };
+}
+
+type Trx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
+
+/**
+ * Takes the room's next id. Bumping the room's counter row first serializes appends and changes
+ * per room until the transaction ends, so they commit in id order.
+ */
+async function nextId(trx: Trx, room: RoomId): Promise<number> {
+  const bumped = await trx
+    .updateTable('live_message_seqs')
+    .set((eb) => ({ last_id: eb('last_id', '+', 1) }))
+    .where('room_id', '=', room)
+    .executeTakeFirst();
+  if (Number(bumped.numUpdatedRows) === 0) {
+    await trx.insertInto('live_message_seqs').values({ room_id: room, last_id: 1 }).execute();
+  }
+  const { last_id } = await trx.selectFrom('live_message_seqs').select('last_id').where('room_id', '=', room).executeTakeFirstOrThrow();
+  return Number(last_id);
+}
+
+/** Records a change in the same transaction as the row it changes, with the room's next id. */
+async function recordChange(trx: Trx, room: RoomId, messageId: number, kind: 'edited' | 'deleted', body: string | null, ts: number): Promise<ChangeFrame> {
+  const row = { room_id: room, seq: await nextId(trx, room), message_id: messageId, kind, body, ts };
+  await trx.insertInto('live_message_changes').values(row).execute();
+  return toChange(row);
 }
 
 /**
@@ -39,14 +72,7 @@ async function insert(db: Db, input: AppendInput): Promise<AppendResult> {
       db.transaction().execute(async (trx) => {
         // Taking the room's counter row first serializes appends per room, so the duplicate
         // check below cannot race with another append of the same clientId.
-        const bumped = await trx
-          .updateTable('live_message_seqs')
-          .set((eb) => ({ last_id: eb('last_id', '+', 1) }))
-          .where('room_id', '=', input.room)
-          .executeTakeFirst();
-        if (Number(bumped.numUpdatedRows) === 0) {
-          await trx.insertInto('live_message_seqs').values({ room_id: input.room, last_id: 1 }).execute();
-        }
+        const id = await nextId(trx, input.room);
         const existing = await trx
           .selectFrom('live_messages')
           .selectAll()
@@ -56,20 +82,17 @@ async function insert(db: Db, input: AppendInput): Promise<AppendResult> {
           .executeTakeFirst();
         // Throwing rolls the counter back, so ids stay gap-free.
         if (existing) throw new AlreadyStored(toMessage(existing));
-        const { last_id } = await trx
-          .selectFrom('live_message_seqs')
-          .select('last_id')
-          .where('room_id', '=', input.room)
-          .executeTakeFirstOrThrow();
         const row = {
           room_id: input.room,
-          id: Number(last_id),
+          id,
           ts: input.ts,
           user_id: input.user.id,
           user_name: input.user.name,
           body: input.body,
           client_id: input.clientId,
           deleted: 0,
+          edited_at: null,
+          reply_to: input.replyTo ?? null,
         };
         await trx.insertInto('live_messages').values(row).execute();
         return { message: toMessage(row), duplicate: false };
@@ -107,20 +130,73 @@ export function createSqlMessageLog(db: Db, bus: EventBus): MessageLog {
       return { messages: forward ? taken : taken.reverse(), hasMore };
     },
 
-    async remove(room, id) {
-      // Kept as a tombstone so the (user, clientId) stays known and a resend cannot revive it.
-      const r = await db
-        .updateTable('live_messages')
-        .set({ deleted: 1, body: '' })
+    async remove(room, id, at) {
+      const change = await retryOnConflict(() =>
+        db.transaction().execute(async (trx) => {
+          // Kept as a tombstone so the (user, clientId) stays known and a resend cannot revive it.
+          const r = await trx
+            .updateTable('live_messages')
+            .set({ deleted: 1, body: '' })
+            .where('room_id', '=', room)
+            .where('id', '=', id)
+            .where('deleted', '=', 0)
+            .executeTakeFirst();
+          return Number(r.numUpdatedRows) > 0 ? recordChange(trx, room, id, 'deleted', null, at) : undefined;
+        }),
+      );
+      if (change) await bus.publish(roomChannel(room), changeFrame(change));
+      return change !== undefined;
+    },
+
+    async get(room, id) {
+      const r = await db.selectFrom('live_messages').selectAll().where('room_id', '=', room).where('id', '=', id).where('deleted', '=', 0).executeTakeFirst();
+      return r && toMessage(r);
+    },
+
+    async edit(room, expected, body, editedAt) {
+      const change = await retryOnConflict(() =>
+        db.transaction().execute(async (trx) => {
+          // Compare and set: the row is changed only if it still holds what the caller read.
+          let q = trx
+            .updateTable('live_messages')
+            .set({ body, edited_at: editedAt })
+            .where('room_id', '=', room)
+            .where('id', '=', expected.id)
+            .where('deleted', '=', 0)
+            .where('body', '=', expected.body);
+          q = expected.editedAt === undefined ? q.where('edited_at', 'is', null) : q.where('edited_at', '=', expected.editedAt);
+          const r = await q.executeTakeFirst();
+          if (Number(r.numUpdatedRows) > 0) return recordChange(trx, room, expected.id, 'edited', body, editedAt);
+          const still = await trx.selectFrom('live_messages').select('id').where('room_id', '=', room).where('id', '=', expected.id).where('deleted', '=', 0).executeTakeFirst();
+          return still ? ('conflict' as const) : undefined;
+        }),
+      );
+      if (change === undefined || change === 'conflict') return change;
+      await bus.publish(roomChannel(room), changeFrame(change));
+      return change.type === 'edited' ? change : undefined;
+    },
+
+    async newest(room) {
+      const r = await db.selectFrom('live_message_seqs').select('last_id').where('room_id', '=', room).executeTakeFirst();
+      return r ? Number(r.last_id) : 0;
+    },
+
+    async changes(room, after, limit) {
+      const rows = await db
+        .selectFrom('live_message_changes')
+        .selectAll()
         .where('room_id', '=', room)
-        .where('id', '=', id)
-        .where('deleted', '=', 0)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(limit + 1)
+        .execute();
+      return { changes: rows.slice(0, limit).map(toChange), hasMore: rows.length > limit };
     },
 
     async prune(room, cutoffTs, batch) {
       const rows = await oldestBefore(db, room, cutoffTs, batch).execute();
+      // A change is never older than its message: with the messages gone, so can the changes.
+      if (rows.length < batch) await db.deleteFrom('live_message_changes').where('room_id', '=', room).where('ts', '<', cutoffTs).execute();
       if (rows.length === 0) return 0;
       await db
         .deleteFrom('live_messages')
@@ -137,6 +213,7 @@ export function createSqlMessageLog(db: Db, bus: EventBus): MessageLog {
     async clear(room) {
       await db.deleteFrom('live_messages').where('room_id', '=', room).execute();
       await db.deleteFrom('live_message_seqs').where('room_id', '=', room).execute();
+      await db.deleteFrom('live_message_changes').where('room_id', '=', room).execute();
     },
   };
 }

@@ -9,6 +9,8 @@ export function redisKeys(prefix: string) {
     messages: (id: number) => `${room(id)}:msgs`,
     seq: (id: number) => `${room(id)}:seq`,
     clientIds: (id: number) => `${room(id)}:cids`,
+    /** Edits and deletions, each its frame, scored by its seq (from the room's message counter). */
+    changes: (id: number) => `${room(id)}:changes`,
     members: (id: number) => `${room(id)}:members`,
     online: (id: number) => `${room(id)}:online`,
     onlineCount: (id: number) => `${room(id)}:onlinen`,

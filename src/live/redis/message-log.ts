@@ -1,7 +1,7 @@
-import { messageFramePrefix } from '../channels.js';
+import { changeFrame, messageFramePrefix } from '../channels.js';
 import type { RedisClient } from './client.js';
 import type { PubSubMode } from './event-bus.js';
-import type { ChatMessage, RoomId } from '../../shared/protocol.js';
+import type { ChangeFrame, ChatMessage, EditedFrame, RoomId } from '../../shared/protocol.js';
 import type { MessageLog, PageQuery } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
@@ -50,11 +50,65 @@ if n > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1) end
 return n
 `;
 
+/*
+ * A change (edit or deletion) of one message, atomically: the message is replaced (ARGV[2]: the
+ * stored JSON it must still be, else -1; ARGV[3]: its new JSON) or removed (ARGV[3] empty); the
+ * room's next id is the change's seq; its frame (ARGV[4] .. seq .. ARGV[5]) is kept in the
+ * changes set and published, as APPEND publishes a message. 0 when the message is gone.
+ * KEYS: msgs, seq, changes. ARGV: id, expected JSON (or empty: any), new JSON (or empty: delete),
+ * frame head, frame tail, channel, PUBLISH or SPUBLISH.
+ */
+const CHANGE = `
+local cur = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+if #cur == 0 then return 0 end
+if ARGV[2] ~= '' and cur[1] ~= ARGV[2] then return -1 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3]) end
+local seq = redis.call('INCR', KEYS[2])
+local frame = ARGV[4] .. seq .. ARGV[5]
+redis.call('ZADD', KEYS[3], seq, frame)
+redis.call(ARGV[7], ARGV[6], frame)
+return seq
+`;
+
+/*
+ * Deletes up to ARGV[2] of the oldest changes made before ARGV[1]. Each frame ends with its
+ * time (`"editedAt":N}` or `"deletedAt":N}`); a change is never older than its message.
+ * KEYS: changes.
+ */
+const PRUNE_CHANGES = `
+local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+local cutoff = tonumber(ARGV[1])
+local n = 0
+for i, c in ipairs(items) do
+  local at = tonumber(string.match(c, 'At":(%d+)}$'))
+  if at == nil or at >= cutoff then break end
+  n = i
+end
+if n > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1) end
+return n
+`;
+
 type Stored = Omit<ChatMessage, 'room'>;
 
 function parse(room: RoomId, json: string): ChatMessage {
   const m = JSON.parse(json) as Stored;
-  return { room, id: m.id, ts: m.ts, user: m.user, body: m.body, clientId: m.clientId };
+  return {
+    room,
+    id: m.id,
+    ts: m.ts,
+    user: m.user,
+    body: m.body,
+    clientId: m.clientId,
+    ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+    ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
+  };
+}
+
+/** A change's frame split around its seq, for the CHANGE script to put the seq in. */
+function splitAtSeq(frame: string): [string, string] {
+  const at = frame.indexOf(',"seq":0,') + ',"seq":'.length;
+  return [frame.slice(0, at), frame.slice(at + 1)];
 }
 
 /** Messages in one sorted set per room; the id counter and idempotency keys beside it. */
@@ -62,6 +116,14 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
   const publish = mode === 'sharded' ? 'SPUBLISH' : 'PUBLISH';
   redis.defineCommand('hihiAppend', { numberOfKeys: 3, lua: APPEND });
   redis.defineCommand('hihiPrune', { numberOfKeys: 2, lua: PRUNE });
+  redis.defineCommand('hihiChange', { numberOfKeys: 3, lua: CHANGE });
+  redis.defineCommand('hihiPruneChanges', { numberOfKeys: 1, lua: PRUNE_CHANGES });
+  /** Runs CHANGE for a frame built with seq 0; returns the seq, 0 (gone) or -1 (changed meanwhile). */
+  const change = (room: RoomId, id: number, expected: string, next: string, frame: ChangeFrame) => {
+    const [head, tail] = splitAtSeq(changeFrame(frame));
+    const cmd = redis as unknown as { hihiChange(...a: Array<string | number>): Promise<number> };
+    return cmd.hihiChange(keys.messages(room), keys.seq(room), keys.changes(room), id, expected, next, head, tail, keys.roomChannel(room), publish);
+  };
   const append = (...args: string[]) =>
     (redis as unknown as { hihiAppend(...a: string[]): Promise<[number, number, string | null]> }).hihiAppend(...args);
 
@@ -82,7 +144,7 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
 
   return {
     async append(input) {
-      const rest = JSON.stringify({ ts: input.ts, user: input.user, body: input.body, clientId: input.clientId });
+      const rest = JSON.stringify({ ts: input.ts, user: input.user, body: input.body, clientId: input.clientId, replyTo: input.replyTo });
       const [dup, id, json] = await append(
         keys.messages(input.room),
         keys.seq(input.room),
@@ -104,18 +166,47 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
 
     pageJson: (room, query) => readPage(room, query, asBytes),
 
-    async remove(room, id) {
+    async remove(room, id, at) {
       // The clientId mapping stays: a late resend is acked with this id and stays deleted.
-      return (await redis.zremrangebyscore(keys.messages(room), id, id)) > 0;
+      return (await change(room, id, '', '', { type: 'deleted', room, seq: 0, id, deletedAt: at })) > 0;
+    },
+
+    async get(room, id) {
+      const [json] = (await redis.zrangebyscore(keys.messages(room), id, id)) as string[];
+      return json === undefined ? undefined : parse(room, json);
+    },
+
+    async edit(room, expected, body, editedAt): Promise<EditedFrame | 'conflict' | undefined> {
+      const [raw] = (await redis.zrangebyscore(keys.messages(room), expected.id, expected.id)) as string[];
+      if (raw === undefined) return undefined;
+      const stored = JSON.parse(raw) as Stored;
+      if (stored.body !== expected.body || stored.editedAt !== expected.editedAt) return 'conflict';
+      // Every stored field stays where it is (the body keeps its place before user text ends).
+      const frame: EditedFrame = { type: 'edited', room, seq: 0, id: expected.id, body, editedAt };
+      const seq = await change(room, expected.id, raw, JSON.stringify({ ...stored, body, editedAt }), frame);
+      if (seq === -1) return 'conflict';
+      return seq > 0 ? { ...frame, seq } : undefined;
+    },
+
+    async newest(room) {
+      return Number((await redis.get(keys.seq(room))) ?? 0);
+    },
+
+    async changes(room, after, limit) {
+      const raw = (await redis.zrangebyscore(keys.changes(room), `(${after}`, '+inf', 'LIMIT', 0, limit + 1)) as string[];
+      return { changes: raw.slice(0, limit).map((j) => JSON.parse(j) as ChangeFrame), hasMore: raw.length > limit };
     },
 
     async prune(room, cutoffTs, batch) {
-      const cmd = redis as unknown as { hihiPrune(...a: string[]): Promise<number> };
-      return cmd.hihiPrune(keys.messages(room), keys.clientIds(room), String(cutoffTs), String(batch));
+      const cmd = redis as unknown as { hihiPrune(...a: string[]): Promise<number>; hihiPruneChanges(...a: string[]): Promise<number> };
+      const n = await cmd.hihiPrune(keys.messages(room), keys.clientIds(room), String(cutoffTs), String(batch));
+      // A change is never older than its message: with the messages gone, so can the changes.
+      if (n < batch) while ((await cmd.hihiPruneChanges(keys.changes(room), String(cutoffTs), String(batch))) === batch);
+      return n;
     },
 
     async clear(room) {
-      await redis.del(keys.messages(room), keys.seq(room), keys.clientIds(room));
+      await redis.del(keys.messages(room), keys.seq(room), keys.clientIds(room), keys.changes(room));
     },
   };
 }

@@ -3,7 +3,8 @@ import type { LiveState, Page, PageQuery } from '../../live/ports.js';
 import type { Activity } from '../../observability/activity.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventPublisher } from '../../realtime/events.js';
-import type { ChatMessage } from '../../shared/protocol.js';
+import type { ChatMessage, EditedFrame, MessageId } from '../../shared/protocol.js';
+import { AppError, RestrictedError } from '../../errors.js';
 import type { UserLimit } from '../limits/user-limit.js';
 import type { RoomAccess } from '../moderation/access.js';
 import { serializeStoredPage, withCurrentName } from './history-json.js';
@@ -20,8 +21,18 @@ export function createMessageService(deps: {
   now: () => number;
   metrics: Pick<Metrics, 'messagesAccepted'>;
   activity: Pick<Activity, 'message'>;
+  /** EDIT_WINDOW_MINUTES: how long after sending an author may edit. */
+  editWindowMs: number;
 }) {
   const currentNames = async (ids: number[]) => new Map((await deps.users.refs([...new Set(ids)])).map((r) => [r.id, r.name]));
+
+  /** The user's own stored message, or why not. */
+  async function ownMessage(room: number, user: User, id: MessageId): Promise<ChatMessage> {
+    const m = await deps.live.messages.get(room, id);
+    if (!m) throw new AppError('not_found', 'No such message');
+    if (m.user.id !== user.id) throw new AppError('forbidden', 'You can only change your own messages');
+    return m;
+  }
 
   /** A page of history with authors' current names (a deleted account shows as a deleted user). */
   async function history(room: number, query: PageQuery): Promise<Page> {
@@ -37,16 +48,22 @@ export function createMessageService(deps: {
      * publishes it (live/ports.ts). A duplicate is not published again: its first publish went
      * out with the append, and a socket that missed it gets it by repair or `since`.
      */
-    async post(room: Room, user: User, clientId: string, body: string): Promise<ChatMessage> {
+    async post(room: Room, user: User, clientId: string, body: string, replyTo?: MessageId): Promise<ChatMessage> {
       // Checked here, at the moment of sending, on every path (websocket and form). The two reads
       // go out together (on Redis in one write), so the shared limit adds no round trip.
-      await Promise.all([deps.sendLimit.take(user.id), deps.access.assertCanSend(room, user)]);
+      const [, , original] = await Promise.all([
+        deps.sendLimit.take(user.id),
+        deps.access.assertCanSend(room, user),
+        replyTo === undefined ? undefined : deps.live.messages.get(room.id, replyTo),
+      ]);
+      if (replyTo !== undefined && !original) throw new AppError('bad_request', 'replyTo: no such message in this room');
       const { message, duplicate } = await deps.live.messages.append({
         room: room.id,
         user: { id: user.id, name: user.displayName },
         body,
         clientId,
         ts: deps.now(),
+        ...(replyTo === undefined ? {} : { replyTo }),
       });
       if (!duplicate) {
         deps.metrics.messagesAccepted.inc();
@@ -56,7 +73,39 @@ export function createMessageService(deps: {
       return message;
     },
 
+    /**
+     * The author replaces their message's body, within the edit window, if they may still send
+     * in the room (not muted, kicked, banned; not archived). Counts against the send limit.
+     */
+    async edit(room: Room, user: User, id: MessageId, body: string): Promise<EditedFrame> {
+      await Promise.all([deps.sendLimit.take(user.id), deps.access.assertCanSend(room, user)]);
+      // A concurrent edit of the same message (another tab) makes the compare-and-set fail: read again.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const m = await ownMessage(room.id, user, id);
+        if (deps.now() - m.ts > deps.editWindowMs) throw new AppError('forbidden', 'The time to edit this message has passed');
+        if (m.body === body) return { type: 'edited', room: room.id, seq: 0, id, body, editedAt: m.editedAt ?? m.ts };
+        const edited = await deps.live.messages.edit(room.id, m, body, deps.now());
+        if (edited === undefined) throw new AppError('not_found', 'No such message');
+        if (edited !== 'conflict') {
+          deps.events.sent(room.id);
+          return edited;
+        }
+      }
+      throw new AppError('conflict', 'The message kept changing; try again');
+    },
+
+    /** The author deletes their own message, at any time, unless barred from the room or it is archived. */
+    async remove(room: Room, user: User, id: MessageId): Promise<void> {
+      if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
+      await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
+      if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message');
+      deps.events.sent(room.id);
+    },
+
     history,
+
+    /** The room's edits and deletions after a seq (a resuming client's `since`). */
+    changes: (room: number, after: number, limit: number) => deps.live.messages.changes(room, after, limit),
 
     /**
      * The page `history` gives, as the bytes `JSON.stringify` makes of it; where the log keeps

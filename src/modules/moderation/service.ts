@@ -64,9 +64,10 @@ export function createModerationService(deps: {
       const author = await users.findById(message.user.id);
       if (author && !canActOn(actor, author, room)) throw new AppError('forbidden', 'You cannot delete messages of this user');
     }
-    if (!(await live.messages.remove(roomId, messageId))) throw new AppError('not_found', 'No such message');
+    // The log publishes the `deleted` frame (with its seq, so a resuming client learns of it).
+    if (!(await live.messages.remove(roomId, messageId, now()))) throw new AppError('not_found', 'No such message');
+    events.sent(roomId);
     await audit.record({ room: roomId, actorId: actor.id, targetId: message.user.id, action: 'delete', reason, until: null, messageId, at: now() });
-    await events.toRoom(roomId, { type: 'deleted', room: roomId, id: messageId });
     await events.toRoom(roomId, { type: 'moderation', room: roomId, action: 'delete', by: ref(actor), messageId, ...(reason ? { reason } : {}) });
   }
 

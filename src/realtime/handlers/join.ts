@@ -1,5 +1,5 @@
 import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
-import type { JoinFrame } from '../../shared/protocol.js';
+import type { ChangeFrame, JoinFrame } from '../../shared/protocol.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
 import { restrictionError } from './restriction.js';
@@ -29,13 +29,27 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     }
     throw err;
   }
+  const since = frame.since;
   const [missed, roster] = await Promise.all([
-    frame.since === undefined
-      ? { messages: [], hasMore: false }
-      : ctx.messages.history(frame.room, { after: frame.since, limit: MISSED_LIMIT }),
+    since === undefined ? { messages: [], hasMore: false } : ctx.messages.history(frame.room, { after: since, limit: MISSED_LIMIT }),
     ctx.rooms.roster(frame.room),
   ]);
-  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore });
-  // The client has everything up to `since` and now `missed`: live messages it has are not sent again.
-  conn.markJoined(frame.room, missed.messages.at(-1)?.id ?? frame.since ?? 0);
+  // Read after `missed`: every change made before that read is here, so none falls in between.
+  const changes = since === undefined ? [] : await allChanges(ctx, frame.room, since);
+  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore, changes });
+  // The client has everything up to `since` and now `missed`: live messages it has are not sent
+  // again. Changes `joined` carried beyond that (seq above the last missed id) are skipped live.
+  const lastId = missed.messages.at(-1)?.id ?? since ?? 0;
+  conn.markJoined(frame.room, lastId, changes.flatMap((c) => (c.seq !== undefined && c.seq > lastId ? [c.seq] : [])));
+}
+
+/** Every change of the room after `since`, oldest first (pruned with the messages, so bounded). */
+async function allChanges(ctx: RealtimeContext, room: number, since: number): Promise<ChangeFrame[]> {
+  const all: ChangeFrame[] = [];
+  for (let after = since; ; ) {
+    const { changes, hasMore } = await ctx.messages.changes(room, after, MISSED_LIMIT);
+    all.push(...changes);
+    after = changes.at(-1)?.seq ?? after;
+    if (!hasMore || changes.length === 0) return all;
+  }
 }

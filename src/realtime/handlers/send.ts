@@ -1,4 +1,4 @@
-import { RateLimitedError, RestrictedError } from '../../errors.js';
+import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
 import { CloseCodes, type SendFrame } from '../../shared/protocol.js';
 import { restrictionError } from './restriction.js';
 import type { Connection } from '../connection.js';
@@ -12,7 +12,7 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
   }
   let message;
   try {
-    message = await ctx.messages.post(await ctx.rooms.getRecent(room), conn.user, clientId, frame.body);
+    message = await ctx.messages.post(await ctx.rooms.getRecent(room), conn.user, clientId, frame.body, frame.replyTo);
   } catch (err) {
     if (err instanceof RateLimitedError) {
       // The user's limit (all their sockets, every instance); a client that ignores it is cut off.
@@ -28,6 +28,11 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
       const frame = restrictionError(err);
       ctx.metrics.sendErrors.inc({ code: frame.code });
       return conn.send({ type: 'error', ...frame, clientId, room });
+    }
+    if (err instanceof AppError && err.code === 'bad_request') {
+      // replyTo names no message of the room: nothing was stored.
+      ctx.metrics.sendErrors.inc({ code: 'invalid' });
+      return conn.send({ type: 'error', code: 'invalid', message: err.message, clientId, room });
     }
     // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
     ctx.log.error({ err, room }, 'storing a message failed');
