@@ -113,7 +113,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     bus: live.bus,
     read: async (room, before) => {
       const [page, roster] = await Promise.all([messages.history(room, { before, limit: HISTORY_PAGE }), rooms.roster(room)]);
-      return { page, roster };
+      // Replies show their original as it is now (an edit or deletion drops the view: room event).
+      return { page: { ...page, messages: await messages.withQuotes(room, page.messages) }, roster };
     },
     now,
     log: app.log,

@@ -11,6 +11,24 @@ import { serializeStoredPage, withCurrentName } from './history-json.js';
 import type { Room } from '../rooms/repository.js';
 import type { User, UserRepository } from '../users/repository.js';
 
+/** What a reply shows of the message it answers; null when that message is gone. */
+export interface Quote {
+  id: number;
+  name: string;
+  /** The original's first line, cut to QUOTE_CHARS. */
+  text: string;
+}
+/** A message as the chat page shows it: with the quote of the message it answers, resolved now. */
+export type ShownMessage = ChatMessage & { quote?: Quote | null };
+
+const QUOTE_CHARS = 120;
+
+/** A body's first line, at most QUOTE_CHARS code points. */
+export function quoteText(body: string): string {
+  const line = [...(body.split('\n', 1)[0] ?? '')];
+  return line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS - 1).join('')}…` : line.join('');
+}
+
 export function createMessageService(deps: {
   live: LiveState;
   access: RoomAccess;
@@ -103,6 +121,24 @@ export function createMessageService(deps: {
     },
 
     history,
+
+    /**
+     * Resolves each reply's quote as the original is now (edited: its new text; deleted or
+     * pruned: null), from the page itself or storage. Replies are resolved when shown, never
+     * stored with a copy, so an edit or deletion of the original shows everywhere at once.
+     */
+    async withQuotes(room: number, messages: ChatMessage[]): Promise<ShownMessage[]> {
+      const onPage = new Map(messages.map((m) => [m.id, m]));
+      const wanted = [...new Set(messages.flatMap((m) => (m.replyTo !== undefined && !onPage.has(m.replyTo) ? [m.replyTo] : [])))];
+      const fetched = await Promise.all(wanted.map((id) => deps.live.messages.get(room, id)));
+      const names = await currentNames(fetched.flatMap((m) => (m ? [m.user.id] : [])));
+      for (const m of fetched) if (m) onPage.set(m.id, withCurrentName(m, names));
+      return messages.map((m) => {
+        if (m.replyTo === undefined) return m;
+        const o = onPage.get(m.replyTo);
+        return { ...m, quote: o ? { id: o.id, name: o.user.name, text: quoteText(o.body) } : null };
+      });
+    },
 
     /** The room's edits and deletions after a seq (a resuming client's `since`). */
     changes: (room: number, after: number, limit: number) => deps.live.messages.changes(room, after, limit),
