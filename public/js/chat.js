@@ -9,7 +9,8 @@ import { cfg, room, tr } from './chat/env.js';
 import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
 import { initComposer, setMuted, setRemoved } from './chat/composer.js';
 import { initMenus } from './chat/menus.js';
-import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
+import { applyChange, changeRefused, initEdits } from './chat/edit.js';
+import { fillGap, initMessages, markFailed, received, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
@@ -51,6 +52,8 @@ function onJoined(f) {
   setPeople('members', f.members);
   setPeople('online', f.online);
   showCaughtUp(f.missed);
+  // Edits and deletions missed meanwhile (applying one twice changes nothing).
+  for (const c of f.changes ?? []) applyChange(c);
   if (f.hasMore) void fillGap();
   flushOutbox();
 }
@@ -67,7 +70,7 @@ function onFrame(f) {
       break;
     case 'ack': {
       const item = outbox.get(f.clientId);
-      if (item) showMessage({ room, id: f.id, ts: f.ts, user: cfg.me, body: item.body, clientId: f.clientId });
+      if (item) showMessage({ room, id: f.id, ts: f.ts, user: cfg.me, body: item.body, clientId: f.clientId, ...(item.replyTo ? { replyTo: item.replyTo } : {}) });
       break;
     }
     case 'presence':
@@ -83,7 +86,11 @@ function onFrame(f) {
       if (f.room === room) onModeration(f);
       break;
     case 'deleted':
-      if (f.room === room) removeMessage(f.id);
+    case 'edited':
+      if (f.room !== room) break;
+      applyChange(f);
+      // Changes are numbered in the same sequence as messages: the cursor moves past them.
+      if (f.seq !== undefined) received(f.seq);
       break;
     case 'error':
       if (f.code === 'kicked' || f.code === 'banned') {
@@ -91,6 +98,7 @@ function onFrame(f) {
         break;
       }
       if (f.code === 'muted') setMuted({ until: f.until ?? null });
+      if (f.id !== undefined) changeRefused(f);
       if (!f.clientId) break;
       if (f.code === 'too_long' || f.code === 'invalid' || f.code === 'forbidden' || f.code === 'muted') markFailed(f.clientId);
       else if (f.code === 'rate_limited' || f.code === 'unavailable') {
@@ -101,6 +109,7 @@ function onFrame(f) {
   }
 }
 
+initEdits();
 initMessages();
 localizeTimes();
 initComposer();

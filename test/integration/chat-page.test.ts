@@ -46,7 +46,7 @@ describe('the chat page from a kept shell', () => {
     const messageHtml = createMessageHtml((m, v: { locale: string; canModerate: boolean; t: ReturnType<typeof translator> }) =>
       render('partials/message.njk', { m, canModerate: v.canModerate, t: v.t }),
     );
-    return { chatPage: createChatPage({ render, messagesHtml: messageHtml.list }), messageHtml, render, renders: () => renders };
+    return { chatPage: createChatPage({ render, messagesHtml: messageHtml.list, editWindowMs: 15 * 60_000 }), messageHtml, render, renders: () => renders };
   }
 
   /** What the template renders for this reader with every value in place. */

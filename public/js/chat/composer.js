@@ -8,6 +8,7 @@
 import { $, cfg, room, tr } from './env.js';
 import { closeForGood, isJoined, send } from './connection.js';
 import { markFailed, showPending } from './messages.js';
+import { takeReply } from './edit.js';
 import { newClientId, outbox, saveOutbox } from './outbox.js';
 import { fmtUntil } from './time.js';
 
@@ -69,14 +70,14 @@ export function initComposer() {
     if (!input || input.disabled) return;
     const body = input.value.trim();
     if (!body) return;
-    const item = { clientId: newClientId(), body, sentAt: 0 };
+    const item = { clientId: newClientId(), body, sentAt: 0, ...takeReply() };
     outbox.set(item.clientId, item);
     saveOutbox();
     showPending(item);
     input.value = '';
     if (isJoined()) {
       item.sentAt = Date.now();
-      send({ type: 'send', room, clientId: item.clientId, body });
+      send({ type: 'send', room, clientId: item.clientId, body, ...(item.replyTo ? { replyTo: item.replyTo } : {}) });
     }
   });
   input?.addEventListener('keydown', (ev) => {

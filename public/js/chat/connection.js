@@ -43,7 +43,7 @@ export function send(frame) {
 export function flushOutbox() {
   for (const item of outbox.values()) {
     item.sentAt = Date.now();
-    send({ type: 'send', room, clientId: item.clientId, body: item.body });
+    send({ type: 'send', room, clientId: item.clientId, body: item.body, ...(item.replyTo ? { replyTo: item.replyTo } : {}) });
   }
 }
 

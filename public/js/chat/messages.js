@@ -21,6 +21,13 @@ let firstId = cfg.firstId;
 let hasOlder = cfg.hasOlder;
 export const lastSeenId = () => lastId;
 
+/** @type {(li: HTMLElement, m: ChatMessage | null) => void} */
+let shown = () => {};
+/** Runs for each confirmed message placed on the page (`m` null: rendered by the server). @param {typeof shown} fn */
+export function onShown(fn) {
+  shown = fn;
+}
+
 const GROUP_MS = 5 * 60_000;
 /** @param {Element | null} el @returns {HTMLTimeElement | null} */
 const timeOf = (el) => el?.querySelector(':scope > .msg-head > time, :scope > time') ?? null;
@@ -63,6 +70,7 @@ const msgTemplate = /** @type {HTMLTemplateElement} */ ($('tpl-msg'));
 function messageElement(m) {
   const li = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (msgTemplate.content.firstElementChild).cloneNode(true));
   li.removeAttribute('data-id');
+  li.removeAttribute('id');
   li.dataset.user = String(m.user.id);
   fillAvatar(li.querySelector('.av'), m.user);
   /** @type {HTMLElement} */ (li.querySelector('.author')).textContent = m.user.name;
@@ -112,9 +120,11 @@ export function showMessage(m) {
     saveOutbox();
   }
   li.dataset.id = String(m.id);
+  li.id = `m${m.id}`;
   if (cfg.canModerate && !li.querySelector('.msg-delete')) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
   placeById(li, m.id);
   regroup(li);
+  shown(li, m);
   if (firstId === 0) firstId = m.id;
   if (stick) toBottom();
 }
@@ -235,9 +245,11 @@ async function loadOlder() {
       seen.add(m.id);
       const li = messageElement(m);
       li.dataset.id = String(m.id);
+      li.id = `m${m.id}`;
       if (cfg.canModerate) li.append(fromTemplate('tpl-delete', 'messageId', m.id) ?? '');
       list.prepend(li);
       regroup(li);
+      shown(li, m);
     }
     if (page.messages[0]) firstId = page.messages[0].id;
     hasOlder = page.hasMore;
@@ -253,6 +265,9 @@ export function initMessages() {
   for (const li of list.querySelectorAll('li.msg')) {
     localTime(/** @type {HTMLTimeElement} */ (timeOf(li)));
     decorate(li);
+    const edited = li.querySelector(':scope > .msg-head > .edited > time');
+    if (edited) localTime(/** @type {HTMLTimeElement} */ (edited));
+    if (li instanceof HTMLElement && li.dataset.id) shown(li, null);
   }
   scroller.addEventListener('scroll', () => {
     if (scroller.scrollTop < 40) void loadOlder();

@@ -5,7 +5,7 @@ import { cfg, room } from './env.js';
 // Per user: whoever signs in next in this tab must never send (or see) what another typed.
 const PREFIX = 'hihi.outbox.';
 const KEY = `${PREFIX}${cfg.me.id}.${room}`;
-/** @type {Map<string, { clientId: string, body: string, sentAt: number }>} */
+/** @type {Map<string, { clientId: string, body: string, sentAt: number, replyTo?: number }>} */
 export const outbox = new Map(JSON.parse(sessionStorage.getItem(KEY) ?? '[]'));
 export const saveOutbox = () => sessionStorage.setItem(KEY, JSON.stringify([...outbox]));
 

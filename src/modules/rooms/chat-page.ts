@@ -44,6 +44,8 @@ interface ClientSettings {
   firstId: number;
   hasOlder: boolean;
   live: boolean;
+  /** EDIT_WINDOW_MINUTES in ms: the script offers Edit on own messages this young. */
+  editWindowMs: number;
 }
 
 export interface ChatPageInput {
@@ -75,6 +77,7 @@ export interface ChatPageInput {
 export function createChatPage(deps: {
   render: (template: string, context: object) => string;
   messagesHtml: (messages: RoomView['page']['messages'], view: { locale: Locale; canModerate: boolean; t: Translate }) => string;
+  editWindowMs: number;
 }) {
   const shells = new WeakMap<RoomView, Map<string, Shell>>();
   /** `,"strings":{…}}` escaped, per language: the longest part of the settings. */
@@ -143,6 +146,7 @@ export function createChatPage(deps: {
       firstId: messages[0]?.id ?? 0,
       hasOlder: hasMore,
       live: !input.viewingOlder,
+      editWindowMs: deps.editWindowMs,
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),

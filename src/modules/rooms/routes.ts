@@ -22,7 +22,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
   );
   const restrictedIn = createRestrictedList(app.deps);
-  const chatPage = createChatPage({ render: app.renderPartial, messagesHtml: messageHtml.list });
+  const chatPage = createChatPage({ render: app.renderPartial, messagesHtml: messageHtml.list, editWindowMs: app.deps.config.editWindowMs });
 
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const user = req.user!;
