@@ -74,3 +74,30 @@ test('lone surrogates are refused in every field of a frame (JSON can escape the
   }
   assert.equal(parseFrame('{"type":"send","room":1,"clientId":"c","body":"\\ud83d\\ude00"}').ok, true, 'a pair is one code point');
 });
+
+test('edit, delete and replies: ids checked, an edit body by the same rules as a send', () => {
+  assert.deepEqual(parseFrame('{"type":"edit","room":3,"id":7,"body":"  fixed "}'), { ok: true, frame: { type: 'edit', room: 3, id: 7, body: 'fixed' } });
+  assert.deepEqual(parseFrame('{"type":"delete","room":3,"id":7}'), { ok: true, frame: { type: 'delete', room: 3, id: 7 } });
+  assert.deepEqual(parseFrame('{"type":"send","room":3,"clientId":"c","body":"re","replyTo":7}'), {
+    ok: true,
+    frame: { type: 'send', room: 3, clientId: 'c', body: 're', replyTo: 7 },
+  });
+  const edit = (body: string) => JSON.stringify({ type: 'edit', room: 3, id: 7, body });
+  assert.deepEqual(parseFrame(edit('😀'.repeat(2001))), { ok: false, code: 'too_long', message: 'Messages are at most 2000 characters', room: 3, id: 7 });
+  assert.deepEqual(parseFrame(edit(' \u200b ')), { ok: false, code: 'invalid', message: 'Message is empty', room: 3, id: 7 });
+  assert.equal(parseFrame(edit('a\u202eb')).ok, false, 'a direction override');
+  for (const raw of [
+    '{"type":"edit","room":3,"id":0,"body":"x"}',
+    '{"type":"edit","room":3,"id":"7","body":"x"}',
+    '{"type":"edit","room":3,"body":"x"}',
+    '{"type":"edit","room":3,"id":7}',
+    '{"type":"edit","room":3,"id":7,"body":"x","clientId":"c"}',
+    '{"type":"delete","room":3,"id":1.5}',
+    '{"type":"delete","room":3,"id":7,"body":"x"}',
+    '{"type":"send","room":3,"clientId":"c","body":"x","replyTo":-1}',
+    '{"type":"send","room":3,"clientId":"c","body":"x","replyTo":null}',
+    '{"type":"edit","room":3,"id":7,"body":"\\ud800"}',
+  ]) {
+    assert.equal(parseFrame(raw).ok, false, raw);
+  }
+});
