@@ -52,10 +52,14 @@ export async function startShowcase(): Promise<Showcase> {
     [admin, 'Ship it.', 60 * 26 + 5],
   ];
   let i = 0;
+  const posted: number[] = [];
   for (const [who, body, minutes] of script) {
     offset = 27 * 60 * MINUTE - minutes * MINUTE;
-    await deps.messages.post(room, who, `seed-${i++}`, body);
+    posted.push((await deps.messages.post(room, who, `seed-${i++}`, body, body === 'Ship it.' ? posted[5] : undefined)).id);
   }
+  // An edited message and (above) a reply, so every page check sees their markup too.
+  const edited = (await deps.live.messages.get(room.id, posted[6]!))!;
+  await deps.live.messages.edit(room.id, edited, 'Also tightened the spacing on the room list and the chat header.', edited.ts + 2 * MINUTE);
   offset = 0;
   await deps.moderation.act(admin, room.id, { action: 'mute', target: { userId: lena!.id }, minutes: 30, reason: 'cool down' });
   await deps.moderation.act(admin, room.id, { action: 'kick', target: { userId: sam!.id }, minutes: 60, reason: 'spam' });
