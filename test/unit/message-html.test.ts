@@ -20,6 +20,21 @@ describe('message HTML kept per message', () => {
     assert.equal(html.list([msg({ body: 'another room' })], view), '<li>6:ann:another room:en:false</li>');
   });
 
+  test('renders again when the message was edited or the original it quotes changed', () => {
+    let renders = 0;
+    const html = createMessageHtml((m) => `<li>${++renders}:${m.body}:${m.editedAt ?? '-'}:${m.quote === undefined ? '' : (m.quote?.text ?? 'gone')}</li>`);
+    const view = { locale: 'en', canModerate: false };
+    const reply = msg({ id: 2, replyTo: 1 });
+    assert.equal(html.list([{ ...reply, quote: { id: 1, name: 'ann', text: 'first' } }], view), '<li>1:hi:-:first</li>');
+    assert.equal(html.list([{ ...reply, quote: { id: 1, name: 'ann', text: 'first' } }], view), '<li>1:hi:-:first</li>');
+    assert.equal(html.list([{ ...reply, quote: { id: 1, name: 'ann', text: 'first, edited' } }], view), '<li>2:hi:-:first, edited</li>');
+    assert.equal(html.list([{ ...reply, quote: null }], view), '<li>3:hi:-:gone</li>');
+    // Edited to the same body again (a revert): the edit time alone tells it apart.
+    assert.equal(html.list([msg({ id: 3 })], view), '<li>4:hi:-:</li>');
+    assert.equal(html.list([msg({ id: 3, editedAt: 5000 })], view), '<li>5:hi:5000:</li>');
+    assert.equal(html.list([msg({ id: 3, editedAt: 5000 })], view), '<li>5:hi:5000:</li>');
+  });
+
   test('keeps at most its limit', () => {
     const html = createMessageHtml((m) => `<li>${m.id}</li>`, 3);
     html.list([1, 2, 3, 4, 5].map((id) => msg({ id })), { locale: 'en', canModerate: false });
