@@ -53,7 +53,10 @@ function onJoined(f) {
   setPeople('online', f.online);
   showCaughtUp(f.missed);
   // Edits and deletions missed meanwhile (applying one twice changes nothing).
-  for (const c of f.changes ?? []) applyChange(c);
+  for (const c of f.changes ?? []) {
+    applyChange(c);
+    if (c.seq !== undefined) received(c.seq);
+  }
   if (f.hasMore) void fillGap();
   flushOutbox();
 }

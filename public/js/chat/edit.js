@@ -102,7 +102,7 @@ function button(cls, key, act) {
 
 /** A confirmed message's buttons: Reply for any (members), Edit and Delete for one's own. @param {HTMLElement} li */
 function addActions(li) {
-  if (!cfg.member || cfg.archived || !composer || li.querySelector(':scope > .msg-actions')) return;
+  if (!cfg.live || !cfg.member || cfg.archived || !composer || li.querySelector(':scope > .msg-actions')) return;
   const id = Number(li.dataset.id);
   const bar = document.createElement('div');
   bar.className = 'msg-actions';
