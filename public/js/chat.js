@@ -11,7 +11,7 @@ import { initComposer, setMuted, setRemoved } from './chat/composer.js';
 import { initMenus } from './chat/menus.js';
 import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
-import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
+import { addRestricted, initDrawer, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
 
 /** @param {ModerationFrame} f */
@@ -105,6 +105,7 @@ initMessages();
 localizeTimes();
 initComposer();
 initMenus();
+initDrawer();
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and
 // only the Join form may do that (docs/protocol.md). Their page is the history as it was read.
 if (cfg.live && cfg.member) {
