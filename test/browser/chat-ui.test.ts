@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { browserSuite, createRoomFromList, signIn } from '../support/browser.js';
+import { browserSuite, createRoomFromList, joinFromPage, signIn } from '../support/browser.js';
 
 describe(`chat page details in headless Chromium (${backend})`, () => {
   const ctx = browserSuite(async (h) => {
@@ -50,5 +50,39 @@ describe(`chat page details in headless Chromium (${backend})`, () => {
     await page.locator('#sidebar').waitFor({ state: 'hidden' });
     assert.deepEqual(page.errors, []);
     await bctx.close();
+  });
+
+  test('member rows added live have the markup the server renders', async () => {
+    const ctxA = await ctx.browser.newContext();
+    const ctxG = await ctx.browser.newContext();
+    const admin = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
+    const gus = await signIn(ctxG, ctx.hihi.url, 'gus', 'gus-password-1');
+    await createRoomFromList(admin, 'Rows room');
+    await admin.waitForSelector('#conn[data-state="online"]');
+    await gus.goto(admin.url());
+    await joinFromPage(gus);
+    await admin.waitForSelector('#members li:nth-child(2)');
+    await admin.waitForSelector('#online li:nth-child(2)');
+    /** Rows by list, live (built by the script) and as the server renders them on a fresh load. */
+    const rows = () =>
+      admin.evaluate(async () => {
+        const html = await (await fetch(location.href)).text();
+        const docs = [document, new DOMParser().parseFromString(html, 'text/html')];
+        const [live, server] = docs.map((doc) => ['members', 'online'].map((id) => [...doc.querySelectorAll(`#${id} > li`)].map((li) => {
+          // The menu is the member-menu template's (its CSRF token is per page, and the script adapts it).
+          const row = li.cloneNode(true) as Element;
+          const menu = row.querySelector('.mod-menu');
+          menu?.replaceWith(menu ? 'MENU' : '');
+          return row.outerHTML;
+        }).sort()));
+        return { live: live!, server: server! };
+      });
+    const { live, server } = await rows();
+    assert.equal(live[0]!.length, 2);
+    assert.ok(live[0]!.some((r) => r.includes('MENU')), 'a moderator sees the member menu');
+    assert.deepEqual(live, server);
+    assert.deepEqual(admin.errors, []);
+    await ctxA.close();
+    await ctxG.close();
   });
 });

@@ -13,15 +13,12 @@ export function setPerson(listId, user, present) {
   const existing = ul.querySelector(`li[data-user="${user.id}"]`);
   if (!present) return existing?.remove();
   if (existing) return;
-  const li = document.createElement('li');
+  // From the page's blank row: the markup the server renders the lists with (chat-macros.njk `person`).
+  const li = /** @type {HTMLElement} */ (/** @type {HTMLTemplateElement} */ ($('tpl-person')).content.firstElementChild?.cloneNode(true));
   li.dataset.user = String(user.id);
   if (listId === 'members' && document.querySelector(`#restricted li[data-user="${user.id}"][data-kind="mute"]`)) li.dataset.state = 'muted';
-  const av = document.createElement('span');
-  av.setAttribute('aria-hidden', 'true');
-  fillAvatar(av, user);
-  const bdi = document.createElement('bdi');
-  bdi.textContent = user.name;
-  li.append(av, bdi);
+  fillAvatar(li.querySelector('.av'), user);
+  /** @type {HTMLElement} */ (li.querySelector('bdi')).textContent = user.name;
   if (listId === 'members' && cfg.canModerate && user.id !== cfg.me.id) li.append(fromTemplate('tpl-member-menu', 'userId', user.id) ?? '');
   ul.append(li);
 }
