@@ -8,6 +8,7 @@
 import { cfg, room, tr } from './chat/env.js';
 import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
 import { initComposer, setMuted, setRemoved } from './chat/composer.js';
+import { initDates } from './chat/dates.js';
 import { initMenus } from './chat/menus.js';
 import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
@@ -102,6 +103,7 @@ function onFrame(f) {
 }
 
 initMessages();
+initDates();
 localizeTimes();
 initComposer();
 initMenus();

@@ -85,4 +85,46 @@ describe(`chat page details in headless Chromium (${backend})`, () => {
     await ctxA.close();
     await ctxG.close();
   });
+
+  test('a message’s full date shows on keyboard focus (Up/Down, no tab stop per message) and on a tap', async () => {
+    const bctx = await ctx.browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+    const page = await signIn(bctx, ctx.hihi.url, ADMIN.username, ADMIN.password);
+    await createRoomFromList(page, 'Dates room');
+    await page.waitForSelector('#conn[data-state="online"]');
+    for (const text of ['first', 'second']) {
+      await page.fill('#body', text);
+      await page.press('#body', 'Enter');
+    }
+    await page.waitForFunction(() => document.querySelectorAll('#messages li.msg[data-id]:not(.pending)').length === 2);
+    await page.reload();
+    await page.waitForSelector('#conn[data-state="online"]');
+    const msgs = page.locator('#messages li.msg');
+    const fullShown = (i: number) => msgs.nth(i).locator('time .full').evaluate((el) => el.getBoundingClientRect().width > 1);
+    // Screen readers have the full date in the text (in the reader's zone and language); it is not shown yet.
+    const full = await msgs.nth(1).locator('time .full').textContent();
+    assert.match(full ?? '', /\d{4}/);
+    assert.doesNotMatch(full ?? '', /UTC/);
+    assert.equal(await fullShown(1), false);
+    assert.equal(await msgs.nth(1).getAttribute('tabindex'), null, 'no tab stop per message');
+
+    await page.focus('#scroller');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => document.activeElement?.querySelector('.body')?.textContent), 'second');
+    assert.equal(await fullShown(1), true);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => document.activeElement?.querySelector('.body')?.textContent), 'first');
+    assert.equal(await fullShown(0), true);
+    assert.equal(await fullShown(1), false);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'scroller');
+
+    // A tap shows it; a tap on another message moves it there.
+    await msgs.nth(1).locator('.body').tap();
+    assert.equal(await fullShown(1), true);
+    await msgs.nth(0).locator('.body').tap();
+    assert.equal(await fullShown(0), true);
+    assert.equal(await fullShown(1), false);
+    assert.deepEqual(page.errors, []);
+    await bctx.close();
+  });
 });
