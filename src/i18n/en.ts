@@ -274,6 +274,23 @@ export const en = {
   'system.where': 'Where',
   'system.what': 'What happened',
   'list.separator': ', ',
+  'mod.err.forbidden': 'You may not moderate this room.',
+  'mod.err.noMember': 'There is no such member in this room.',
+  'mod.err.noMessage': 'That message does not exist (any more).',
+  'mod.err.deleteRank': 'You cannot delete messages of this user.',
+  'mod.err.self': 'You cannot moderate yourself.',
+  'mod.err.rank': 'You cannot moderate someone of equal or higher rank.',
+  'mod.err.notMuted': '{name} is not muted.',
+  'mod.err.notBarred': '{name} is not kicked or banned.',
+  'ws.notJson': 'That request was not understood (not JSON).',
+  'ws.invalid': 'That request was not valid.',
+  'ws.invalidField': 'That request was not valid ({field}).',
+  'ws.empty': 'The message is empty.',
+  'ws.control': 'Messages may not contain control characters or direction overrides.',
+  'ws.tooLong': 'Messages are at most {max} characters.',
+  'ws.joinFirst': 'Join the room first.',
+  'ws.noRoom': 'There is no such room.',
+  'ws.storeFailed': 'The message could not be stored yet; it will be sent again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

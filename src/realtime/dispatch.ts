@@ -18,14 +18,14 @@ export async function dispatch(ctx: RealtimeContext, conn: Connection, text: str
   if (!result.ok) {
     ctx.log.info({ userId: conn.user.id, code: result.code, reason: result.message }, 'refused frame');
     ctx.metrics.sendErrors.inc({ code: result.code });
-    const { ok: _ok, ...error } = result;
-    return conn.send({ type: 'error', ...error });
+    const { ok: _ok, key, params, ...error } = result;
+    return conn.send({ type: 'error', ...error, message: conn.t(key, params) });
   }
   const frame = result.frame;
   try {
     await (handlers[frame.type] as (ctx: RealtimeContext, c: Connection, f: ClientFrame) => Promise<void>)(ctx, conn, frame);
   } catch (err) {
     ctx.log.error({ err, type: frame.type }, 'frame handler failed');
-    conn.send({ type: 'error', code: 'unavailable', message: 'Temporarily unavailable, try again', room: frame.room });
+    conn.send({ type: 'error', code: 'unavailable', message: conn.t('error.503'), room: frame.room });
   }
 }

@@ -86,6 +86,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
     // A flat copy: the id as parsed is a slice of the cookie header, which it would keep alive.
     const sessionId = Buffer.from(req.session.sessionId, 'latin1').toString('latin1');
     const conn = new Connection(socket, req.user!, sessionId, batcher, limits);
+    if (req.t) conn.t = req.t;
     releaseUpgradeRequest(socket, req);
     connections.set(socket, conn);
     socket.on('error', onError);
