@@ -291,6 +291,7 @@ export const en = {
   'ws.joinFirst': 'Join the room first.',
   'ws.noRoom': 'There is no such room.',
   'ws.storeFailed': 'The message could not be stored yet; it will be sent again.',
+  'banner.mutedWhy': '{muted} Reason: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -293,4 +293,5 @@ export const zhCN: Record<MessageKey, string> = {
   'ws.joinFirst': '请先加入聊天室。',
   'ws.noRoom': '没有这个聊天室。',
   'ws.storeFailed': '消息暂时无法保存，将自动重新发送。',
+  'banner.mutedWhy': '{muted}原因：{reason}',
 };

@@ -68,8 +68,10 @@ describe(`error texts in the user's language (${backend})`, () => {
     assert.equal(res.status, 409);
     assert.equal(((await res.json()) as { error: { message: string } }).error.message, zhCN['mod.err.notMuted'].replace('{name}', 'lin'));
 
-    const mute = await admin.request('POST', `/rooms/${room}/moderation`, { _csrf: await csrf(admin, room), action: 'mute', username: 'lin' }, { accept: 'application/json' });
+    const mute = await admin.request('POST', `/rooms/${room}/moderation`, { _csrf: await csrf(admin, room), action: 'mute', username: 'lin', reason: '太吵了' }, { accept: 'application/json' });
     assert.equal(mute.status, 200);
+    // The closed composer says why, also in the page the server renders (a reload, or no script).
+    assert.match(await (await lin.get(`/rooms/${room}`)).text(), /<p id="composer-note"[^>]*>你已被禁言，直到管理员解除。原因：太吵了<\/p>/);
     c.send({ type: 'send', room, clientId: 'm', body: '我可以说话吗' });
     const muted = await c.next('error', (f) => f.code === 'muted');
     assert.equal(muted.message, zhCN['banner.mutedForever']);

@@ -40,7 +40,7 @@ export function setMuted(muted) {
   }
   input.setAttribute('aria-describedby', 'composer-note');
   const text = muted.until === null ? tr('banner.mutedForever') : tr('banner.muted', { until: fmtUntil(muted.until) });
-  note.textContent = muted.reason ? `${text} ${tr('sys.reason', { reason: muted.reason })}` : text;
+  note.textContent = muted.reason ? tr('banner.mutedWhy', { muted: text, reason: muted.reason }) : text;
   if (muted.until !== null) unmuteTimer = window.setTimeout(() => setMuted(false), Math.min(MAX_TIMER, muted.until - Date.now() + 250));
 }
 

@@ -38,7 +38,7 @@ interface ClientSettings {
   canModerate: boolean;
   /** A non-member only reads: no composer, no socket (they join with the page's Join form). */
   member: boolean;
-  muted: false | { until: number | null };
+  muted: false | { until: number | null; reason: string };
   archived: boolean;
   lastId: number;
   firstId: number;
@@ -58,6 +58,8 @@ export interface ChatPageInput {
   /** For a moderator: who is muted, kicked or banned in the room (else empty). */
   restricted: RestrictedMember[];
   mine: ActiveRestrictions;
+  /** The moderator's reason for the reader's mute in force ('' for none), shown in the closed composer. */
+  muteReason?: string;
   locale: Locale;
   t: Translate;
   csrf: string;
@@ -115,7 +117,7 @@ export function createChatPage(deps: {
 
   return function chatPage(input: ChatPageInput): Buffer {
     const { room, view, user, moderator } = input;
-    const muted: ClientSettings['muted'] = input.mine.mute === undefined ? false : { until: input.mine.mute };
+    const muted: ClientSettings['muted'] = input.mine.mute === undefined ? false : { until: input.mine.mute, reason: input.muteReason ?? '' };
     // The navigation's links depend on these two permissions (layouts/base.njk).
     const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
     const key = `${input.locale}|${nav}|${moderator ? user.id : ''}|${input.member ? 'm' : ''}`;
