@@ -51,7 +51,7 @@ describe('the chat page from a kept shell', () => {
 
   /** What the template renders for this reader with every value in place. */
   function direct(s: ReturnType<typeof setup>, input: ChatPageInput, clientId: string): string {
-    const muted = input.mine.mute === undefined ? false : { until: input.mine.mute };
+    const muted = input.mine.mute === undefined ? false : { until: input.mine.mute, reason: input.muteReason ?? '' };
     const { messages, hasMore } = input.view.page;
     const client = {
       room: input.room.id,
@@ -136,6 +136,7 @@ describe('the chat page from a kept shell', () => {
         }),
       ],
       ['a member muted until lifted', input(bob, { mine: { mute: null } })],
+      ['a member muted with a reason', input(bob, { mine: { mute: null }, muteReason: 'too <loud> & "rude"' })],
       ['an older page', input(bob, { viewingOlder: true })],
       ['an archived room', input(bob, { room: { ...room, archived: true } })],
       ['a non-member, reading', input(person(9, 'Zed'), { member: false })],
