@@ -27,7 +27,7 @@ function onModeration(f) {
     unban: auto ? 'sys.unbanAuto' : 'sys.unban',
     delete: 'sys.delete',
   }[f.action];
-  systemLine(tr(key, p) + (f.reason ? ` · ${tr('sys.reason', { reason: f.reason })}` : ''));
+  systemLine(f.reason ? tr('sys.withReason', { line: tr(key, p), reason: f.reason }) : tr(key, p));
   if (cfg.canModerate && f.target) restrictedChanged(f.action, f.target, f.until ?? null);
   if (f.target?.id !== cfg.me.id) return;
   if (f.action === 'mute') setMuted({ until: f.until ?? null, reason: f.reason });

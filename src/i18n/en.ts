@@ -292,6 +292,9 @@ export const en = {
   'ws.noRoom': 'There is no such room.',
   'ws.storeFailed': 'The message could not be stored yet; it will be sent again.',
   'banner.mutedWhy': '{muted} Reason: {reason}',
+  'mod.titleRoom': 'Moderation: {room}',
+  'restricted.summary': '{kind} · {end}',
+  'sys.withReason': '{line} · reason: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof en;

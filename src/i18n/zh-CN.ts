@@ -294,4 +294,7 @@ export const zhCN: Record<MessageKey, string> = {
   'ws.noRoom': '没有这个聊天室。',
   'ws.storeFailed': '消息暂时无法保存，将自动重新发送。',
   'banner.mutedWhy': '{muted}原因：{reason}',
+  'mod.titleRoom': '管理：{room}',
+  'restricted.summary': '{kind} · {end}',
+  'sys.withReason': '{line}（原因：{reason}）',
 };
