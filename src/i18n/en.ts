@@ -295,6 +295,7 @@ export const en = {
   'mod.titleRoom': 'Moderation: {room}',
   'restricted.summary': '{kind} · {end}',
   'sys.withReason': '{line} · reason: {reason}',
+  'account.wrongCurrent': 'This is not your current password.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -297,4 +297,5 @@ export const zhCN: Record<MessageKey, string> = {
   'mod.titleRoom': '管理：{room}',
   'restricted.summary': '{kind} · {end}',
   'sys.withReason': '{line}（原因：{reason}）',
+  'account.wrongCurrent': '当前密码不正确。',
 };
