@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { clientStrings, type Locale, type Translate } from '../../i18n/index.js';
+import { PUBLIC_DIR } from '../../paths.js';
 import type { User } from '../users/repository.js';
 import type { ActiveRestrictions } from '../moderation/access.js';
 import type { RestrictedMember } from '../moderation/restricted.js';
@@ -21,6 +24,17 @@ const TOKEN = crypto.randomBytes(8).toString('hex');
 const mark = (slot: Slot) => `\u0001${TOKEN}:${slot}\u0001`;
 const MARKER_RE = new RegExp(`\u0001${TOKEN}:(\\w+)\u0001`);
 const escape = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib.escape;
+/**
+ * The chat script's modules (public/js/chat/*.js), read once at startup: the page preloads them
+ * all, so they load in parallel with the entry instead of after it, and a new module is
+ * preloaded without anyone keeping a list.
+ */
+export const CHAT_MODULES: readonly string[] = fs
+  .readdirSync(path.join(PUBLIC_DIR, 'js', 'chat'))
+  .filter((f) => f.endsWith('.js'))
+  .sort()
+  .map((f) => `/static/js/chat/${f}`);
+
 /** Shells kept per room view, at most (~26 KB each): more variants are built per request. */
 const SHELLS_PER_VIEW = 4;
 
@@ -110,6 +124,7 @@ export function createChatPage(deps: {
       csrf: mark('csrf'),
       clientId: mark('clientId'),
       clientJson: mark('client'),
+      chatModules: CHAT_MODULES,
     });
     const parts = html.split(MARKER_RE).map((p, i): Part => (i % 2 === 1 ? (p as Slot) : Buffer.from(p)));
     return { room, parts };
