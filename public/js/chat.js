@@ -14,6 +14,7 @@ import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtU
 import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, initDrawer, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
+import { onTyping, stopped } from './chat/typing.js';
 
 /** @param {ModerationFrame} f */
 function onModeration(f) {
@@ -62,7 +63,11 @@ function onFrame(f) {
     case 'joined':
       if (f.room === room) onJoined(f);
       break;
+    case 'typing':
+      onTyping(f);
+      break;
     case 'message':
+      if (f.room === room) stopped(f.user.id);
       showMessage(f);
       if (f.room === room) received(f.id);
       break;
@@ -73,6 +78,7 @@ function onFrame(f) {
     }
     case 'presence':
       if (f.room === room) setPerson('online', f.user, f.online);
+      if (f.room === room && !f.online) stopped(f.user.id);
       break;
     case 'member':
       if (f.room === room) setPerson('members', f.user, f.action === 'join');

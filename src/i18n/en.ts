@@ -296,6 +296,9 @@ export const en = {
   'restricted.summary': '{kind} · {end}',
   'sys.withReason': '{line} · reason: {reason}',
   'account.wrongCurrent': 'This is not your current password.',
+  'typing.one': '{a} is typing…',
+  'typing.two': '{a} and {b} are typing…',
+  'typing.many': '{a} and {n} others are typing…',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -298,4 +298,7 @@ export const zhCN: Record<MessageKey, string> = {
   'restricted.summary': '{kind} · {end}',
   'sys.withReason': '{line}（原因：{reason}）',
   'account.wrongCurrent': '当前密码不正确。',
+  'typing.one': '{a} 正在输入…',
+  'typing.two': '{a} 和 {b} 正在输入…',
+  'typing.many': '{a} 和另外 {n} 人正在输入…',
 };

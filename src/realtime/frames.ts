@@ -14,6 +14,7 @@ const frameSchema = z.discriminatedUnion('type', [
   // Bodies are checked for length after trimming, below, to tell `too_long` from `invalid`.
   z.strictObject({ type: z.literal('send'), room: roomId, clientId, body: z.string() }),
   z.strictObject({ type: z.literal('leave'), room: roomId }),
+  z.strictObject({ type: z.literal('typing'), room: roomId }),
 ]);
 
 export type FrameResult =

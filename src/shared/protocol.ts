@@ -48,7 +48,12 @@ export interface LeaveFrame {
   type: 'leave';
   room: RoomId;
 }
-export type ClientFrame = JoinFrame | SendFrame | LeaveFrame;
+/** The user is typing in the room (sent at most every 3 s while they type; never stored). */
+export interface TypingFrame {
+  type: 'typing';
+  room: RoomId;
+}
+export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | TypingFrame;
 
 // Server → client
 export interface JoinedFrame {
@@ -116,7 +121,14 @@ export interface DeletedFrame {
   room: RoomId;
   id: MessageId;
 }
+/** Someone in the room is typing: shown for a few seconds, or until their message arrives. */
+export interface UserTypingFrame {
+  type: 'typing';
+  room: RoomId;
+  user: UserRef;
+}
 export type ServerFrame =
+  | UserTypingFrame
   | JoinedFrame
   | AckFrame
   | MessageFrame

@@ -10,6 +10,7 @@ import { closeForGood, isJoined, send } from './connection.js';
 import { markFailed, showPending } from './messages.js';
 import { newClientId, outbox, saveOutbox } from './outbox.js';
 import { fmtUntil } from './time.js';
+import { sentMessage, typed } from './typing.js';
 
 /** Only a member's page has the composer; a reader's has the Join form (a plain post) instead. */
 const form = /** @type {HTMLFormElement | null} */ (document.getElementById('composer'));
@@ -74,11 +75,13 @@ export function initComposer() {
     saveOutbox();
     showPending(item);
     input.value = '';
+    sentMessage();
     if (isJoined()) {
       item.sentAt = Date.now();
       send({ type: 'send', room, clientId: item.clientId, body });
     }
   });
+  input?.addEventListener('input', typed);
   input?.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
