@@ -8,6 +8,7 @@ import { browserSuite, createRoomFromList, joinFromPage, signIn } from '../suppo
 describe(`chat page details in headless Chromium (${backend})`, () => {
   const ctx = browserSuite(async (h) => {
     await h.createUser('gus', 'gus-password-1');
+    await h.createUser('hal', 'hal-password-1');
   });
 
   test('on a phone the people drawer is modal: focus inside, Escape and the backdrop close it, focus returns', async () => {
@@ -126,5 +127,40 @@ describe(`chat page details in headless Chromium (${backend})`, () => {
     assert.equal(await fullShown(1), false);
     assert.deepEqual(page.errors, []);
     await bctx.close();
+  });
+
+  test('others see who is typing (translated, polite live region), gone when the message arrives', async () => {
+    const ctxA = await ctx.browser.newContext({ locale: 'en-US' });
+    const ctxG = await ctx.browser.newContext({ locale: 'zh-CN' });
+    const ctxH = await ctx.browser.newContext({ locale: 'en-US' });
+    const admin = await signIn(ctxA, ctx.hihi.url, ADMIN.username, ADMIN.password);
+    const gus = await signIn(ctxG, ctx.hihi.url, 'gus', 'gus-password-1');
+    const hal = await signIn(ctxH, ctx.hihi.url, 'hal', 'hal-password-1');
+    await createRoomFromList(admin, 'Typing room');
+    for (const p of [gus, hal]) {
+      await p.goto(admin.url());
+      await joinFromPage(p);
+    }
+    for (const p of [admin, gus, hal]) await p.waitForSelector('#conn[data-state="online"]');
+    assert.equal(await gus.locator('#typing').getAttribute('aria-live'), 'polite');
+
+    await admin.locator('#body').pressSequentially('Hel');
+    await gus.waitForSelector('#typing:has-text("admin 正在输入…")');
+    await hal.waitForSelector('#typing:has-text("admin is typing…")');
+    assert.equal(await admin.locator('#typing').textContent(), '', 'not shown to the typist');
+
+    await hal.locator('#body').pressSequentially('Hi');
+    await gus.waitForSelector('#typing:has-text("admin 和 hal 正在输入…")');
+
+    // Admin's message arrives: only hal is left typing.
+    await admin.locator('#body').pressSequentially('lo');
+    await admin.press('#body', 'Enter');
+    await gus.waitForSelector('#messages li.msg:has-text("Hello")');
+    // (hal's notice may have run out by now on a slow machine: only admin's absence is certain.)
+    assert.doesNotMatch((await gus.locator('#typing').textContent()) ?? '', /admin/);
+    for (const p of [admin, gus, hal]) assert.deepEqual(p.errors, []);
+    await ctxA.close();
+    await ctxG.close();
+    await ctxH.close();
   });
 });
