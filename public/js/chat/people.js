@@ -82,7 +82,7 @@ export function initDrawer() {
   const sidebar = $('sidebar');
   const opener = /** @type {HTMLElement | null} */ (document.querySelector('.people-btn'));
   const closer = /** @type {HTMLElement | null} */ (sidebar.querySelector('.sheet-head a'));
-  const backdrop = document.getElementById('drawer-backdrop');
+  const backdrop = /** @type {HTMLElement} */ (document.getElementById('drawer-backdrop'));
   if (!opener || !closer || !backdrop) return;
   const wide = matchMedia('(min-width: 48rem)');
   /** What is inert while the drawer is open: everything but the sidebar and the backdrop. */
