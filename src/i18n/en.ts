@@ -299,6 +299,8 @@ export const en = {
   'typing.one': '{a} is typing…',
   'typing.two': '{a} and {b} are typing…',
   'typing.many': '{a} and {n} others are typing…',
+  'mod.err.number': 'Must be a whole number from 1 to {max}.',
+  'mod.err.target': 'Name the member to act on.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -301,4 +301,6 @@ export const zhCN: Record<MessageKey, string> = {
   'typing.one': '{a} 正在输入…',
   'typing.two': '{a} 和 {b} 正在输入…',
   'typing.many': '{a} 和另外 {n} 人正在输入…',
+  'mod.err.number': '必须是 1 到 {max} 之间的整数。',
+  'mod.err.target': '请填写要处理的成员。',
 };

@@ -76,6 +76,12 @@ describe(`error texts in the user's language (${backend})`, () => {
     const muted = await c.next('error', (f) => f.code === 'muted');
     assert.equal(muted.message, zhCN['banner.mutedForever']);
 
+    // A form without a target, or a duration out of range: told in the moderator's language too.
+    const noTarget = await admin.request('POST', `/rooms/${room}/moderation`, { _csrf: await csrf(admin, room), action: 'mute' }, { accept: 'application/json' });
+    assert.equal(((await noTarget.json()) as { error: { message: string } }).error.message, zhCN['mod.err.target']);
+    const long = await admin.request('POST', `/rooms/${room}/moderation`, { _csrf: await csrf(admin, room), action: 'mute', username: 'lin', minutes: '0' }, { accept: 'application/json' });
+    assert.match(((await long.json()) as { error: { message: string } }).error.message, /必须是 1 到 \d+ 之间的整数。/);
+
     const self = await admin.request('POST', `/rooms/${room}/moderation`, { _csrf: await csrf(admin, room), action: 'mute', username: ADMIN.username }, { accept: 'application/json' });
     assert.equal(((await self.json()) as { error: { message: string } }).error.message, zhCN['mod.err.self']);
 
