@@ -61,6 +61,22 @@ export class RestrictedError extends Error {
     super(message);
     this.name = 'RestrictedError';
   }
+
+  /** The reason in the reader's language (the end time in UTC: the page and script show it in the reader's zone). */
+  shown(t: Translate | undefined): string {
+    if (!t) return this.message;
+    const until = this.until === null ? '' : `${new Date(this.until).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    switch (this.restriction) {
+      case 'muted':
+        return this.until === null ? t('banner.mutedForever') : t('banner.muted', { until });
+      case 'kicked':
+        return t('banner.kicked', { until });
+      case 'banned':
+        return t('banner.banned');
+      case 'archived':
+        return t('room.archived');
+    }
+  }
 }
 
 /** A per-user rate limit refused the action; `until` is when it may be tried again (epoch ms). */

@@ -8,12 +8,14 @@
 import { cfg, room, tr } from './chat/env.js';
 import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
 import { initComposer, setMuted, setRemoved } from './chat/composer.js';
+import { initDates } from './chat/dates.js';
 import { initMenus } from './chat/menus.js';
 import { applyChange, changeRefused, initEdits } from './chat/edit.js';
 import { fillGap, initMessages, markFailed, received, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
-import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
+import { addRestricted, initDrawer, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
+import { onTyping, stopped } from './chat/typing.js';
 
 /** @param {ModerationFrame} f */
 function onModeration(f) {
@@ -27,7 +29,7 @@ function onModeration(f) {
     unban: auto ? 'sys.unbanAuto' : 'sys.unban',
     delete: 'sys.delete',
   }[f.action];
-  systemLine(tr(key, p) + (f.reason ? ` · ${tr('sys.reason', { reason: f.reason })}` : ''));
+  systemLine(f.reason ? tr('sys.withReason', { line: tr(key, p), reason: f.reason }) : tr(key, p));
   if (cfg.canModerate && f.target) restrictedChanged(f.action, f.target, f.until ?? null);
   if (f.target?.id !== cfg.me.id) return;
   if (f.action === 'mute') setMuted({ until: f.until ?? null, reason: f.reason });
@@ -67,7 +69,11 @@ function onFrame(f) {
     case 'joined':
       if (f.room === room) onJoined(f);
       break;
+    case 'typing':
+      onTyping(f);
+      break;
     case 'message':
+      if (f.room === room) stopped(f.user.id);
       showMessage(f);
       if (f.room === room) received(f.id);
       break;
@@ -78,6 +84,7 @@ function onFrame(f) {
     }
     case 'presence':
       if (f.room === room) setPerson('online', f.user, f.online);
+      if (f.room === room && !f.online) stopped(f.user.id);
       break;
     case 'member':
       if (f.room === room) setPerson('members', f.user, f.action === 'join');
@@ -114,9 +121,11 @@ function onFrame(f) {
 
 initEdits();
 initMessages();
+initDates();
 localizeTimes();
 initComposer();
 initMenus();
+initDrawer();
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and
 // only the Join form may do that (docs/protocol.md). Their page is the history as it was read.
 if (cfg.live && cfg.member) {

@@ -62,7 +62,7 @@ export default fp(
       else noteOutcome(req, { code: err.code, reason: err.message });
       // A per-user limit no route answers itself (joins, leaves): when to try again, in words.
       if (err instanceof RateLimitedError) reply.header('retry-after', Math.ceil(err.retryMs / 1000));
-      const shown = err instanceof AppError ? err.shown(req.t) : err instanceof RateLimitedError && req.t ? req.t('limit.generic') : err.message;
+      const shown = err instanceof AppError || err instanceof RestrictedError ? err.shown(req.t) : err instanceof RateLimitedError && req.t ? req.t('limit.generic') : err.message;
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : shown;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
       return sendError(req, reply, status, message, extra, err instanceof InputError ? shown : '');

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { translatorFor, type Translate } from '../i18n/index.js';
 import type { User } from '../modules/users/repository.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { CloseCodes } from '../shared/protocol.js';
@@ -53,6 +54,8 @@ export class Connection {
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
   private strikes = 0;
   private strikesSince = 0;
+  /** The user's language at the handshake (their choice, else the browser's): error frames' `message` is in it. */
+  t: Translate = translatorFor('en');
 
   constructor(
     readonly socket: WebSocket,

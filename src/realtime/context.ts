@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { MessageService } from '../modules/messages/service.js';
 import type { RoomService } from '../modules/rooms/service.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { EventPublisher } from './events.js';
 import type { Hub } from './hub.js';
+import type { TypingGate } from './handlers/typing.js';
 
 /** What frame handlers may use. */
 export interface RealtimeContext {
@@ -12,4 +14,8 @@ export interface RealtimeContext {
   log: FastifyBaseLogger;
   now: () => number;
   metrics: Pick<Metrics, 'sendErrors'>;
+  /** Room events that are not stored (typing). */
+  events: Pick<EventPublisher, 'ephemeral'>;
+  /** Typing notices let through, per user and room (handlers/typing.ts). */
+  typing: TypingGate;
 }

@@ -6,6 +6,7 @@ import { handleDelete, handleEdit } from './handlers/change.js';
 import { handleJoin } from './handlers/join.js';
 import { handleLeave } from './handlers/leave.js';
 import { handleSend } from './handlers/send.js';
+import { handleTyping } from './handlers/typing.js';
 
 const handlers: { [K in ClientFrame['type']]: (ctx: RealtimeContext, c: Connection, f: Extract<ClientFrame, { type: K }>) => Promise<void> } = {
   join: handleJoin,
@@ -13,6 +14,7 @@ const handlers: { [K in ClientFrame['type']]: (ctx: RealtimeContext, c: Connecti
   leave: handleLeave,
   edit: handleEdit,
   delete: handleDelete,
+  typing: handleTyping,
 };
 
 /** Parse, then hand to the frame's handler. Bad input gets an `error` frame; the socket stays open. */
@@ -21,14 +23,14 @@ export async function dispatch(ctx: RealtimeContext, conn: Connection, text: str
   if (!result.ok) {
     ctx.log.info({ userId: conn.user.id, code: result.code, reason: result.message }, 'refused frame');
     ctx.metrics.sendErrors.inc({ code: result.code });
-    const { ok: _ok, ...error } = result;
-    return conn.send({ type: 'error', ...error });
+    const { ok: _ok, key, params, ...error } = result;
+    return conn.send({ type: 'error', ...error, message: conn.t(key, params) });
   }
   const frame = result.frame;
   try {
     await (handlers[frame.type] as (ctx: RealtimeContext, c: Connection, f: ClientFrame) => Promise<void>)(ctx, conn, frame);
   } catch (err) {
     ctx.log.error({ err, type: frame.type }, 'frame handler failed');
-    conn.send({ type: 'error', code: 'unavailable', message: 'Temporarily unavailable, try again', room: frame.room });
+    conn.send({ type: 'error', code: 'unavailable', message: conn.t('error.503'), room: frame.room });
   }
 }

@@ -50,6 +50,13 @@ export function createEventPublisher(bus: EventBus) {
       this.sent(room);
       return bus.publish(roomChannel(room), JSON.stringify(frame));
     },
+    /**
+     * A room event nothing keeps (typing): published as is, without the `onRoomEvent` hooks, so
+     * what instances keep of the room (its view, its pages) stays.
+     */
+    ephemeral(room: RoomId, frame: ServerFrame): Promise<void> {
+      return bus.publish(roomChannel(room), JSON.stringify(frame));
+    },
     /** A room event that went out another way (a message: the append published it): runs the `onRoomEvent` hooks. */
     sent(room: RoomId): void {
       for (const fn of beforeRoomEvent) fn(room);

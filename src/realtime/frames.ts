@@ -1,6 +1,7 @@
 /** Parses client frames. Anything that is not exactly a known frame is refused, field by field. */
 import { z } from 'zod';
 import { bodyProblem } from '../modules/messages/body.js';
+import type { MessageKey } from '../i18n/en.js';
 import type { ClientFrame, ErrorCode } from '../shared/protocol.js';
 import { MAX_BODY_CHARS } from '../shared/protocol.js';
 import { ILL_FORMED, illFormedPath } from '../util/text.js';
@@ -17,22 +18,24 @@ const frameSchema = z.discriminatedUnion('type', [
   // Bodies as in `send` (the same checks, below).
   z.strictObject({ type: z.literal('edit'), room: roomId, id: messageId, body: z.string() }),
   z.strictObject({ type: z.literal('delete'), room: roomId, id: messageId }),
+  z.strictObject({ type: z.literal('typing'), room: roomId }),
 ]);
 
 export type FrameResult =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: ErrorCode; message: string; clientId?: string; room?: number; id?: number };
+  /** `message`: English, for the log; `key` and `params`: what the client is told, in its user's language (dispatch.ts). */
+  | { ok: false; code: ErrorCode; message: string; key: MessageKey; params?: Record<string, string | number>; clientId?: string; room?: number; id?: number };
 
 export function parseFrame(text: string): FrameResult {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, code: 'invalid', message: 'Frame is not JSON' };
+    return { ok: false, code: 'invalid', message: 'Frame is not JSON', key: 'ws.notJson' };
   }
   // Every string must be well-formed Unicode: a lone surrogate cannot be stored or sent back as sent.
   const bad = illFormedPath(json);
-  if (bad) return { ok: false, code: 'invalid', message: `${bad.length ? `${bad.join('.')}: ` : ''}${ILL_FORMED}` };
+  if (bad) return { ok: false, code: 'invalid', message: `${bad.length ? `${bad.join('.')}: ` : ''}${ILL_FORMED}`, key: 'input.illFormed' };
   const parsed = frameSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -42,6 +45,7 @@ export function parseFrame(text: string): FrameResult {
       ok: false,
       code: 'invalid',
       message: `${where}${issue.message}`,
+      ...(issue.path.length ? { key: 'ws.invalidField' as const, params: { field: issue.path.join('.') } } : { key: 'ws.invalid' as const }),
       ...(typeof cid === 'string' && clientId.safeParse(cid).success ? { clientId: cid } : {}),
     };
   }
@@ -51,12 +55,12 @@ export function parseFrame(text: string): FrameResult {
     // A refused send names its clientId; a refused edit its room and message.
     const which = frame.type === 'send' ? { clientId: frame.clientId } : { room: frame.room, id: frame.id };
     const problem = bodyProblem(body);
-    if (problem === 'empty') return { ok: false, code: 'invalid', message: 'Message is empty', ...which };
+    if (problem === 'empty') return { ok: false, code: 'invalid', message: 'Message is empty', key: 'ws.empty', ...which };
     if (problem === 'control') {
-      return { ok: false, code: 'invalid', message: 'Messages may not contain control characters or direction overrides', ...which };
+      return { ok: false, code: 'invalid', message: 'Messages may not contain control characters or direction overrides', key: 'ws.control', ...which };
     }
     if (problem === 'too_long') {
-      return { ok: false, code: 'too_long', message: `Messages are at most ${MAX_BODY_CHARS} characters`, ...which };
+      return { ok: false, code: 'too_long', message: `Messages are at most ${MAX_BODY_CHARS} characters`, key: 'ws.tooLong', params: { max: MAX_BODY_CHARS }, ...which };
     }
     return { ok: true, frame: { ...frame, body } };
   }

@@ -4,6 +4,7 @@ import type { LiveState, SessionRecord, Unsubscribe } from '../live/ports.js';
 import { sessionTimeout, useToRecord, type SessionLimits, type SessionStamps } from '../modules/auth/session-lifetime.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RoomId, ServerFrame } from '../shared/protocol.js';
+import { RestrictedError } from '../errors.js';
 import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
@@ -49,15 +50,10 @@ async function inChunks<T>(items: T[], check: (chunk: T[]) => Promise<void>): Pr
   for (let i = 0; i < items.length; i += RECHECK_CHUNK) await check(items.slice(i, i + RECHECK_CHUNK));
 }
 
-/** What a socket is told as it is taken out of a room its user was kicked or banned from. */
-function barNotice(room: RoomId, code: 'kicked' | 'banned', until: number | null): ServerFrame {
-  return {
-    type: 'error',
-    code,
-    room,
-    message: code === 'banned' ? 'You were banned from this room' : 'You were removed from this room',
-    ...(until === null ? {} : { until }),
-  };
+/** What a socket is told, in its user's language, as it is taken out of a room its user was kicked or banned from. */
+function barNotice(c: Connection, room: RoomId, code: 'kicked' | 'banned', until: number | null): ServerFrame {
+  const err = new RestrictedError(code, until, code === 'banned' ? 'You were banned from this room' : 'You were removed from this room');
+  return { type: 'error', code, room, message: err.shown(c.t), ...(until === null ? {} : { until }) };
 }
 
 /** A signed-in session's stamps, or undefined when the record is gone, signed out or unreadable. */
@@ -247,7 +243,7 @@ export function createHub(deps: {
         for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, { type: 'left', room: ev.room });
         return;
       case 'bar':
-        for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, barNotice(ev.room, ev.code, ev.until));
+        for (const c of userSocketsIn(ev.userId, ev.room)) detach(c, ev.room, barNotice(c, ev.room, ev.code, ev.until));
         return;
       case 'user-changed':
         deps.forget.user(ev.userId);
@@ -298,7 +294,7 @@ export function createHub(deps: {
       chunk.forEach((room, j) => {
         for (const r of lists[j]!) {
           if (r.kind !== 'bar') continue;
-          for (const c of userSocketsIn(r.userId, room)) detach(c, room, barNotice(room, r.until === null ? 'banned' : 'kicked', r.until));
+          for (const c of userSocketsIn(r.userId, room)) detach(c, room, barNotice(c, room, r.until === null ? 'banned' : 'kicked', r.until));
         }
       });
     });

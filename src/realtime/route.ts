@@ -6,6 +6,7 @@ import { CloseCodes } from '../shared/protocol.js';
 import { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import { dispatch } from './dispatch.js';
+import { createTypingGate } from './handlers/typing.js';
 import { createWriteBatcher } from './write-batcher.js';
 
 /**
@@ -25,8 +26,8 @@ function releaseUpgradeRequest(socket: WebSocket, req: FastifyRequest): void {
 }
 
 export default async function realtimeRoute(app: FastifyInstance) {
-  const { config, hub, rooms, messages, now, metrics } = app.deps;
-  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics };
+  const { config, hub, rooms, messages, now, metrics, events } = app.deps;
+  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics, events, typing: createTypingGate(now) };
   const batcher = createWriteBatcher();
   const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes };
 
@@ -86,6 +87,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
     // A flat copy: the id as parsed is a slice of the cookie header, which it would keep alive.
     const sessionId = Buffer.from(req.session.sessionId, 'latin1').toString('latin1');
     const conn = new Connection(socket, req.user!, sessionId, batcher, limits);
+    if (req.t) conn.t = req.t;
     releaseUpgradeRequest(socket, req);
     connections.set(socket, conn);
     socket.on('error', onError);

@@ -67,7 +67,12 @@ export interface LeaveFrame {
   type: 'leave';
   room: RoomId;
 }
-export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | EditFrame | DeleteFrame;
+/** The user is typing in the room (sent at most every 3 s while they type; never stored). */
+export interface TypingFrame {
+  type: 'typing';
+  room: RoomId;
+}
+export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | EditFrame | DeleteFrame | TypingFrame;
 
 // Server → client
 export interface JoinedFrame {
@@ -155,7 +160,14 @@ export interface EditedFrame {
   editedAt: number;
 }
 export type ChangeFrame = EditedFrame | DeletedFrame;
+/** Someone in the room is typing: shown for a few seconds, or until their message arrives. */
+export interface UserTypingFrame {
+  type: 'typing';
+  room: RoomId;
+  user: UserRef;
+}
 export type ServerFrame =
+  | UserTypingFrame
   | JoinedFrame
   | AckFrame
   | MessageFrame

@@ -50,13 +50,13 @@ describe(`browser: moderating from the chat page (${backend})`, () => {
 
     // Muted: the composer is closed and says why and until when, live and after a reload.
     await gus.waitForSelector('#composer-note:not([hidden])');
-    assert.match((await gus.locator('#composer-note').textContent())!, /^You are muted until \d.* reason: calm down$/);
+    assert.match((await gus.locator('#composer-note').textContent())!, /^You are muted until \d.*\. Reason: calm down$/);
     assert.equal(await gus.locator('#body').isDisabled(), true);
     assert.equal(await gus.locator('#composer button[type=submit]').isDisabled(), true);
     await mod.waitForSelector('#messages li.system:has-text("gus was muted by admin")');
     await gus.reload();
     await gus.waitForSelector('#conn[data-state="online"]');
-    assert.match((await gus.locator('#composer-note').textContent())!, /^You are muted until \d/);
+    assert.match((await gus.locator('#composer-note').textContent())!, /^You are muted until \d.*\. Reason: calm down$/);
     assert.equal(await gus.locator('#body').isDisabled(), true);
     // Lifted: open again at once, and a message goes through.
     await act(gusItem, 'unmute');

@@ -34,7 +34,7 @@ describe(`account settings (${backend})`, () => {
   const settings = (web: WebClient, fields: Record<string, string>) =>
     web.submit('/account', '/account', { display_name: 'Someone', locale: 'browser', theme: 'system', ...fields });
   const fieldError = (html: string) =>
-    html.match(/<span class="field-error" id="(\w+)-error">([^<]*)<\/span>/)?.slice(1, 3).map((s) => s.replaceAll('&#39;', "'"));
+    html.match(/<p class="field-error" id="settings-(\w+)-error">([^<]*)<\/p>/)?.slice(1, 3).map((s) => s.replaceAll('&#39;', "'"));
 
   test('the form shows the stored settings; saving redirects to a page with the notice', async () => {
     const ann = await signIn('ann');
@@ -92,7 +92,7 @@ describe(`account settings (${backend})`, () => {
       const html = await res.text();
       assert.deepEqual(fieldError(html), ['display_name', "Looks too much like another user's name."], name);
       assert.match(html, new RegExp(`name="display_name" value="${name}"`), 'the input is kept');
-      assert.match(html, /aria-describedby="display_name-hint display_name-error" aria-invalid="true"/);
+      assert.match(html, /aria-describedby="settings-display_name-hint settings-display_name-error" aria-invalid="true"/);
     }
     const reserved = await settings(eve, { display_name: 'Admin' });
     assert.equal(reserved.status, 400);

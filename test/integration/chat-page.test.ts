@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { translator, clientStrings, type Locale } from '../../src/i18n/index.js';
 import { createMessageHtml } from '../../src/modules/messages/message-html.js';
-import { createChatPage, type ChatPageInput } from '../../src/modules/rooms/chat-page.js';
+import { CHAT_MODULES, createChatPage, type ChatPageInput } from '../../src/modules/rooms/chat-page.js';
 import type { Room } from '../../src/modules/rooms/repository.js';
 import type { RoomView } from '../../src/modules/rooms/room-views.js';
 import type { User } from '../../src/modules/users/repository.js';
@@ -51,7 +51,7 @@ describe('the chat page from a kept shell', () => {
 
   /** What the template renders for this reader with every value in place. */
   function direct(s: ReturnType<typeof setup>, input: ChatPageInput, clientId: string): string {
-    const muted = input.mine.mute === undefined ? false : { until: input.mine.mute };
+    const muted = input.mine.mute === undefined ? false : { until: input.mine.mute, reason: input.muteReason ?? '' };
     const { messages, hasMore } = input.view.page;
     const client = {
       room: input.room.id,
@@ -87,6 +87,7 @@ describe('the chat page from a kept shell', () => {
       csrf: input.csrf,
       clientId,
       clientJson: JSON.stringify(client),
+      chatModules: CHAT_MODULES,
     });
   }
 
@@ -137,6 +138,7 @@ describe('the chat page from a kept shell', () => {
         }),
       ],
       ['a member muted until lifted', input(bob, { mine: { mute: null } })],
+      ['a member muted with a reason', input(bob, { mine: { mute: null }, muteReason: 'too <loud> & "rude"' })],
       ['an older page', input(bob, { viewingOlder: true })],
       ['an archived room', input(bob, { room: { ...room, archived: true } })],
       ['a non-member, reading', input(person(9, 'Zed'), { member: false })],
@@ -168,5 +170,17 @@ describe('the chat page from a kept shell', () => {
     s.chatPage(input(bob, { room: { ...room, description: 'changed' } }));
     assert.equal(s.renders(), 10, 'a newer read of the room');
     assertSame(s, input(bob, { room: { ...room, description: 'changed' } }), 'the newer room');
+  });
+
+  test('every module of the chat script is preloaded, without a hand-kept list', async () => {
+    const fs = await import('node:fs');
+    const { PUBLIC_DIR } = await import('../../src/paths.js');
+    const files = fs.readdirSync(`${PUBLIC_DIR}/js/chat`).filter((f) => f.endsWith('.js'));
+    assert.ok(files.includes('dates.js') && files.length >= 10);
+    const html = setup().chatPage(input(bob)).toString();
+    for (const f of files) assert.ok(html.includes(`<link rel="modulepreload" href="/static/js/chat/${f}">`), f);
+    // And every module the entry imports is among them.
+    const entry = fs.readFileSync(`${PUBLIC_DIR}/js/chat.js`, 'utf8');
+    for (const [, f] of entry.matchAll(/from '\.\/chat\/([\w-]+\.js)'/g)) assert.ok(files.includes(f!), f);
   });
 });

@@ -11,6 +11,7 @@ import { markFailed, showPending } from './messages.js';
 import { takeReply } from './edit.js';
 import { newClientId, outbox, saveOutbox } from './outbox.js';
 import { fmtUntil } from './time.js';
+import { sentMessage, typed } from './typing.js';
 
 /** Only a member's page has the composer; a reader's has the Join form (a plain post) instead. */
 const form = /** @type {HTMLFormElement | null} */ (document.getElementById('composer'));
@@ -41,7 +42,7 @@ export function setMuted(muted) {
   }
   input.setAttribute('aria-describedby', 'composer-note');
   const text = muted.until === null ? tr('banner.mutedForever') : tr('banner.muted', { until: fmtUntil(muted.until) });
-  note.textContent = muted.reason ? `${text} ${tr('sys.reason', { reason: muted.reason })}` : text;
+  note.textContent = muted.reason ? tr('banner.mutedWhy', { muted: text, reason: muted.reason }) : text;
   if (muted.until !== null) unmuteTimer = window.setTimeout(() => setMuted(false), Math.min(MAX_TIMER, muted.until - Date.now() + 250));
 }
 
@@ -75,11 +76,13 @@ export function initComposer() {
     saveOutbox();
     showPending(item);
     input.value = '';
+    sentMessage();
     if (isJoined()) {
       item.sentAt = Date.now();
       send({ type: 'send', room, clientId: item.clientId, body, ...(item.replyTo ? { replyTo: item.replyTo } : {}) });
     }
   });
+  input?.addEventListener('input', typed);
   input?.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();

@@ -11,11 +11,24 @@ const DAY = new Intl.DateTimeFormat(LANG, { dateStyle: 'full' });
 /** A moment as date and time, short. @param {number} ms */
 export const fmtTime = (ms) => SHORT.format(ms);
 
-/** A <time>'s text and title in the reader's zone. @param {HTMLTimeElement} t */
+/**
+ * A message's <time> in the reader's zone: the clock, and the full date as text that screen
+ * readers read and that shows when the message has focus or was tapped (chat/dates.js); the
+ * title is for the mouse. Same parts as the server's (chat-macros.njk `message`).
+ * @param {HTMLTimeElement} t
+ */
 export function localTime(t) {
   const d = new Date(t.dateTime);
-  t.textContent = CLOCK.format(d);
-  t.title = FULL.format(d);
+  const full = FULL.format(d);
+  const clock = t.querySelector('.clock');
+  const long = t.querySelector('.full');
+  if (clock && long) {
+    clock.textContent = CLOCK.format(d);
+    long.textContent = full;
+  } else {
+    t.textContent = CLOCK.format(d);
+  }
+  t.title = full;
 }
 
 /** A <time> with both date and time as its text (end times, audit rows). @param {HTMLTimeElement} t */

@@ -1,12 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { sendError } from '../../plugins/error-pages.js';
 import { LOCALES } from '../../i18n/index.js';
-import type { MessageKey } from '../../i18n/en.js';
 import { nameSchema } from '../users/names.js';
 import { themeSchema } from '../users/preferences.js';
 import type { User } from '../users/repository.js';
+import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { CloseCodes } from '../../shared/protocol.js';
 import { passwordSchema } from '../admin/schemas.js';
@@ -28,19 +28,12 @@ const settingsSchema = z.strictObject({
   _csrf: z.string(),
 });
 
-/** What the settings form shows: the user's input when it is re-rendered (anything not text is dropped). */
-const typedSchema = z
-  .object({ display_name: z.string().max(1000).catch(''), locale: z.string().max(16).catch(''), theme: z.string().max(16).catch('') })
-  .catch({ display_name: '', locale: '', theme: '' });
+/** The settings form's fields: each shows its own message and keeps what was typed. */
+const SETTINGS_FIELDS = ['display_name', 'locale', 'theme'] as const;
+/** The password form's fields: messages beside them; nothing typed is written back. */
+const PASSWORD_FIELDS = ['current', 'password'] as const;
 
 const storedValues = (u: User) => ({ display_name: u.displayName, locale: u.locale ?? BROWSER, theme: u.theme });
-
-/** A field's refusal in the reader's language; a check with no message of its own gets the field's general one. */
-const FIELD_FALLBACK: Record<string, MessageKey> = { display_name: 'account.nameLength', locale: 'account.choose', theme: 'account.choose' };
-function fieldErrors(req: FastifyRequest, err: AppError): Record<string, string> {
-  const field = err.field in FIELD_FALLBACK ? err.field : 'form';
-  return { [field]: err.key ? req.t(err.key, err.params) : req.t(FIELD_FALLBACK[field] ?? 'account.formInvalid') };
-}
 
 const savedQuerySchema = z.object({ saved: z.literal('1').optional() });
 
@@ -52,8 +45,17 @@ export default async function accountRoutes(app: FastifyInstance) {
   const { auth, users, hasher, live, events, now, passwordCheck, accountSettings } = app.deps;
   const authOnly = { preHandler: app.requireUser };
 
-  const render = (reply: FastifyReply, extra: Record<string, unknown> = {}) =>
-    reply.view('pages/account/account.njk', { csrf: reply.generateCsrf(), values: storedValues(reply.request.user!), ...extra });
+  /**
+   * The page: one form per section (views/pages/account/*.njk), each with its own values and
+   * messages (plugins/form-errors.ts); a section not posted shows the stored settings.
+   */
+  const render = (reply: FastifyReply, extra: { settings?: FormView; password?: FormView; notice?: string } = {}) =>
+    reply.view('pages/account/account.njk', {
+      csrf: reply.generateCsrf(),
+      settings: extra.settings ?? blankForm(storedValues(reply.request.user!)),
+      password: extra.password ?? blankForm(),
+      ...(extra.notice ? { notice: extra.notice } : {}),
+    });
 
   app.get('/account', authOnly, (req, reply) => {
     const { saved } = parseInput(savedQuerySchema, req.query);
@@ -62,23 +64,20 @@ export default async function accountRoutes(app: FastifyInstance) {
 
   app.post('/account', authOnly, async (req, reply) => {
     const user = req.user!;
-    try {
+    const form = { fields: SETTINGS_FIELDS, keep: SETTINGS_FIELDS, render: (settings: FormView) => render(reply, { settings }) };
+    return handleForm(reply, form, async () => {
       const form = parseInput(settingsSchema, req.body);
       await accountSettings.save(user, { displayName: form.display_name, locale: form.locale, theme: form.theme });
       req.log.info({ event: 'account_settings_saved', userId: user.id, renamed: form.display_name !== user.displayName }, 'account settings saved');
       // A new page load, so the new language and theme are this page's.
       return reply.redirect('/account?saved=1', 303);
-    } catch (err) {
-      if (!(err instanceof AppError) || (err.code !== 'bad_request' && err.code !== 'conflict')) throw err;
-      req.log.info({ event: 'account_settings_refused', userId: user.id, field: err.field, reason: err.message }, 'account settings refused');
-      reply.code(err.statusCode);
-      return render(reply, { values: typedSchema.parse(req.body), errors: fieldErrors(req, err) });
-    }
+    });
   });
 
   app.post('/account/password', authOnly, async (req, reply) => {
     const user = req.user!;
-    try {
+    const form = { fields: PASSWORD_FIELDS, keep: [], render: (password: FormView) => render(reply, { password }) };
+    return handleForm(reply, form, async () => {
       const form = parseInput(changePasswordSchema, req.body);
       const wait = await passwordCheck.admit(user.id);
       if (wait > 0) {
@@ -86,9 +85,9 @@ export default async function accountRoutes(app: FastifyInstance) {
         reply.header('retry-after', Math.ceil(wait / 1000));
         return sendError(req, reply, 429, req.t('limit.password'));
       }
-      if (!(await auth.authenticate(user.username, form.current))) throw new AppError('bad_request', 'current: wrong password');
+      if (!(await auth.authenticate(user.username, form.current))) throw new AppError('bad_request', 'current: wrong password', 'account.wrongCurrent', 'current');
       await passwordCheck.succeeded(user.id);
-      if (isWeakPassword(form.password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username');
+      if (isWeakPassword(form.password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       await users.setPasswordHash(user.id, await hasher.hash(form.password));
       req.log.info({ event: 'password_changed', userId: user.id, endedOthers: !!form.end_others }, 'password changed');
       if (form.end_others) {
@@ -100,10 +99,6 @@ export default async function accountRoutes(app: FastifyInstance) {
         req.session.createdAt = req.session.seenAt = now();
       }
       return render(reply, { notice: req.t('account.changed') });
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'bad_request') throw err;
-      reply.code(400);
-      return render(reply, { error: err.shown(req.t) });
-    }
+    });
   });
 }

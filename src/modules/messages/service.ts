@@ -47,8 +47,8 @@ export function createMessageService(deps: {
   /** The user's own stored message, or why not. */
   async function ownMessage(room: number, user: User, id: MessageId): Promise<ChatMessage> {
     const m = await deps.live.messages.get(room, id);
-    if (!m) throw new AppError('not_found', 'No such message');
-    if (m.user.id !== user.id) throw new AppError('forbidden', 'You can only change your own messages');
+    if (!m) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
+    if (m.user.id !== user.id) throw new AppError('forbidden', 'You can only change your own messages', 'ws.notOwn');
     return m;
   }
 
@@ -74,7 +74,7 @@ export function createMessageService(deps: {
         deps.access.assertCanSend(room, user),
         replyTo === undefined ? undefined : deps.live.messages.get(room.id, replyTo),
       ]);
-      if (replyTo !== undefined && !original) throw new AppError('bad_request', 'replyTo: no such message in this room');
+      if (replyTo !== undefined && !original) throw new AppError('bad_request', 'replyTo: no such message in this room', 'ws.noReplyTarget');
       const { message, duplicate } = await deps.live.messages.append({
         room: room.id,
         user: { id: user.id, name: user.displayName },
@@ -100,23 +100,23 @@ export function createMessageService(deps: {
       // A concurrent edit of the same message (another tab) makes the compare-and-set fail: read again.
       for (let attempt = 0; attempt < 5; attempt++) {
         const m = await ownMessage(room.id, user, id);
-        if (deps.now() - m.ts > deps.editWindowMs) throw new AppError('forbidden', 'The time to edit this message has passed');
+        if (deps.now() - m.ts > deps.editWindowMs) throw new AppError('forbidden', 'The time to edit this message has passed', 'ws.editTooLate');
         if (m.body === body) return { type: 'edited', room: room.id, seq: 0, id, body, editedAt: m.editedAt ?? m.ts };
         const edited = await deps.live.messages.edit(room.id, m, body, deps.now());
-        if (edited === undefined) throw new AppError('not_found', 'No such message');
+        if (edited === undefined) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
         if (edited !== 'conflict') {
           deps.events.sent(room.id);
           return edited;
         }
       }
-      throw new AppError('conflict', 'The message kept changing; try again');
+      throw new AppError('conflict', 'The message kept changing; try again', 'ws.changeConflict');
     },
 
     /** The author deletes their own message, at any time, unless barred from the room or it is archived. */
     async remove(room: Room, user: User, id: MessageId): Promise<void> {
       if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
       await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
-      if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message');
+      if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
       deps.events.sent(room.id);
     },
 

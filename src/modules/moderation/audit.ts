@@ -66,6 +66,20 @@ export function createAuditLog(db: Db) {
       };
     },
 
+    /** The reason given for the user's mute in force in the room ('' when none was given). */
+    async muteReason(room: number, userId: number): Promise<string> {
+      const row = await db
+        .selectFrom('moderation_log')
+        .select(['action', 'reason'])
+        .where('room_id', '=', room)
+        .where('target_id', '=', userId)
+        .where('action', 'in', ['mute', 'unmute'])
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.action === 'mute' ? row.reason : '';
+    },
+
     /**
      * The last mute-or-unmute and the last kick/ban-or-unban per (room, user): what the live
      * state should hold. Used to rebuild it after Redis lost its data.

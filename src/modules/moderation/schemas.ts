@@ -12,7 +12,7 @@ const optionalInt = (max: number) =>
       if (!s) return undefined;
       const n = Number(s);
       if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max}` });
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max}`, params: { key: 'mod.err.number', max } });
         return z.NEVER;
       }
       return n;
@@ -33,6 +33,7 @@ export const moderationFormSchema = z
   })
   .refine((f) => (f.action === 'delete' ? f.messageId !== undefined : !!f.username || f.userId !== undefined), {
     message: 'name the user (username) or, to delete, the message (messageId)',
+    params: { key: 'mod.err.target' },
   });
 export type ModerationForm = z.infer<typeof moderationFormSchema>;
 

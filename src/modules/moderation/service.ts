@@ -33,7 +33,7 @@ export function createModerationService(deps: {
 
   async function moderatedRoom(actor: User, roomId: number) {
     const room = await rooms.get(roomId);
-    if (!canModerate(actor, room)) throw new AppError('forbidden', 'You may not moderate this room');
+    if (!canModerate(actor, room)) throw new AppError('forbidden', 'You may not moderate this room', 'mod.err.forbidden');
     // An owner (rank 1: no global permission) kicked or banned from their own room by a moderator
     // or an admin cannot moderate it, read its audit log, or lift their own bar meanwhile.
     if (moderationRank(actor, room) === 1) await rooms.assertCanEnter(room, actor);
@@ -52,20 +52,20 @@ export function createModerationService(deps: {
       const [member, restricted] = await Promise.all([live.membership.isMember(roomId, u.id), live.moderation.active(roomId, u.id, now())]);
       return member || Object.keys(restricted).length > 0;
     };
-    if (!user || user.deleted || (!hasPermission(actor, 'admin') && !(await inRoom(user)))) throw new AppError('not_found', 'No such member in this room');
+    if (!user || user.deleted || (!hasPermission(actor, 'admin') && !(await inRoom(user)))) throw new AppError('not_found', 'No such member in this room', 'mod.err.noMember');
     return user;
   }
 
   async function deleteMessage(actor: User, roomId: number, messageId: number, reason: string) {
     const room = await moderatedRoom(actor, roomId);
     const [message] = (await live.messages.page(roomId, { after: messageId - 1, limit: 1 })).messages;
-    if (!message || message.id !== messageId) throw new AppError('not_found', 'No such message');
+    if (!message || message.id !== messageId) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
     if (message.user.id !== actor.id) {
       const author = await users.findById(message.user.id);
-      if (author && !canActOn(actor, author, room)) throw new AppError('forbidden', 'You cannot delete messages of this user');
+      if (author && !canActOn(actor, author, room)) throw new AppError('forbidden', 'You cannot delete messages of this user', 'mod.err.deleteRank');
     }
     // The log publishes the `deleted` frame (with its seq, so a resuming client learns of it).
-    if (!(await live.messages.remove(roomId, messageId, now()))) throw new AppError('not_found', 'No such message');
+    if (!(await live.messages.remove(roomId, messageId, now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
     events.sent(roomId);
     await audit.record({ room: roomId, actorId: actor.id, targetId: message.user.id, action: 'delete', reason, until: null, messageId, at: now() });
     await events.toRoom(roomId, { type: 'moderation', room: roomId, action: 'delete', by: ref(actor), messageId, ...(reason ? { reason } : {}) });
@@ -81,8 +81,8 @@ export function createModerationService(deps: {
       }
       const room = await moderatedRoom(actor, roomId);
       const target = await findTarget(actor, roomId, req.target);
-      if (target.id === actor.id) throw new AppError('forbidden', 'You cannot moderate yourself');
-      if (!canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot moderate someone of equal or higher rank');
+      if (target.id === actor.id) throw new AppError('forbidden', 'You cannot moderate yourself', 'mod.err.self');
+      if (!canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot moderate someone of equal or higher rank', 'mod.err.rank');
 
       const at = now();
       let until: number | null = null;
@@ -92,7 +92,7 @@ export function createModerationService(deps: {
           await live.moderation.set({ room: roomId, userId: target.id, kind: 'mute', until });
           break;
         case 'unmute':
-          if (!(await live.moderation.clear(roomId, target.id, 'mute'))) throw new AppError('conflict', `${target.username} is not muted`);
+          if (!(await live.moderation.clear(roomId, target.id, 'mute'))) throw new AppError('conflict', `${target.username} is not muted`, 'mod.err.notMuted', '', { name: target.username });
           break;
         case 'kick':
         case 'ban':
@@ -103,7 +103,7 @@ export function createModerationService(deps: {
           await events.control({ type: 'bar', room: roomId, userId: target.id, code: req.action === 'kick' ? 'kicked' : 'banned', until });
           break;
         case 'unban':
-          if (!(await live.moderation.clear(roomId, target.id, 'bar'))) throw new AppError('conflict', `${target.username} is not kicked or banned`);
+          if (!(await live.moderation.clear(roomId, target.id, 'bar'))) throw new AppError('conflict', `${target.username} is not kicked or banned`, 'mod.err.notBarred', '', { name: target.username });
           break;
       }
       await audit.record({ room: roomId, actorId: actor.id, targetId: target.id, action: req.action, reason: req.reason, until, messageId: null, at });

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { clientStrings, type Locale, type Translate } from '../../i18n/index.js';
+import { PUBLIC_DIR } from '../../paths.js';
 import type { User } from '../users/repository.js';
 import type { ActiveRestrictions } from '../moderation/access.js';
 import type { RestrictedMember } from '../moderation/restricted.js';
@@ -21,6 +24,17 @@ const TOKEN = crypto.randomBytes(8).toString('hex');
 const mark = (slot: Slot) => `\u0001${TOKEN}:${slot}\u0001`;
 const MARKER_RE = new RegExp(`\u0001${TOKEN}:(\\w+)\u0001`);
 const escape = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib.escape;
+/**
+ * The chat script's modules (public/js/chat/*.js), read once at startup: the page preloads them
+ * all, so they load in parallel with the entry instead of after it, and a new module is
+ * preloaded without anyone keeping a list.
+ */
+export const CHAT_MODULES: readonly string[] = fs
+  .readdirSync(path.join(PUBLIC_DIR, 'js', 'chat'))
+  .filter((f) => f.endsWith('.js'))
+  .sort()
+  .map((f) => `/static/js/chat/${f}`);
+
 /** Shells kept per room view, at most (~26 KB each): more variants are built per request. */
 const SHELLS_PER_VIEW = 4;
 
@@ -38,7 +52,7 @@ interface ClientSettings {
   canModerate: boolean;
   /** A non-member only reads: no composer, no socket (they join with the page's Join form). */
   member: boolean;
-  muted: false | { until: number | null };
+  muted: false | { until: number | null; reason: string };
   archived: boolean;
   lastId: number;
   firstId: number;
@@ -60,6 +74,8 @@ export interface ChatPageInput {
   /** For a moderator: who is muted, kicked or banned in the room (else empty). */
   restricted: RestrictedMember[];
   mine: ActiveRestrictions;
+  /** The moderator's reason for the reader's mute in force ('' for none), shown in the closed composer. */
+  muteReason?: string;
   locale: Locale;
   t: Translate;
   csrf: string;
@@ -111,6 +127,7 @@ export function createChatPage(deps: {
       csrf: mark('csrf'),
       clientId: mark('clientId'),
       clientJson: mark('client'),
+      chatModules: CHAT_MODULES,
     });
     const parts = html.split(MARKER_RE).map((p, i): Part => (i % 2 === 1 ? (p as Slot) : Buffer.from(p)));
     return { room, parts };
@@ -118,7 +135,7 @@ export function createChatPage(deps: {
 
   return function chatPage(input: ChatPageInput): Buffer {
     const { room, view, user, moderator } = input;
-    const muted: ClientSettings['muted'] = input.mine.mute === undefined ? false : { until: input.mine.mute };
+    const muted: ClientSettings['muted'] = input.mine.mute === undefined ? false : { until: input.mine.mute, reason: input.muteReason ?? '' };
     // The navigation's links depend on these two permissions (layouts/base.njk).
     const nav = `${user.permissions.includes('admin') ? 'a' : ''}${user.permissions.includes('manage_users') ? 'u' : ''}`;
     const key = `${input.locale}|${nav}|${moderator ? user.id : ''}|${input.member ? 'm' : ''}`;

@@ -97,6 +97,8 @@ export default async function roomRoutes(app: FastifyInstance) {
     const moderator = canModerate(user, room);
     // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
     const restricted = moderator ? await (early ?? restrictedIn(room.id)) : [];
+    // A muted reader's closed composer says why, after a reload too (the reason is in the audit log).
+    const muteReason = mine.mute === undefined ? '' : await app.deps.audit.muteReason(room.id, user.id);
     // Viewing changes nothing (GET and HEAD alike): a non-member reads the room and gets a Join
     // button (POST /rooms/:id/join) instead of the composer.
     const page = chatPage({
@@ -108,6 +110,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       moderator,
       restricted,
       mine,
+      muteReason,
       locale: req.locale,
       t: req.t,
       csrf: reply.generateCsrf(),

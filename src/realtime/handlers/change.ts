@@ -2,16 +2,17 @@ import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
 import type { DeleteFrame, EditFrame, ErrorFrame } from '../../shared/protocol.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
+import type { Translate } from '../../i18n/index.js';
 import { restrictionError } from './restriction.js';
 
 /** What an `edit` or `delete` refused by the service is answered with (the socket stays open). */
-function refusal(err: unknown): Pick<ErrorFrame, 'code' | 'message' | 'until'> | undefined {
-  if (err instanceof RestrictedError) return restrictionError(err);
-  if (err instanceof RateLimitedError) return { code: 'rate_limited', message: 'Slow down', until: err.until };
+function refusal(err: unknown, t: Translate): Pick<ErrorFrame, 'code' | 'message' | 'until'> | undefined {
+  if (err instanceof RestrictedError) return restrictionError(err, t);
+  if (err instanceof RateLimitedError) return { code: 'rate_limited', message: t('limit.send'), until: err.until };
   if (err instanceof AppError) {
-    if (err.code === 'forbidden') return { code: 'forbidden', message: err.message };
-    if (err.code === 'not_found' || err.code === 'bad_request') return { code: 'invalid', message: err.message };
-    if (err.code === 'conflict') return { code: 'unavailable', message: err.message };
+    if (err.code === 'forbidden') return { code: 'forbidden', message: err.shown(t) };
+    if (err.code === 'not_found' || err.code === 'bad_request') return { code: 'invalid', message: err.shown(t) };
+    if (err.code === 'conflict') return { code: 'unavailable', message: err.shown(t) };
   }
   return undefined;
 }
@@ -23,13 +24,13 @@ function refusal(err: unknown): Pick<ErrorFrame, 'code' | 'message' | 'until'> |
  */
 async function change(ctx: RealtimeContext, conn: Connection, frame: EditFrame | DeleteFrame, act: () => Promise<unknown>): Promise<void> {
   const { room, id } = frame;
-  if (!conn.isJoined(room)) return conn.send({ type: 'error', code: 'not_member', message: 'Join the room first', room, id });
+  if (!conn.isJoined(room)) return conn.send({ type: 'error', code: 'not_member', message: conn.t('ws.joinFirst'), room, id });
   try {
     await act();
   } catch (err) {
-    const refused = refusal(err);
+    const refused = refusal(err, conn.t);
     if (!refused) throw err;
-    ctx.log.info({ userId: conn.user.id, room, id, code: refused.code, reason: refused.message }, `${frame.type} refused`);
+    ctx.log.info({ userId: conn.user.id, room, id, code: refused.code, reason: err instanceof Error ? err.message : refused.message }, `${frame.type} refused`);
     ctx.metrics.sendErrors.inc({ code: refused.code });
     conn.send({ type: 'error', ...refused, room, id });
   }

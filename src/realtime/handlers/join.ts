@@ -21,11 +21,11 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     });
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') {
-      return conn.send({ type: 'error', code: 'invalid', message: 'No such room', room: frame.room });
+      return conn.send({ type: 'error', code: 'invalid', message: conn.t('ws.noRoom'), room: frame.room });
     }
-    if (err instanceof RestrictedError) return conn.send({ type: 'error', ...restrictionError(err), room: frame.room });
+    if (err instanceof RestrictedError) return conn.send({ type: 'error', ...restrictionError(err, conn.t), room: frame.room });
     if (err instanceof RateLimitedError) {
-      return conn.send({ type: 'error', code: 'rate_limited', message: 'Too many joins', room: frame.room, until: err.until });
+      return conn.send({ type: 'error', code: 'rate_limited', message: conn.t('limit.generic'), room: frame.room, until: err.until });
     }
     throw err;
   }

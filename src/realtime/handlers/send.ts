@@ -8,7 +8,7 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
   const { room, clientId } = frame;
   if (!conn.isJoined(room)) {
     ctx.metrics.sendErrors.inc({ code: 'not_member' });
-    return conn.send({ type: 'error', code: 'not_member', message: 'Join the room first', clientId, room });
+    return conn.send({ type: 'error', code: 'not_member', message: conn.t('ws.joinFirst'), clientId, room });
   }
   let message;
   try {
@@ -22,22 +22,22 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
       }
       ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
       ctx.metrics.sendErrors.inc({ code: 'rate_limited' });
-      return conn.send({ type: 'error', code: 'rate_limited', message: 'Slow down', clientId, room, until: err.until });
+      return conn.send({ type: 'error', code: 'rate_limited', message: conn.t('limit.send'), clientId, room, until: err.until });
     }
     if (err instanceof RestrictedError) {
-      const frame = restrictionError(err);
+      const frame = restrictionError(err, conn.t);
       ctx.metrics.sendErrors.inc({ code: frame.code });
       return conn.send({ type: 'error', ...frame, clientId, room });
     }
     if (err instanceof AppError && err.code === 'bad_request') {
       // replyTo names no message of the room: nothing was stored.
       ctx.metrics.sendErrors.inc({ code: 'invalid' });
-      return conn.send({ type: 'error', code: 'invalid', message: err.message, clientId, room });
+      return conn.send({ type: 'error', code: 'invalid', message: err.shown(conn.t), clientId, room });
     }
     // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
     ctx.log.error({ err, room }, 'storing a message failed');
     ctx.metrics.sendErrors.inc({ code: 'unavailable' });
-    return conn.send({ type: 'error', code: 'unavailable', message: 'Could not store the message; retrying', clientId, room });
+    return conn.send({ type: 'error', code: 'unavailable', message: conn.t('ws.storeFailed'), clientId, room });
   }
   conn.send({ type: 'ack', clientId, id: message.id, ts: message.ts });
 }
