@@ -83,8 +83,8 @@ test('edit, delete and replies: ids checked, an edit body by the same rules as a
     frame: { type: 'send', room: 3, clientId: 'c', body: 're', replyTo: 7 },
   });
   const edit = (body: string) => JSON.stringify({ type: 'edit', room: 3, id: 7, body });
-  assert.deepEqual(parseFrame(edit('😀'.repeat(2001))), { ok: false, code: 'too_long', message: 'Messages are at most 2000 characters', room: 3, id: 7 });
-  assert.deepEqual(parseFrame(edit(' \u200b ')), { ok: false, code: 'invalid', message: 'Message is empty', room: 3, id: 7 });
+  assert.deepEqual(parseFrame(edit('😀'.repeat(2001))), { ok: false, code: 'too_long', message: 'Messages are at most 2000 characters', key: 'ws.tooLong', params: { max: 2000 }, room: 3, id: 7 });
+  assert.deepEqual(parseFrame(edit(' \u200b ')), { ok: false, code: 'invalid', message: 'Message is empty', key: 'ws.empty', room: 3, id: 7 });
   assert.equal(parseFrame(edit('a\u202eb')).ok, false, 'a direction override');
   for (const raw of [
     '{"type":"edit","room":3,"id":0,"body":"x"}',
