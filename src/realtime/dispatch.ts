@@ -5,11 +5,13 @@ import { parseFrame } from './frames.js';
 import { handleJoin } from './handlers/join.js';
 import { handleLeave } from './handlers/leave.js';
 import { handleSend } from './handlers/send.js';
+import { handleRead } from './handlers/read.js';
 
 const handlers: { [K in ClientFrame['type']]: (ctx: RealtimeContext, c: Connection, f: Extract<ClientFrame, { type: K }>) => Promise<void> } = {
   join: handleJoin,
   send: handleSend,
   leave: handleLeave,
+  read: handleRead,
 };
 
 /** Parse, then hand to the frame's handler. Bad input gets an `error` frame; the socket stays open. */

@@ -13,6 +13,7 @@ const frameSchema = z.discriminatedUnion('type', [
   // Bodies are checked for length after trimming, below, to tell `too_long` from `invalid`.
   z.strictObject({ type: z.literal('send'), room: roomId, clientId, body: z.string() }),
   z.strictObject({ type: z.literal('leave'), room: roomId }),
+  z.strictObject({ type: z.literal('read'), room: roomId, id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]);
 
 export type FrameResult =

@@ -48,7 +48,13 @@ export interface LeaveFrame {
   type: 'leave';
   room: RoomId;
 }
-export type ClientFrame = JoinFrame | SendFrame | LeaveFrame;
+/** The reader has seen the room's messages up to `id`: their read marker moves forward to it. */
+export interface ReadFrame {
+  type: 'read';
+  room: RoomId;
+  id: MessageId;
+}
+export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | ReadFrame;
 
 // Server → client
 export interface JoinedFrame {
@@ -60,6 +66,8 @@ export interface JoinedFrame {
   missed: ChatMessage[];
   /** More messages follow `missed`: page them with GET /rooms/:id/messages?after=. */
   hasMore: boolean;
+  /** The reader's read marker in the room (0: nothing read). */
+  lastRead?: MessageId;
 }
 export interface AckFrame {
   type: 'ack';
@@ -116,7 +124,15 @@ export interface DeletedFrame {
   room: RoomId;
   id: MessageId;
 }
+/** A room the user is a member of but not viewing here: its unread messages, and those that mention them. */
+export interface UnreadFrame {
+  type: 'unread';
+  room: RoomId;
+  count: number;
+  mentions: number;
+}
 export type ServerFrame =
+  | UnreadFrame
   | JoinedFrame
   | AckFrame
   | MessageFrame

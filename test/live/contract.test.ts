@@ -374,6 +374,61 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.ok(await s.live.sessions.get('anon'));
     });
 
+    test('membership: roomsOf is the reverse of members, through joins and leaves', async () => {
+      await s.live.membership.join(211, 41);
+      await s.live.membership.join(212, 41);
+      await s.live.membership.join(212, 42);
+      assert.deepEqual((await s.live.membership.roomsOf(41)).sort(), [211, 212]);
+      assert.deepEqual(await s.live.membership.roomsOf(42), [212]);
+      await s.live.membership.leave(211, 41);
+      assert.deepEqual(await s.live.membership.roomsOf(41), [212]);
+      assert.deepEqual(await s.live.membership.roomsOf(43), []);
+      if (s.twin) assert.deepEqual(await s.twin.membership.roomsOf(42), [212], 'shared by instances');
+    });
+
+    test('unread: countAfter counts messages above a marker; deleted and pruned ones are not counted', async () => {
+      for (let i = 1; i <= 5; i++) await s.live.messages.append({ ...msg(221, `u${i}`), ts: 1000 + i });
+      assert.equal(await s.live.unread.countAfter(221, 0), 5);
+      assert.equal(await s.live.unread.countAfter(221, 3), 2);
+      assert.equal(await s.live.unread.countAfter(221, 5), 0);
+      assert.equal(await s.live.unread.countAfter(221, 99), 0);
+      assert.equal(await s.live.unread.countAfter(222, 0), 0, 'an empty room');
+      assert.equal(await s.live.messages.remove(221, 4), true);
+      assert.equal(await s.live.unread.countAfter(221, 3), 1);
+      await s.live.messages.prune(221, 1003, 10);
+      assert.equal(await s.live.unread.countAfter(221, 0), 2);
+    });
+
+    test('mentions: recorded once per message and user, counted above a marker, per user and room', async () => {
+      await s.live.mentions.record(231, 2, [51, 52]);
+      await s.live.mentions.record(231, 5, [51]);
+      await s.live.mentions.record(231, 5, [51, 51]);
+      await s.live.mentions.record(231, 6, []);
+      await s.live.mentions.record(232, 1, [51]);
+      assert.equal(await s.live.mentions.count(231, 51, 0), 2);
+      assert.equal(await s.live.mentions.count(231, 51, 2), 1);
+      assert.equal(await s.live.mentions.count(231, 51, 5), 0);
+      assert.equal(await s.live.mentions.count(231, 52, 0), 1);
+      assert.equal(await s.live.mentions.count(231, 53, 0), 0);
+      assert.equal(await s.live.mentions.count(232, 51, 0), 1, 'rooms are apart');
+      if (s.twin) assert.equal(await s.twin.mentions.count(231, 51, 0), 2, 'shared by instances');
+    });
+
+    test('mentions: pruned below an id with their messages, cleared with the room', async () => {
+      await s.live.mentions.record(241, 1, [61, 62]);
+      await s.live.mentions.record(241, 3, [61]);
+      await s.live.mentions.record(241, 4, [62]);
+      await s.live.mentions.prune(241, 4);
+      assert.equal(await s.live.mentions.count(241, 61, 0), 0);
+      assert.equal(await s.live.mentions.count(241, 62, 0), 1);
+      await s.live.mentions.record(242, 1, [61]);
+      await s.live.mentions.clear(241);
+      assert.equal(await s.live.mentions.count(241, 62, 0), 0);
+      assert.equal(await s.live.mentions.count(242, 61, 0), 1, 'other rooms keep theirs');
+      await s.live.mentions.prune(243, 10);
+      await s.live.mentions.clear(243);
+    });
+
     test('ping answers while the store is up', async () => {
       await s.live.ping();
     });

@@ -29,13 +29,15 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     }
     throw err;
   }
-  const [missed, roster] = await Promise.all([
+  const [missed, roster, lastRead] = await Promise.all([
     frame.since === undefined
       ? { messages: [], hasMore: false }
       : ctx.messages.history(frame.room, { after: frame.since, limit: MISSED_LIMIT }),
     ctx.rooms.roster(frame.room),
+    ctx.unread.lastRead(conn.user.id, frame.room),
   ]);
-  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore });
+  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore, lastRead });
+  ctx.unreadWatch.entered(conn, frame.room).catch((err) => ctx.log.warn({ err, room: frame.room }, 'unread: counting a new room failed'));
   // The client has everything up to `since` and now `missed`: live messages it has are not sent again.
   conn.markJoined(frame.room, missed.messages.at(-1)?.id ?? frame.since ?? 0);
 }
