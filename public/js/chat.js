@@ -13,6 +13,7 @@ import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtU
 import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
+import { initUnread, joinedRoom, messageShown, otherRoomUnread, wasAtBottom } from './chat/unread.js';
 
 /** @param {ModerationFrame} f */
 function onModeration(f) {
@@ -53,6 +54,7 @@ function onJoined(f) {
   showCaughtUp(f.missed);
   if (f.hasMore) void fillGap();
   flushOutbox();
+  joinedRoom();
 }
 
 /** @param {ServerFrame} f */
@@ -61,9 +63,15 @@ function onFrame(f) {
     case 'joined':
       if (f.room === room) onJoined(f);
       break;
-    case 'message':
+    case 'message': {
+      const stuck = wasAtBottom();
       showMessage(f);
       if (f.room === room) received(f.id);
+      messageShown(f, stuck);
+      break;
+    }
+    case 'unread':
+      otherRoomUnread(f);
       break;
     case 'ack': {
       const item = outbox.get(f.clientId);
@@ -110,6 +118,7 @@ initMenus();
 if (cfg.live && cfg.member) {
   for (const item of outbox.values()) showPending(item);
   toBottom();
+  initUnread();
   startConnection(onFrame);
 } else if (cfg.live) {
   toBottom();

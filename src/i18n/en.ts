@@ -274,6 +274,14 @@ export const en = {
   'system.where': 'Where',
   'system.what': 'What happened',
   'list.separator': ', ',
+  'rooms.yours': 'Your rooms',
+  'rooms.noMessagesYet': 'No messages yet',
+  'rooms.lastActivity': 'Last message {time}',
+  'unread.count': '{n} unread',
+  'unread.mentions': '{n} mentions of you',
+  'unread.divider': 'New messages',
+  'unread.jump': '{n} new messages',
+  'unread.jumpLatest': 'Jump to the latest message',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -276,4 +276,12 @@ export const zhCN: Record<MessageKey, string> = {
   'system.where': '位置',
   'system.what': '发生了什么',
   'list.separator': '、',
+  'rooms.yours': '你的房间',
+  'rooms.noMessagesYet': '还没有消息',
+  'rooms.lastActivity': '最新消息 {time}',
+  'unread.count': '{n} 条未读',
+  'unread.mentions': '{n} 条提到你',
+  'unread.divider': '新消息',
+  'unread.jump': '{n} 条新消息',
+  'unread.jumpLatest': '跳到最新消息',
 };

@@ -10,7 +10,7 @@ export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id)
 
 /**
  * @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean, member: boolean,
- *   canModerate: boolean, muted: false | { until: number | null, reason?: string | null }, archived: boolean,
+ *   canModerate: boolean, lastRead?: number, muted: false | { until: number | null, reason?: string | null }, archived: boolean,
  *   strings: Record<string, string> }}
  */
 export const cfg = JSON.parse($('chat').dataset.client ?? '{}');

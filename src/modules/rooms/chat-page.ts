@@ -44,6 +44,8 @@ interface ClientSettings {
   firstId: number;
   hasOlder: boolean;
   live: boolean;
+  /** The reader's read marker: the "new messages" divider goes after it. */
+  lastRead: number;
 }
 
 export interface ChatPageInput {
@@ -63,6 +65,8 @@ export interface ChatPageInput {
   csrf: string;
   /** The request's URL, for the language form's way back. */
   path: string;
+  /** The reader's read marker in the room (0: none). */
+  lastRead?: number;
 }
 
 /**
@@ -143,6 +147,7 @@ export function createChatPage(deps: {
       firstId: messages[0]?.id ?? 0,
       hasOlder: hasMore,
       live: !input.viewingOlder,
+      lastRead: input.lastRead ?? 0,
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),

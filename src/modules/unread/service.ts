@@ -37,6 +37,8 @@ export function createUnreadService(deps: { live: LiveState; markers: ReadMarker
   return {
     lastRead: (userId: number, room: RoomId) => markers.get(userId, room),
     isMember: (room: RoomId, userId: number) => live.membership.isMember(room, userId),
+    /** The user sent this message: it is not unread for them. */
+    sent: (userId: number, room: RoomId, id: number) => markers.advance(userId, room, id),
     newestId,
 
     /**
