@@ -276,7 +276,6 @@ export const en = {
   'list.separator': ', ',
   'rooms.yours': 'Your rooms',
   'rooms.noMessagesYet': 'No messages yet',
-  'rooms.lastActivity': 'Last message {time}',
   'unread.count': '{n} unread',
   'unread.mentions': '{n} mentions of you',
   'unread.divider': 'New messages',

@@ -278,7 +278,6 @@ export const zhCN: Record<MessageKey, string> = {
   'list.separator': '、',
   'rooms.yours': '你的房间',
   'rooms.noMessagesYet': '还没有消息',
-  'rooms.lastActivity': '最新消息 {time}',
   'unread.count': '{n} 条未读',
   'unread.mentions': '{n} 条提到你',
   'unread.divider': '新消息',

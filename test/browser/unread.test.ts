@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { User } from '../../src/modules/users/repository.js';
+import { axeViolations } from '../support/a11y.js';
 import { ADMIN, type RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { browserSuite, saveScreenshot, signIn } from '../support/browser.js';
@@ -67,6 +68,7 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
     await page.locator(`#my-rooms li[data-room="${room}"][data-count="2"]`).waitFor();
     assert.equal(await item.locator('.badge.unread [aria-hidden]').textContent(), '2');
     assert.match(await page.title(), /^\(2\) /);
+    assert.deepEqual(await axeViolations(page), [], 'the badges pass axe');
 
     await page.click(`#my-rooms li[data-room="${room}"] a`);
     await page.waitForSelector('#conn[data-state="online"]');
@@ -111,9 +113,11 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
     void a;
     const jump = page.locator('#jump-new');
     await jump.waitFor();
-    assert.match((await jump.textContent()) ?? '', /2 new messages/);
+    // The 30 unread below the divider and the 2 that came since.
+    assert.match((await jump.textContent()) ?? '', /^32 new messages/);
     assert.equal(await page.evaluate(() => document.getElementById('scroller')!.scrollTop), top, 'not yanked');
     await saveScreenshot(page, 'unread-jump-en-desktop.png');
+    assert.deepEqual(await axeViolations(page), [], 'the divider and the button pass axe');
     // Keyboard: the button is focusable and Enter takes the reader down.
     await jump.focus();
     await page.keyboard.press('Enter');
