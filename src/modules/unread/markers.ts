@@ -91,6 +91,10 @@ export function createReadMarkers(deps: { db: Db; now: () => number; log: { warn
       const now = pending.get(k);
       if (!now || now.last_read < id) pending.set(k, { user_id: userId, room_id: room, last_read: id });
     },
+    /** The marker as moved here since the last flush (0: not moved). */
+    moved(userId: number, room: RoomId): number {
+      return pending.get(key(userId, room))?.last_read ?? 0;
+    },
     flush,
     get writes(): number {
       return writes;

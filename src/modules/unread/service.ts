@@ -51,6 +51,8 @@ export function createUnreadService(deps: { live: LiveState; markers: ReadMarker
       if (id <= current) return undefined;
       markers.advance(userId, room, id);
       const [count, mentions] = await Promise.all([live.unread.countAfter(room, id), live.mentions.count(room, userId, id)]);
+      // A later read moved it further meanwhile: its counts go out instead of these older ones.
+      if (markers.moved(userId, room) > id) return undefined;
       const frame: UnreadFrame = { type: 'unread', room, count, mentions };
       await live.bus.publish(userChannel(userId), JSON.stringify(frame));
       return frame;
