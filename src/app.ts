@@ -143,7 +143,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
   const readMarkers = createReadMarkers({ db, now, log: app.log });
   const unread = createUnreadService({ live, markers: readMarkers, getRoom: rooms.getRecent });
-  const unreadWatch = createUnreadWatch({ live, markers: readMarkers, log: app.log });
+  const unreadWatch = createUnreadWatch({ live, markers: readMarkers, log: app.log, now });
   const jobs = createJobs({ config, locks: live.locks, messages: live.messages, mentions: live.mentions, rooms: roomRepository, moderation, events, log: app.log, now, metrics });
   const deps: AppDeps = {
     config,

@@ -18,6 +18,8 @@ interface WatchedUser {
   counts: Map<RoomId, Counts>;
   listening: Promise<Unsubscribe>;
   ready: Promise<void>;
+  /** When the counts were last read from storage (ms). */
+  loadedAt: number;
 }
 
 interface WatchedRoom {
@@ -28,6 +30,10 @@ interface WatchedRoom {
 }
 
 const RECENT_IDS = 256;
+/** Counts kept here are read again from storage at least this often, whatever drifted. */
+export const RESYNC_MS = 5 * 60_000;
+/** Users re-read per resync tick, at most: the storage reads are spread out. */
+const RESYNC_BATCH = 200;
 const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
 
 /**
@@ -39,8 +45,10 @@ const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
  * subscription per user and instance) and set the counts back. Counts are read from storage
  * when a user's first socket here arrives, when they enter a room newly, and after a bus outage.
  */
-export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers; log: FastifyBaseLogger }) {
+export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers; log: FastifyBaseLogger; now?: () => number }) {
   const { live, log } = deps;
+  const now = deps.now ?? Date.now;
+  let resyncTimer: NodeJS.Timeout | undefined;
   const users = new Map<number, WatchedUser>();
   const rooms = new Map<RoomId, WatchedRoom>();
   let stopControl: Promise<Unsubscribe> | undefined;
@@ -120,7 +128,24 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     const counts = await count(uid, roomIds);
     if (users.get(uid) !== u) return;
     for (const room of u.counts.keys()) if (!counts.has(room)) unlistenRoom(room, uid);
+    // A re-read that found other counts than were kept tells the sockets.
+    for (const [room, c] of counts) {
+      const kept = u.counts.get(room);
+      if (kept && (kept.count !== c.count || kept.mentions !== c.mentions)) tell(u, room, frameFor(room, c));
+    }
     u.counts = counts;
+    u.loadedAt = now();
+  }
+
+  function resync(): void {
+    const due = now() - RESYNC_MS;
+    let n = 0;
+    for (const [uid, u] of users) {
+      if (u.loadedAt > due) continue;
+      u.loadedAt = now(); // not picked again while this read runs
+      u.ready = load(uid, u).catch((err) => log.warn({ err, userId: uid }, 'unread: resync failed'));
+      if (++n >= RESYNC_BATCH) break;
+    }
   }
 
   function onUserEvent(uid: number, bytes: Buffer) {
@@ -159,6 +184,8 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
         }
       });
       stopControl.catch((err) => log.error({ err }, 'unread: control subscription failed'));
+      resyncTimer = setInterval(resync, 10_000);
+      resyncTimer.unref();
       live.bus.onInterruption({
         lost: () => {},
         // Messages and reads may have been missed meanwhile: counts are read again.
@@ -178,6 +205,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
           counts: new Map(),
           listening: live.bus.subscribe(userChannel(uid), (b) => onUserEvent(uid, b)),
           ready: Promise.resolve(),
+          loadedAt: now(),
         };
         created.ready = load(uid, created);
         users.set(uid, (u = created));
@@ -213,6 +241,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     },
 
     async stop(): Promise<void> {
+      if (resyncTimer) clearInterval(resyncTimer);
       const stops = [...users.values()].map((u) => u.listening).concat([...rooms.values()].map((r) => r.listening));
       if (stopControl) stops.push(stopControl);
       users.clear();
