@@ -13,6 +13,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { createEmbeddedLiveState } from '../../src/live/embedded/index.js';
 import type { LiveState } from '../../src/live/ports.js';
 import { createRedisLiveState } from '../../src/live/redis/index.js';
+import { pruneMessages } from '../../src/jobs/prune.js';
 import { backend, createMysqlDatabase, deleteRedisKeys, mysqlUrl, onCluster, redisPrefix, redisUrl } from '../support/backends.js';
 import { eventually } from '../support/wait.js';
 
@@ -427,6 +428,16 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal(await s.live.mentions.count(242, 61, 0), 1, 'other rooms keep theirs');
       await s.live.mentions.prune(243, 10);
       await s.live.mentions.clear(243);
+    });
+
+    test('the prune job forgets mentions in the messages it pruned', async () => {
+      const ids: number[] = [];
+      for (let i = 1; i <= 4; i++) ids.push((await s.live.messages.append({ ...msg(251, `pm${i}`), ts: i <= 2 ? 1000 + i : 9000 + i })).message.id);
+      for (const id of ids) await s.live.mentions.record(251, id, [71]);
+      await pruneMessages({ messages: s.live.messages, mentions: s.live.mentions, roomIds: [251], cutoffTs: 5000, batch: 10 });
+      assert.equal(await s.live.mentions.count(251, 71, 0), 2);
+      await pruneMessages({ messages: s.live.messages, mentions: s.live.mentions, roomIds: [251], cutoffTs: 99_999, batch: 10 });
+      assert.equal(await s.live.mentions.count(251, 71, 0), 0, 'an emptied room keeps none');
     });
 
     test('ping answers while the store is up', async () => {
