@@ -43,6 +43,9 @@ import sessionPlugin from './plugins/session.js';
 import views from './plugins/views.js';
 import { createEventPublisher } from './realtime/events.js';
 import { createHub } from './realtime/hub.js';
+import { createReadMarkers } from './modules/unread/markers.js';
+import { createUnreadService } from './modules/unread/service.js';
+import { createUnreadWatch } from './realtime/unread-watch.js';
 import { stopAccepting } from './realtime/stop-accepting.js';
 import realtimeRoute from './realtime/route.js';
 import healthRoutes from './routes/health.js';
@@ -139,7 +142,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, session: config.session, metrics, now, forget });
   metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
   metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
-  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, events, log: app.log, now, metrics });
+  const readMarkers = createReadMarkers({ db, now, log: app.log });
+  const unread = createUnreadService({ live, markers: readMarkers, getRoom: rooms.getRecent });
+  const unreadWatch = createUnreadWatch({ live, markers: readMarkers, log: app.log, now });
+  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, mentions: live.mentions, rooms: roomRepository, moderation, events, log: app.log, now, metrics });
   const deps: AppDeps = {
     config,
     db,
@@ -162,6 +168,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     metrics,
     activity,
     sessionSecret: resolveSessionSecret(config),
+    readMarkers,
+    unread,
+    unreadWatch,
     now,
   };
   app.decorate('deps', deps);
@@ -174,6 +183,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     stopAccepting(app.server);
     await jobs.stop();
     await hub.stop();
+    await unreadWatch.stop();
+    // After the sockets' last frames: their reads are written before the database closes.
+    await readMarkers.stop();
     await roomViews.close();
   });
   // Set on arrival, so error pages carry it too; a plain callback hook (no promise per request).
@@ -212,6 +224,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
 
   await ensureFirstAdmin({ users, hasher, admin: config.admin, log: app.log, now });
   await hub.start();
+  unreadWatch.start();
+  readMarkers.start();
   jobs.start();
   return app;
 }

@@ -17,6 +17,9 @@ import type { UserRepository } from './modules/users/repository.js';
 import type { AccountSettings } from './modules/users/settings.js';
 import type { EventPublisher } from './realtime/events.js';
 import type { Hub } from './realtime/hub.js';
+import type { ReadMarkers } from './modules/unread/markers.js';
+import type { UnreadService } from './modules/unread/service.js';
+import type { UnreadWatch } from './realtime/unread-watch.js';
 
 /** Everything the routes use, wired once in buildApp. */
 export interface AppDeps {
@@ -41,6 +44,9 @@ export interface AppDeps {
   metrics: Metrics;
   activity: Activity;
   sessionSecret: string;
+  readMarkers: ReadMarkers;
+  unread: UnreadService;
+  unreadWatch: UnreadWatch;
   now: () => number;
 }
 

@@ -7,6 +7,7 @@ import { pages } from './pages.js';
 import { saturation } from './saturation.js';
 import { slowConsumer } from './slow-consumer.js';
 import { smallRooms } from './small-rooms.js';
+import { unreadFanout } from './unread-fanout.js';
 
 export type { Options } from './common.js';
 
@@ -19,4 +20,5 @@ export const scenarios: Record<string, Scenario> = {
   pages,
   login,
   history,
+  'unread-fanout': unreadFanout,
 };

@@ -16,6 +16,7 @@ import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, initDrawer, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
 import { onTyping, stopped } from './chat/typing.js';
+import { initUnread, joinedRoom, messageShown, otherRoomUnread, wasAtBottom } from './chat/unread.js';
 
 /** @param {ModerationFrame} f */
 function onModeration(f) {
@@ -61,6 +62,7 @@ function onJoined(f) {
   }
   if (f.hasMore) void fillGap();
   flushOutbox();
+  joinedRoom();
 }
 
 /** @param {ServerFrame} f */
@@ -72,10 +74,16 @@ function onFrame(f) {
     case 'typing':
       onTyping(f);
       break;
-    case 'message':
+    case 'message': {
       if (f.room === room) stopped(f.user.id);
+      const stuck = wasAtBottom();
       showMessage(f);
       if (f.room === room) received(f.id);
+      messageShown(f, stuck);
+      break;
+    }
+    case 'unread':
+      otherRoomUnread(f);
       break;
     case 'ack': {
       const item = outbox.get(f.clientId);
@@ -131,6 +139,7 @@ initDrawer();
 if (cfg.live && cfg.member) {
   for (const item of outbox.values()) showPending(item);
   toBottom();
+  initUnread();
   startConnection(onFrame);
 } else if (cfg.live) {
   toBottom();

@@ -106,6 +106,21 @@ export interface LiveRestrictionsTable {
   until: number;
 }
 
+/** Each user's last read message per room (both backends: durable, written in batches). */
+export interface ReadMarkersTable {
+  user_id: number;
+  room_id: number;
+  last_read: number;
+  updated_at: number;
+}
+
+/** Embedded live-state adapter only: which messages mention which users. */
+export interface LiveMentionsTable {
+  room_id: number;
+  user_id: number;
+  message_id: number;
+}
+
 export interface Database {
   users: UsersTable;
   permissions: PermissionsTable;
@@ -118,4 +133,6 @@ export interface Database {
   live_sessions: LiveSessionsTable;
   moderation_log: ModerationLogTable;
   live_restrictions: LiveRestrictionsTable;
+  read_markers: ReadMarkersTable;
+  live_mentions: LiveMentionsTable;
 }

@@ -320,6 +320,13 @@ export const en = {
   'typing.many': '{a} and {n} others are typing…',
   'mod.err.number': 'Must be a whole number from 1 to {max}.',
   'mod.err.target': 'Name the member to act on.',
+  'rooms.yours': 'Your rooms',
+  'rooms.noMessagesYet': 'No messages yet',
+  'unread.count': '{n} unread',
+  'unread.mentions': '{n} mentions of you',
+  'unread.divider': 'New messages',
+  'unread.jump': '{n} new messages',
+  'unread.jumpLatest': 'Jump to the latest message',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -54,7 +54,7 @@ export function negotiateLocale(cookie: string | undefined, acceptLanguage: stri
 }
 
 const clientKeys = (Object.keys(en) as MessageKey[]).filter((k) =>
-  ['conn.', 'msg.', 'sys.', 'banner.', 'room.noMessages', 'mod.a.', 'mod.k.', 'mod.untilLifted', 'restricted.', 'typing.'].some((p) => k.startsWith(p)),
+  ['conn.', 'msg.', 'sys.', 'banner.', 'room.noMessages', 'mod.a.', 'mod.k.', 'mod.untilLifted', 'restricted.', 'typing.', 'unread.'].some((p) => k.startsWith(p)),
 );
 const clientStringsOf = new WeakMap<Translate, Record<string, string>>();
 

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../fastify.config.js';
-import type { Locks, MessageLog } from '../live/ports.js';
+import type { Locks, MentionIndex, MessageLog } from '../live/ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ModerationService } from '../modules/moderation/service.js';
 import type { RoomRepository } from '../modules/rooms/repository.js';
@@ -18,6 +18,7 @@ export function createJobs(deps: {
   config: Config;
   locks: Locks;
   messages: MessageLog;
+  mentions?: MentionIndex;
   rooms: RoomRepository;
   moderation: ModerationService;
   events: EventPublisher;
@@ -49,6 +50,7 @@ export function createJobs(deps: {
         const roomIds = (await deps.rooms.list()).map((r) => r.id);
         const result = await pruneMessages({
           messages: deps.messages,
+          ...(deps.mentions ? { mentions: deps.mentions } : {}),
           roomIds,
           cutoffTs: deps.now() - config.retentionMs,
           batch: config.pruneBatch,

@@ -1,4 +1,4 @@
-import type { MessageLog } from '../live/ports.js';
+import type { MentionIndex, MessageLog } from '../live/ports.js';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -11,6 +11,8 @@ export async function pruneMessages(deps: {
   roomIds: number[];
   cutoffTs: number;
   batch: number;
+  /** Mentions in pruned messages are forgotten with them. */
+  mentions?: MentionIndex;
   /** Told about each room that lost messages, once its pruning is done. */
   pruned?: (room: number) => Promise<void>;
 }): Promise<{ deleted: number; steps: number }> {
@@ -26,6 +28,11 @@ export async function pruneMessages(deps: {
       if (n < deps.batch) break;
     }
     deleted += fromRoom;
+    if (fromRoom > 0 && deps.mentions) {
+      // Everything below the oldest message left was pruned (or deleted before).
+      const { messages } = await deps.messages.page(room, { after: 0, limit: 1 });
+      await deps.mentions.prune(room, messages[0]?.id ?? Number.MAX_SAFE_INTEGER);
+    }
     if (fromRoom > 0) await deps.pruned?.(room);
   }
   return { deleted, steps };

@@ -94,6 +94,26 @@ export interface Membership {
   isMember(room: RoomId, userId: number): Promise<boolean>;
   /** User ids, in joining order. */
   members(room: RoomId): Promise<number[]>;
+  /** The rooms the user is a member of, in no particular order (room list, unread counts). */
+  roomsOf(userId: number): Promise<RoomId[]>;
+}
+
+/** Unread counts over the message log (read markers themselves are durable, in SQL). */
+export interface UnreadIndex {
+  /** How many of the room's messages have an id above `afterId` (deleted ones not counted). */
+  countAfter(room: RoomId, afterId: MessageId): Promise<number>;
+}
+
+/** Who was mentioned in which message, per room: the `mentions` of an `unread` frame. */
+export interface MentionIndex {
+  /** Records that the message mentions these users (repeats are kept once). */
+  record(room: RoomId, messageId: MessageId, userIds: number[]): Promise<void>;
+  /** Messages with id above `afterId` that mention the user. */
+  count(room: RoomId, userId: number, afterId: MessageId): Promise<number>;
+  /** Forgets mentions in messages with an id below `beforeId` (pruned with them). */
+  prune(room: RoomId, beforeId: MessageId): Promise<void>;
+  /** Forgets every mention in the room (room deleted). */
+  clear(room: RoomId): Promise<void>;
 }
 
 export interface Presence {
@@ -187,6 +207,8 @@ export interface LiveState {
   readonly moderation: ModerationState;
   readonly locks: Locks;
   readonly counters: Counters;
+  readonly unread: UnreadIndex;
+  readonly mentions: MentionIndex;
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { MessageService } from '../modules/messages/service.js';
+import type { UnreadService } from '../modules/unread/service.js';
+import type { UnreadWatch } from './unread-watch.js';
 import type { RoomService } from '../modules/rooms/service.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EventPublisher } from './events.js';
@@ -18,4 +20,6 @@ export interface RealtimeContext {
   events: Pick<EventPublisher, 'ephemeral'>;
   /** Typing notices let through, per user and room (handlers/typing.ts). */
   typing: TypingGate;
+  unread: UnreadService;
+  unreadWatch: UnreadWatch;
 }

@@ -7,6 +7,7 @@ import { handleJoin } from './handlers/join.js';
 import { handleLeave } from './handlers/leave.js';
 import { handleSend } from './handlers/send.js';
 import { handleTyping } from './handlers/typing.js';
+import { handleRead } from './handlers/read.js';
 
 const handlers: { [K in ClientFrame['type']]: (ctx: RealtimeContext, c: Connection, f: Extract<ClientFrame, { type: K }>) => Promise<void> } = {
   join: handleJoin,
@@ -15,6 +16,7 @@ const handlers: { [K in ClientFrame['type']]: (ctx: RealtimeContext, c: Connecti
   edit: handleEdit,
   delete: handleDelete,
   typing: handleTyping,
+  read: handleRead,
 };
 
 /** Parse, then hand to the frame's handler. Bad input gets an `error` frame; the socket stays open. */

@@ -19,6 +19,7 @@ const frameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('edit'), room: roomId, id: messageId, body: z.string() }),
   z.strictObject({ type: z.literal('delete'), room: roomId, id: messageId }),
   z.strictObject({ type: z.literal('typing'), room: roomId }),
+  z.strictObject({ type: z.literal('read'), room: roomId, id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]);
 
 export type FrameResult =

@@ -26,8 +26,8 @@ function releaseUpgradeRequest(socket: WebSocket, req: FastifyRequest): void {
 }
 
 export default async function realtimeRoute(app: FastifyInstance) {
-  const { config, hub, rooms, messages, now, metrics, events } = app.deps;
-  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics, events, typing: createTypingGate(now) };
+  const { config, hub, rooms, messages, now, metrics, events, unread, unreadWatch } = app.deps;
+  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics, events, typing: createTypingGate(now), unread, unreadWatch };
   const batcher = createWriteBatcher();
   const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes };
 
@@ -80,6 +80,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
   function onClose(this: WebSocket) {
     const conn = connections.get(this);
     if (!conn) return;
+    unreadWatch.unwatch(conn);
     hub.remove(conn).catch((err) => log.warn({ err, userId: conn.user.id }, 'socket cleanup failed'));
   }
 
@@ -96,5 +97,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
     socket.on('pong', onPong);
     socket.on('message', onMessage);
     socket.on('close', onClose);
+    // Counts of the user's other rooms reach every socket of theirs (unread frames).
+    unreadWatch.watch(conn).catch((err) => log.warn({ err, userId: conn.user.id }, 'unread counts failed'));
   });
 }

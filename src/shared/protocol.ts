@@ -67,12 +67,19 @@ export interface LeaveFrame {
   type: 'leave';
   room: RoomId;
 }
+/** The reader has seen the room's messages up to `id`: their read marker moves forward to it. */
+export interface ReadFrame {
+  type: 'read';
+  room: RoomId;
+  id: MessageId;
+}
+
 /** The user is typing in the room (sent at most every 3 s while they type; never stored). */
 export interface TypingFrame {
   type: 'typing';
   room: RoomId;
 }
-export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | EditFrame | DeleteFrame | TypingFrame;
+export type ClientFrame = JoinFrame | SendFrame | LeaveFrame | EditFrame | DeleteFrame | TypingFrame | ReadFrame;
 
 // Server → client
 export interface JoinedFrame {
@@ -86,6 +93,8 @@ export interface JoinedFrame {
   hasMore: boolean;
   /** Edits and deletions after `since`, in `seq` order, each once (empty without `since`). */
   changes: ChangeFrame[];
+  /** The reader's read marker in the room (0: nothing read). */
+  lastRead?: MessageId;
 }
 export interface AckFrame {
   type: 'ack';
@@ -166,8 +175,16 @@ export interface UserTypingFrame {
   room: RoomId;
   user: UserRef;
 }
+/** A room the user is a member of but not viewing here: its unread messages, and those that mention them. */
+export interface UnreadFrame {
+  type: 'unread';
+  room: RoomId;
+  count: number;
+  mentions: number;
+}
 export type ServerFrame =
   | UserTypingFrame
+  | UnreadFrame
   | JoinedFrame
   | AckFrame
   | MessageFrame

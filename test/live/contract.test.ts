@@ -13,6 +13,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { createEmbeddedLiveState } from '../../src/live/embedded/index.js';
 import type { LiveState } from '../../src/live/ports.js';
 import { createRedisLiveState } from '../../src/live/redis/index.js';
+import { pruneMessages } from '../../src/jobs/prune.js';
 import { backend, createMysqlDatabase, deleteRedisKeys, mysqlUrl, onCluster, redisPrefix, redisUrl } from '../support/backends.js';
 import { eventually } from '../support/wait.js';
 
@@ -450,6 +451,71 @@ for (const [name, factory] of Object.entries(factories)) {
       await s.live.sessions.destroy('s3');
       assert.equal(await s.live.sessions.get('s3'), undefined);
       assert.ok(await s.live.sessions.get('anon'));
+    });
+
+    test('membership: roomsOf is the reverse of members, through joins and leaves', async () => {
+      await s.live.membership.join(211, 41);
+      await s.live.membership.join(212, 41);
+      await s.live.membership.join(212, 42);
+      assert.deepEqual((await s.live.membership.roomsOf(41)).sort(), [211, 212]);
+      assert.deepEqual(await s.live.membership.roomsOf(42), [212]);
+      await s.live.membership.leave(211, 41);
+      assert.deepEqual(await s.live.membership.roomsOf(41), [212]);
+      assert.deepEqual(await s.live.membership.roomsOf(43), []);
+      if (s.twin) assert.deepEqual(await s.twin.membership.roomsOf(42), [212], 'shared by instances');
+    });
+
+    test('unread: countAfter counts messages above a marker; deleted and pruned ones are not counted', async () => {
+      for (let i = 1; i <= 5; i++) await s.live.messages.append({ ...msg(221, `u${i}`), ts: 1000 + i });
+      assert.equal(await s.live.unread.countAfter(221, 0), 5);
+      assert.equal(await s.live.unread.countAfter(221, 3), 2);
+      assert.equal(await s.live.unread.countAfter(221, 5), 0);
+      assert.equal(await s.live.unread.countAfter(221, 99), 0);
+      assert.equal(await s.live.unread.countAfter(222, 0), 0, 'an empty room');
+      assert.equal(await s.live.messages.remove(221, 4, 2000), true);
+      assert.equal(await s.live.unread.countAfter(221, 3), 1);
+      await s.live.messages.prune(221, 1003, 10);
+      assert.equal(await s.live.unread.countAfter(221, 0), 2);
+    });
+
+    test('mentions: recorded once per message and user, counted above a marker, per user and room', async () => {
+      await s.live.mentions.record(231, 2, [51, 52]);
+      await s.live.mentions.record(231, 5, [51]);
+      await s.live.mentions.record(231, 5, [51, 51]);
+      await s.live.mentions.record(231, 6, []);
+      await s.live.mentions.record(232, 1, [51]);
+      assert.equal(await s.live.mentions.count(231, 51, 0), 2);
+      assert.equal(await s.live.mentions.count(231, 51, 2), 1);
+      assert.equal(await s.live.mentions.count(231, 51, 5), 0);
+      assert.equal(await s.live.mentions.count(231, 52, 0), 1);
+      assert.equal(await s.live.mentions.count(231, 53, 0), 0);
+      assert.equal(await s.live.mentions.count(232, 51, 0), 1, 'rooms are apart');
+      if (s.twin) assert.equal(await s.twin.mentions.count(231, 51, 0), 2, 'shared by instances');
+    });
+
+    test('mentions: pruned below an id with their messages, cleared with the room', async () => {
+      await s.live.mentions.record(241, 1, [61, 62]);
+      await s.live.mentions.record(241, 3, [61]);
+      await s.live.mentions.record(241, 4, [62]);
+      await s.live.mentions.prune(241, 4);
+      assert.equal(await s.live.mentions.count(241, 61, 0), 0);
+      assert.equal(await s.live.mentions.count(241, 62, 0), 1);
+      await s.live.mentions.record(242, 1, [61]);
+      await s.live.mentions.clear(241);
+      assert.equal(await s.live.mentions.count(241, 62, 0), 0);
+      assert.equal(await s.live.mentions.count(242, 61, 0), 1, 'other rooms keep theirs');
+      await s.live.mentions.prune(243, 10);
+      await s.live.mentions.clear(243);
+    });
+
+    test('the prune job forgets mentions in the messages it pruned', async () => {
+      const ids: number[] = [];
+      for (let i = 1; i <= 4; i++) ids.push((await s.live.messages.append({ ...msg(251, `pm${i}`), ts: i <= 2 ? 1000 + i : 9000 + i })).message.id);
+      for (const id of ids) await s.live.mentions.record(251, id, [71]);
+      await pruneMessages({ messages: s.live.messages, mentions: s.live.mentions, roomIds: [251], cutoffTs: 5000, batch: 10 });
+      assert.equal(await s.live.mentions.count(251, 71, 0), 2);
+      await pruneMessages({ messages: s.live.messages, mentions: s.live.mentions, roomIds: [251], cutoffTs: 99_999, batch: 10 });
+      assert.equal(await s.live.mentions.count(251, 71, 0), 0, 'an emptied room keeps none');
     });
 
     test('ping answers while the store is up', async () => {

@@ -61,6 +61,9 @@ export async function startShowcase(): Promise<Showcase> {
   const edited = (await deps.live.messages.get(room.id, posted[6]!))!;
   await deps.live.messages.edit(room.id, edited, 'Also tightened the spacing on the room list and the chat header.', edited.ts + 2 * MINUTE);
   offset = 0;
+  // Mei read up to Lena's message: her chat page opens at the "new messages" divider.
+  deps.readMarkers.advance(mei!.id, room.id, 5);
+  await deps.readMarkers.flush();
   await deps.moderation.act(admin, room.id, { action: 'mute', target: { userId: lena!.id }, minutes: 30, reason: 'cool down' });
   await deps.moderation.act(admin, room.id, { action: 'kick', target: { userId: sam!.id }, minutes: 60, reason: 'spam' });
   return {
@@ -117,6 +120,7 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'chat', path: (s) => `/rooms/${s.room}` },
   { name: 'chat-menu', path: (s) => `/rooms/${s.room}`, prepare: openMemberMenu },
   { name: 'chat-muted', path: (s) => `/rooms/${s.room}`, as: 'lena' },
+  { name: 'chat-unread', path: (s) => `/rooms/${s.room}`, as: 'mei' },
   { name: 'removed', path: (s) => `/rooms/${s.room}`, as: 'sam', status: 403 },
   { name: 'admin-users', path: () => '/admin/users' },
   { name: 'admin-permissions', path: () => '/admin/permissions' },

@@ -1,24 +1,19 @@
 // @ts-check
 /**
- * The websocket: join with `since`, reconnect with backoff and jitter, resend what was not
- * acknowledged (same clientId, so the server never stores it twice), replace a stale socket.
+ * The chat page's websocket (reconnecting: ../live-socket.js): join with `since`, resend what
+ * was not acknowledged (same clientId, so the server never stores it twice), replace a stale
+ * socket.
  * @import { ServerFrame, ClientFrame } from '../../../src/shared/protocol.ts'
  */
+import { liveSocket } from '../live-socket.js';
 import { $, cfg, room } from './env.js';
 import { lastSeenId } from './messages.js';
 import { dropOutboxes, outbox } from './outbox.js';
 
 const connEl = $('conn');
-/** @type {WebSocket | undefined} */
-let ws;
+/** @type {ReturnType<typeof liveSocket> | undefined} */
+let socket;
 let joined = false;
-/** Closed for good (kicked or banned): no reconnect. */
-let closed = false;
-let attempt = 0;
-/** @type {number | undefined} */
-let reconnectTimer;
-/** @type {(f: ServerFrame) => void} */
-let onFrame = () => {};
 
 /** @param {'online' | 'connecting' | 'offline'} state */
 function setState(state) {
@@ -31,13 +26,13 @@ export const isJoined = () => joined;
 /** The room's `joined` arrived: the socket is in, sends may go. */
 export function markJoined() {
   joined = true;
-  attempt = 0;
+  socket?.healthy();
   setState('online');
 }
 
 /** @param {ClientFrame} frame */
 export function send(frame) {
-  if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  socket?.send(frame);
 }
 
 export function flushOutbox() {
@@ -47,59 +42,29 @@ export function flushOutbox() {
   }
 }
 
-function connect() {
-  clearTimeout(reconnectTimer);
-  setState('connecting');
-  const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
-  ws = socket;
-  socket.onopen = () => send({ type: 'join', room, since: lastSeenId() });
-  socket.onmessage = (ev) => onFrame(JSON.parse(String(ev.data)));
-  socket.onclose = (ev) => {
-    if (ws !== socket) return;
-    joined = false;
-    if (closed) return;
-    if (ev.code === 4001 || ev.code === 4003) {
-      dropOutboxes();
-      location.href = '/login';
-      return;
-    }
-    setState('offline');
-    // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
-    const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random());
-    attempt = Math.min(attempt + 1, 10);
-    reconnectTimer = window.setTimeout(connect, delay);
-  };
-}
-
 /** Kicked or banned: the socket closes and stays closed. */
 export function closeForGood() {
-  closed = true;
-  clearTimeout(reconnectTimer);
   connEl.hidden = true;
-  ws?.close(1000, 'removed');
+  socket?.closeForGood();
 }
 
 /** A socket that looks open but stopped acknowledging (lid closed, network changed) is replaced. */
 function watchdog() {
   const stale = [...outbox.values()].some((i) => i.sentAt && Date.now() - i.sentAt > 10_000);
-  if (stale && ws?.readyState === WebSocket.OPEN) ws.close(4000, 'no ack');
-}
-
-function reconnectNow() {
-  if (closed) return;
-  if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) {
-    attempt = 0;
-    connect();
-  }
+  if (stale) socket?.replace(4000, 'no ack');
 }
 
 /** @param {(f: ServerFrame) => void} handler */
 export function startConnection(handler) {
-  onFrame = handler;
   setInterval(watchdog, 2000);
-  window.addEventListener('online', reconnectNow);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') reconnectNow();
+  socket = liveSocket({
+    onFrame: handler,
+    onOpen: () => send({ type: 'join', room, since: lastSeenId() }),
+    onConnecting: () => setState('connecting'),
+    onOffline: () => setState('offline'),
+    onClose: () => {
+      joined = false;
+    },
+    onSessionEnd: dropOutboxes,
   });
-  connect();
 }

@@ -81,7 +81,7 @@ function messageElement(m) {
   return li;
 }
 
-const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+export const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
 export const toBottom = () => {
   scroller.scrollTop = scroller.scrollHeight;
 };

@@ -9,6 +9,7 @@ import { createSqlMessageLog } from './message-log.js';
 import { createSqlModerationState } from './moderation.js';
 import { createMemoryPresence } from './presence.js';
 import { createSqlSessionStore } from './session-store.js';
+import { createSqlMentionIndex, createSqlUnreadIndex } from './unread.js';
 
 /** Live state for a single instance: SQL tables on the app's own database plus in-process pub/sub. */
 export function createEmbeddedLiveState(deps: { db: Db; now: () => number }): LiveState {
@@ -23,6 +24,8 @@ export function createEmbeddedLiveState(deps: { db: Db; now: () => number }): Li
     moderation: createSqlModerationState(deps.db),
     locks: createMemoryLocks(deps.now),
     counters: createMemoryCounters(deps.now),
+    unread: createSqlUnreadIndex(deps.db),
+    mentions: createSqlMentionIndex(deps.db),
     async ping() {
       await sql`select 1`.execute(deps.db);
     },

@@ -30,6 +30,10 @@ export function createSqlMembership(db: Db, now: () => number): Membership {
         .executeTakeFirst();
       return r !== undefined;
     },
+    async roomsOf(userId) {
+      const rows = await db.selectFrom('live_members').select('room_id').where('user_id', '=', userId).execute();
+      return rows.map((r) => Number(r.room_id));
+    },
     async members(room) {
       const rows = await db
         .selectFrom('live_members')

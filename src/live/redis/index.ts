@@ -9,6 +9,7 @@ import { createRedisMessageLog } from './message-log.js';
 import { createRedisModerationState } from './moderation.js';
 import { createRedisPresence } from './presence.js';
 import { createRedisSessionStore } from './session-store.js';
+import { createRedisMentionIndex, createRedisUnreadIndex } from './unread.js';
 
 export interface RedisLiveOptions extends RedisTarget {
   prefix: string;
@@ -43,6 +44,8 @@ export function createRedisLiveState(opts: RedisLiveOptions): LiveState {
     moderation: createRedisModerationState(redis, keys),
     locks: createRedisLocks(redis, keys),
     counters: createRedisCounters(redis, keys),
+    unread: createRedisUnreadIndex(redis, keys),
+    mentions: createRedisMentionIndex(redis, keys),
     async ping() {
       await redis.ping();
     },

@@ -15,6 +15,11 @@ export function redisKeys(prefix: string) {
     online: (id: number) => `${room(id)}:online`,
     onlineCount: (id: number) => `${room(id)}:onlinen`,
     restrictions: (id: number) => `${room(id)}:restr`,
+    /** Ids of the room's messages that mention a user, and the users that have such a set. */
+    mentions: (id: number, userId: number) => `${room(id)}:men:${userId}`,
+    mentioned: (id: number) => `${room(id)}:menu`,
+    /** The rooms a user is a member of (the reverse of each room's members set). */
+    userRooms: (userId: number) => `${prefix}{u:${userId}}:rooms`,
     /** Ending restrictions of all rooms, scored by end time, for the expiry job. */
     restrictionEnds: `${prefix}restr-ends`,
     lock: (name: string) => `${prefix}lock:${name}`,

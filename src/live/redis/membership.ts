@@ -6,10 +6,16 @@ import type { RedisKeys } from './keys.js';
 export function createRedisMembership(redis: RedisClient, keys: RedisKeys, now: () => number): Membership {
   return {
     async join(room, userId) {
-      return (await redis.zadd(keys.members(room), 'NX', now(), String(userId))) === 1;
+      // The reverse index is another slot on a cluster: written beside, not in one transaction.
+      const [added] = await Promise.all([redis.zadd(keys.members(room), 'NX', now(), String(userId)), redis.sadd(keys.userRooms(userId), String(room))]);
+      return added === 1;
     },
     async leave(room, userId) {
-      return (await redis.zrem(keys.members(room), String(userId))) === 1;
+      const [removed] = await Promise.all([redis.zrem(keys.members(room), String(userId)), redis.srem(keys.userRooms(userId), String(room))]);
+      return removed === 1;
+    },
+    async roomsOf(userId) {
+      return (await redis.smembers(keys.userRooms(userId))).map(Number);
     },
     async isMember(room, userId) {
       return (await redis.zscore(keys.members(room), String(userId))) !== null;

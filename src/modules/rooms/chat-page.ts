@@ -25,15 +25,28 @@ const mark = (slot: Slot) => `\u0001${TOKEN}:${slot}\u0001`;
 const MARKER_RE = new RegExp(`\u0001${TOKEN}:(\\w+)\u0001`);
 const escape = (nunjucks as unknown as { lib: { escape(s: string): string } }).lib.escape;
 /**
- * The chat script's modules (public/js/chat/*.js), read once at startup: the page preloads them
- * all, so they load in parallel with the entry instead of after it, and a new module is
+ * Every module the chat script imports, directly or not (public/js/chat.js's static relative
+ * imports, followed), read once at startup: the page preloads them all, so they load in
+ * parallel with the entry instead of one import level after another, and a new module is
  * preloaded without anyone keeping a list.
  */
-export const CHAT_MODULES: readonly string[] = fs
-  .readdirSync(path.join(PUBLIC_DIR, 'js', 'chat'))
-  .filter((f) => f.endsWith('.js'))
-  .sort()
-  .map((f) => `/static/js/chat/${f}`);
+export function importedModules(entry: string): string[] {
+  const jsDir = path.join(PUBLIC_DIR, 'js');
+  const seen = new Set<string>();
+  const walk = (file: string) => {
+    const source = fs.readFileSync(file, 'utf8');
+    for (const [, spec] of source.matchAll(/^import\s[^'"]*?from\s+'(\.{1,2}\/[^']+\.js)';?$/gm)) {
+      const dep = path.resolve(path.dirname(file), spec!);
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      walk(dep);
+    }
+  };
+  walk(path.join(jsDir, entry));
+  return [...seen].map((f) => `/static/js/${path.relative(jsDir, f).split(path.sep).join('/')}`).sort();
+}
+
+export const CHAT_MODULES: readonly string[] = importedModules('chat.js');
 
 /** Shells kept per room view, at most (~26 KB each): more variants are built per request. */
 const SHELLS_PER_VIEW = 4;
@@ -60,6 +73,8 @@ interface ClientSettings {
   live: boolean;
   /** EDIT_WINDOW_MINUTES in ms: the script offers Edit on own messages this young. */
   editWindowMs: number;
+  /** The reader's read marker: the "new messages" divider goes after it. */
+  lastRead: number;
 }
 
 export interface ChatPageInput {
@@ -81,6 +96,8 @@ export interface ChatPageInput {
   csrf: string;
   /** The request's URL, for the language form's way back. */
   path: string;
+  /** The reader's read marker in the room (0: none). */
+  lastRead?: number;
 }
 
 /**
@@ -164,6 +181,7 @@ export function createChatPage(deps: {
       hasOlder: hasMore,
       live: !input.viewingOlder,
       editWindowMs: deps.editWindowMs,
+      lastRead: input.lastRead ?? 0,
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),

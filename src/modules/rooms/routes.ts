@@ -16,7 +16,7 @@ const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positiv
 const CREATE_FIELDS = ['name', 'description'] as const;
 
 export default async function roomRoutes(app: FastifyInstance) {
-  const { rooms, roomViews } = app.deps;
+  const { rooms, roomViews, unread } = app.deps;
   const auth = { preHandler: app.requireUser };
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
     app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
@@ -27,8 +27,12 @@ export default async function roomRoutes(app: FastifyInstance) {
   async function renderList(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const user = req.user!;
     const { q, after, before } = parseInput(roomListQuerySchema, req.method === 'GET' ? req.query : {});
-    const page = await rooms.page({ search: q, after, before });
+    // The user's own rooms, with unread counts, head the unfiltered first page.
+    const first = q === undefined && after === undefined && before === undefined;
+    const [page, mine] = await Promise.all([rooms.page({ search: q, after, before }), first ? unread.summaries(user.id) : []]);
     return reply.view('pages/rooms/list.njk', {
+      mine,
+      unreadTotal: mine.reduce((n, s) => n + s.count, 0),
       rooms: page.rooms,
       q: q ?? '',
       prev: page.prev,
@@ -90,6 +94,8 @@ export default async function roomRoutes(app: FastifyInstance) {
     const anyRoom = canModerate(user, { ownerId: -1 });
     const early = anyRoom ? restrictedIn(id) : undefined;
     early?.catch(() => {}); // awaited below, unless the entry fails first
+    const lastRead = unread.lastRead(user.id, id);
+    lastRead.catch(() => {}); // awaited below, unless the entry fails first
     const [entered, view] = await Promise.allSettled([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
     if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
     if (view.status === 'rejected') throw view.reason;
@@ -115,6 +121,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       t: req.t,
       csrf: reply.generateCsrf(),
       path: req.url,
+      lastRead: await lastRead,
     });
     return reply.type('text/html; charset=utf-8').send(page);
   });

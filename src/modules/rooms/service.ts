@@ -194,6 +194,7 @@ export function createRoomService(deps: {
       await rooms.delete(roomId);
       forget(roomId); // other instances forget it on `room-deleted`
       await live.messages.clear(roomId);
+      await live.mentions.clear(roomId);
       for (const id of await live.membership.members(roomId)) await live.membership.leave(roomId, id);
       await events.control({ type: 'room-deleted', room: roomId });
     },

@@ -30,13 +30,15 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     throw err;
   }
   const since = frame.since;
-  const [missed, roster] = await Promise.all([
+  const [missed, roster, lastRead] = await Promise.all([
     since === undefined ? { messages: [], hasMore: false } : ctx.messages.history(frame.room, { after: since, limit: MISSED_LIMIT }),
     ctx.rooms.roster(frame.room),
+    ctx.unread.lastRead(conn.user.id, frame.room),
   ]);
   // Read after `missed`: every change made before that read is here, so none falls in between.
   const changes = since === undefined ? [] : await allChanges(ctx, frame.room, since);
-  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore, changes });
+  conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore, changes, lastRead });
+  ctx.unreadWatch.entered(conn, frame.room).catch((err) => ctx.log.warn({ err, room: frame.room }, 'unread: counting a new room failed'));
   // The client has everything up to `since` and now `missed`: live messages it has are not sent
   // again. Changes `joined` carried beyond that (seq above the last missed id) are skipped live.
   const lastId = missed.messages.at(-1)?.id ?? since ?? 0;

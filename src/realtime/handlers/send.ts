@@ -40,4 +40,6 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
     return conn.send({ type: 'error', code: 'unavailable', message: conn.t('ws.storeFailed'), clientId, room });
   }
   conn.send({ type: 'ack', clientId, id: message.id, ts: message.ts });
+  // The sender has read their own message (in memory; written with the next batch of markers).
+  ctx.unread.sent(conn.user.id, room, message.id);
 }

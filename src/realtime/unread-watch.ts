@@ -1,0 +1,258 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { LiveState, Unsubscribe } from '../live/ports.js';
+import { userChannel } from '../modules/unread/channels.js';
+import type { ReadMarkers } from '../modules/unread/markers.js';
+import type { RoomId, UnreadFrame } from '../shared/protocol.js';
+import type { Connection } from './connection.js';
+import { CONTROL_CHANNEL, roomChannel } from './events.js';
+import { textFrame } from './ws-frame.js';
+
+interface Counts {
+  count: number;
+  mentions: number;
+}
+
+interface WatchedUser {
+  sockets: Set<Connection>;
+  /** Per member room; filled by `load`. */
+  counts: Map<RoomId, Counts>;
+  listening: Promise<Unsubscribe>;
+  ready: Promise<void>;
+  /** When the counts were last read from storage (ms). */
+  loadedAt: number;
+}
+
+interface WatchedRoom {
+  users: Set<number>;
+  listening: Promise<Unsubscribe>;
+  /** Ids counted lately: a message delivered twice is counted once. */
+  recent: Set<number>;
+}
+
+const RECENT_IDS = 256;
+/** Counts kept here are read again from storage at least this often, whatever drifted. */
+export const RESYNC_MS = 5 * 60_000;
+/** Users re-read per resync tick, at most: the storage reads are spread out. */
+const RESYNC_BATCH = 200;
+const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
+
+/**
+ * Unread counts for the users with a socket on this instance (docs/architecture.md, Unread).
+ * A room's messages already reach every instance once, on the room's channel: an instance
+ * listening there for its users' rooms counts each message for each of its local users who
+ * are members (one subscription per room and instance, however many members), and tells those
+ * users' sockets that are not viewing the room. Reads travel on each user's own channel (one
+ * subscription per user and instance) and set the counts back. Counts are read from storage
+ * when a user's first socket here arrives, when they enter a room newly, and after a bus outage.
+ */
+export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers; log: FastifyBaseLogger; now?: () => number }) {
+  const { live, log } = deps;
+  const now = deps.now ?? Date.now;
+  let resyncTimer: NodeJS.Timeout | undefined;
+  const users = new Map<number, WatchedUser>();
+  const rooms = new Map<RoomId, WatchedRoom>();
+  let stopControl: Promise<Unsubscribe> | undefined;
+
+  function frameFor(room: RoomId, c: Counts): Buffer {
+    const f: UnreadFrame = { type: 'unread', room, count: c.count, mentions: c.mentions };
+    return textFrame(Buffer.from(JSON.stringify(f)));
+  }
+
+  /** To the user's sockets here that are not viewing the room. */
+  function tell(u: WatchedUser, room: RoomId, frame: Buffer) {
+    for (const conn of u.sockets) if (!conn.rooms.has(room)) conn.write(frame);
+  }
+
+  function onMessage(room: RoomId, bytes: Buffer) {
+    if (!bytes.subarray(0, MESSAGE_PREFIX.length).equals(MESSAGE_PREFIX)) return;
+    const entry = rooms.get(room);
+    if (!entry) return;
+    let m: { id: number; user: { id: number }; mentions?: number[] };
+    try {
+      m = JSON.parse(bytes.toString());
+    } catch {
+      return;
+    }
+    if (entry.recent.has(m.id)) return;
+    entry.recent.add(m.id);
+    if (entry.recent.size > RECENT_IDS) entry.recent.delete(entry.recent.values().next().value!);
+    for (const uid of entry.users) {
+      const u = users.get(uid);
+      const c = u?.counts.get(room);
+      if (!u || !c || m.user.id === uid) continue;
+      c.count++;
+      if (m.mentions?.includes(uid)) c.mentions++;
+      tell(u, room, frameFor(room, c));
+    }
+  }
+
+  function listenRoom(room: RoomId, uid: number): Promise<unknown> {
+    let entry = rooms.get(room);
+    if (!entry) {
+      const created: WatchedRoom = { users: new Set(), recent: new Set(), listening: live.bus.subscribe(roomChannel(room), (b) => onMessage(room, b)) };
+      created.listening.catch((err) => {
+        log.warn({ err, room }, 'unread: room subscription failed');
+        if (rooms.get(room) === created) rooms.delete(room);
+      });
+      rooms.set(room, (entry = created));
+    }
+    entry.users.add(uid);
+    return entry.listening;
+  }
+
+  function unlistenRoom(room: RoomId, uid: number) {
+    const entry = rooms.get(room);
+    if (!entry || !entry.users.delete(uid) || entry.users.size > 0) return;
+    rooms.delete(room);
+    entry.listening.then((stop) => stop()).catch((err) => log.warn({ err, room }, 'unread: unsubscribe failed'));
+  }
+
+  /** Reads the user's counts in these rooms from storage, once listening to them. */
+  async function count(uid: number, roomIds: RoomId[]): Promise<Map<RoomId, Counts>> {
+    await Promise.allSettled(roomIds.map((r) => listenRoom(r, uid)));
+    const markers = await deps.markers.getMany(uid, roomIds);
+    const out = new Map<RoomId, Counts>();
+    await Promise.all(
+      roomIds.map(async (room) => {
+        const after = markers.get(room) ?? 0;
+        const [n, mentions] = await Promise.all([live.unread.countAfter(room, after), live.mentions.count(room, uid, after)]);
+        out.set(room, { count: n, mentions });
+      }),
+    );
+    return out;
+  }
+
+  async function load(uid: number, u: WatchedUser): Promise<void> {
+    await u.listening;
+    const roomIds = await live.membership.roomsOf(uid);
+    const counts = await count(uid, roomIds);
+    if (users.get(uid) !== u) return;
+    for (const room of u.counts.keys()) if (!counts.has(room)) unlistenRoom(room, uid);
+    // A re-read that found other counts than were kept tells the sockets.
+    for (const [room, c] of counts) {
+      const kept = u.counts.get(room);
+      if (kept && (kept.count !== c.count || kept.mentions !== c.mentions)) tell(u, room, frameFor(room, c));
+    }
+    u.counts = counts;
+    u.loadedAt = now();
+  }
+
+  function resync(): void {
+    const due = now() - RESYNC_MS;
+    let n = 0;
+    for (const [uid, u] of users) {
+      if (u.loadedAt > due) continue;
+      u.loadedAt = now(); // not picked again while this read runs
+      u.ready = load(uid, u).catch((err) => log.warn({ err, userId: uid }, 'unread: resync failed'));
+      if (++n >= RESYNC_BATCH) break;
+    }
+  }
+
+  function onUserEvent(uid: number, bytes: Buffer) {
+    const u = users.get(uid);
+    if (!u) return;
+    let f: UnreadFrame;
+    try {
+      f = JSON.parse(bytes.toString());
+    } catch {
+      return;
+    }
+    if (f.type !== 'unread') return;
+    const c = u.counts.get(f.room);
+    if (c) {
+      c.count = f.count;
+      c.mentions = f.mentions;
+    }
+    tell(u, f.room, textFrame(bytes));
+  }
+
+  function dropRoomOf(uid: number, room: RoomId) {
+    const u = users.get(uid);
+    if (!u?.counts.delete(room)) return;
+    unlistenRoom(room, uid);
+  }
+
+  return {
+    start(): void {
+      stopControl = live.bus.subscribe(CONTROL_CHANNEL, (bytes) => {
+        try {
+          const ev = JSON.parse(bytes.toString()) as { type: string; room?: number; userId?: number };
+          if ((ev.type === 'leave-room' || ev.type === 'bar') && ev.room !== undefined && ev.userId !== undefined) dropRoomOf(ev.userId, ev.room);
+          if (ev.type === 'room-deleted' && ev.room !== undefined) for (const uid of rooms.get(ev.room)?.users ?? []) dropRoomOf(uid, ev.room);
+        } catch {
+          // not ours to judge: the hub logs bad control events
+        }
+      });
+      stopControl.catch((err) => log.error({ err }, 'unread: control subscription failed'));
+      resyncTimer = setInterval(resync, 10_000);
+      resyncTimer.unref();
+      live.bus.onInterruption({
+        lost: () => {},
+        // Messages and reads may have been missed meanwhile: counts are read again.
+        resumed: () => {
+          for (const [uid, u] of users) u.ready = load(uid, u).catch((err) => log.warn({ err, userId: uid }, 'unread: reload failed'));
+        },
+      });
+    },
+
+    /** A socket arrived: its user's counts are kept here while they have one; it gets the rooms with unread messages. */
+    async watch(conn: Connection): Promise<void> {
+      const uid = conn.user.id;
+      let u = users.get(uid);
+      if (!u) {
+        const created: WatchedUser = {
+          sockets: new Set(),
+          counts: new Map(),
+          listening: live.bus.subscribe(userChannel(uid), (b) => onUserEvent(uid, b)),
+          ready: Promise.resolve(),
+          loadedAt: now(),
+        };
+        created.ready = load(uid, created);
+        users.set(uid, (u = created));
+      }
+      u.sockets.add(conn);
+      try {
+        await u.ready;
+      } catch (err) {
+        log.warn({ err, userId: uid }, 'unread: loading counts failed');
+        return;
+      }
+      for (const [room, c] of u.counts) if (c.count > 0 && !conn.rooms.has(room)) conn.write(frameFor(room, c));
+    },
+
+    unwatch(conn: Connection): void {
+      const uid = conn.user.id;
+      const u = users.get(uid);
+      if (!u || !u.sockets.delete(conn) || u.sockets.size > 0) return;
+      users.delete(uid);
+      for (const room of u.counts.keys()) unlistenRoom(room, uid);
+      u.listening.then((stop) => stop()).catch((err) => log.warn({ err, userId: uid }, 'unread: unsubscribe failed'));
+    },
+
+    /** The user's socket entered a room: a room they just joined is counted from now on. */
+    async entered(conn: Connection, room: RoomId): Promise<void> {
+      const u = users.get(conn.user.id);
+      if (!u || u.counts.has(room)) return;
+      await u.ready.catch(() => {});
+      if (u.counts.has(room)) return;
+      const counts = await count(conn.user.id, [room]);
+      if (users.get(conn.user.id) === u) u.counts.set(room, counts.get(room)!);
+      else unlistenRoom(room, conn.user.id);
+    },
+
+    async stop(): Promise<void> {
+      if (resyncTimer) clearInterval(resyncTimer);
+      const stops = [...users.values()].map((u) => u.listening).concat([...rooms.values()].map((r) => r.listening));
+      if (stopControl) stops.push(stopControl);
+      users.clear();
+      rooms.clear();
+      await Promise.allSettled(stops.map((p) => p.then((stop) => stop())));
+    },
+
+    get watchedUsers(): number {
+      return users.size;
+    },
+  };
+}
+
+export type UnreadWatch = ReturnType<typeof createUnreadWatch>;

@@ -1,0 +1,169 @@
+/// <reference lib="dom" />
+/**
+ * Unread state in a real browser, two users: the room list's badge rises live and clears once
+ * the room was read, the page title counts, the chat page shows the "new messages" divider, and
+ * a reader scrolled up is not moved: a "N new messages" button takes them down. Screenshots of
+ * both pages in every language, theme and size go to test-output/.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { User } from '../../src/modules/users/repository.js';
+import { axeViolations } from '../support/a11y.js';
+import { ADMIN, type RunningApp } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { browserSuite, saveScreenshot, signIn } from '../support/browser.js';
+import { WebClient } from '../support/http.js';
+import { eventually } from '../support/wait.js';
+import { WsClient } from '../support/ws.js';
+
+const BOB = { username: 'bob', password: 'bob-password-1' };
+
+describe(`unread badges, divider and jump button in headless Chromium (${backend})`, () => {
+  let bob: User;
+  const suite = browserSuite(async (hihi) => {
+    bob = await hihi.createUser(BOB.username, BOB.password);
+  });
+  let seq = 0;
+
+  /** The admin, talking over a socket of their own. */
+  async function adminSocket(hihi: RunningApp) {
+    const web = new WebClient(hihi.url);
+    await web.login(ADMIN.username, ADMIN.password);
+    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    return {
+      web,
+      ws,
+      async say(room: number, body: string): Promise<number> {
+        const clientId = `b${++seq}`;
+        ws.send({ type: 'send', room, clientId, body });
+        return (await ws.next('ack', (a) => a.clientId === clientId)).id;
+      },
+    };
+  }
+
+  /** A room the admin created and bob is a member of. */
+  async function sharedRoom(hihi: RunningApp, admin: Awaited<ReturnType<typeof adminSocket>>, name: string): Promise<number> {
+    const room = await admin.web.createRoom(name);
+    await hihi.app.deps.rooms.join(room, bob);
+    await admin.ws.join(room);
+    return room;
+  }
+
+  const markerOf = (hihi: RunningApp, room: number) => hihi.app.deps.unread.lastRead(bob.id, room);
+
+  test('the badge rises on the room list, the title counts, and both clear once the room was read', async () => {
+    const { hihi, browser } = suite;
+    const admin = await adminSocket(hihi);
+    const room = await sharedRoom(hihi, admin, 'Standup');
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signIn(ctx, hihi.url, BOB.username, BOB.password);
+    const item = page.locator(`#my-rooms li[data-room="${room}"]`);
+    await item.waitFor();
+    assert.equal(await item.locator('.badge.unread').isHidden(), true);
+    // The list's socket is counted in before the messages go out.
+    await eventually(() => hihi.app.deps.unreadWatch.watchedUsers > 1, 3000, "bob's room list socket");
+    await admin.say(room, 'first');
+    await admin.say(room, 'second');
+    await page.locator(`#my-rooms li[data-room="${room}"][data-count="2"]`).waitFor();
+    assert.equal(await item.locator('.badge.unread [aria-hidden]').textContent(), '2');
+    assert.match(await page.title(), /^\(2\) /);
+    assert.deepEqual(await axeViolations(page), [], 'the badges pass axe');
+
+    await page.click(`#my-rooms li[data-room="${room}"] a`);
+    await page.waitForSelector('#conn[data-state="online"]');
+    const last = await admin.say(room, 'third, while she reads');
+    await page.locator(`li[data-id="${last}"]`).waitFor();
+    await eventually(async () => (await markerOf(hihi, room)) === last, 5000, 'the read marker at the newest message');
+    await page.goto(`${hihi.url}/rooms`);
+    assert.equal(await page.locator(`#my-rooms li[data-room="${room}"] .badge.unread`).isHidden(), true);
+    assert.doesNotMatch(await page.title(), /^\(/);
+    assert.deepEqual(page.errors, []);
+    admin.ws.close();
+    await ctx.close();
+  });
+
+  test('the divider marks the first unread message; scrolled up, new messages wait behind a button; other rooms count in the title', async () => {
+    const { hihi, browser } = suite;
+    const admin = await adminSocket(hihi);
+    const room = await sharedRoom(hihi, admin, 'Long thread');
+    const other = await sharedRoom(hihi, admin, 'Elsewhere');
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) seen.push(await admin.say(room, `read already ${i}`));
+    hihi.app.deps.readMarkers.advance(bob.id, room, seen.at(-1)!);
+    const unreadIds: number[] = [];
+    for (let i = 0; i < 30; i++) unreadIds.push(await admin.say(room, `unread line ${i}`));
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signIn(ctx, hihi.url, BOB.username, BOB.password);
+    await page.goto(`${hihi.url}/rooms/${room}`);
+    await page.waitForSelector('#conn[data-state="online"]');
+    const first = page.locator('li.first-unread');
+    assert.equal(await first.getAttribute('data-id'), String(unreadIds[0]));
+    assert.equal(await first.locator('.new-divider').textContent(), 'New messages');
+    assert.equal(await first.isVisible(), true, 'opened at the divider');
+
+    // Scrolled up: new messages do not move the view, the button counts them.
+    await page.evaluate(() => {
+      document.getElementById('scroller')!.scrollTop = 0;
+    });
+    const top = await page.evaluate(() => document.getElementById('scroller')!.scrollTop);
+    const a = await admin.say(room, 'news one');
+    const b = await admin.say(room, 'news two');
+    await page.locator(`li[data-id="${b}"]`).waitFor({ state: 'attached' });
+    void a;
+    const jump = page.locator('#jump-new');
+    await jump.waitFor();
+    // The 30 unread below the divider and the 2 that came since.
+    assert.match((await jump.textContent()) ?? '', /^32 new messages/);
+    assert.equal(await page.evaluate(() => document.getElementById('scroller')!.scrollTop), top, 'not yanked');
+    await saveScreenshot(page, 'unread-jump-en-desktop.png');
+    assert.deepEqual(await axeViolations(page), [], 'the divider and the button pass axe');
+    // Keyboard: the button is focusable and Enter takes the reader down.
+    await jump.focus();
+    await page.keyboard.press('Enter');
+    await jump.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => { const s = document.getElementById('scroller')!; return s.scrollHeight - s.scrollTop - s.clientHeight < 80; }), true);
+    await eventually(async () => (await markerOf(hihi, room)) === b, 5000, 'read up to the newest');
+
+    // Another room's message: the title counts it.
+    await admin.say(other, 'over here');
+    await eventually(async () => /^\(1\) /.test(await page.title()), 3000, 'the title count');
+    assert.deepEqual(page.errors, []);
+    admin.ws.close();
+    await ctx.close();
+  });
+
+  test('screenshots: the room list with badges and previews, the chat page with the divider, every language, theme and size', async () => {
+    const { hihi, browser } = suite;
+    const admin = await adminSocket(hihi);
+    const room = await sharedRoom(hihi, admin, 'Design review');
+    const quiet = await sharedRoom(hihi, admin, '产品讨论');
+    await admin.say(quiet, '路线图已更新，请大家看一下');
+    for (const lang of ['en', 'zh-CN'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        for (const [size, viewport] of [['mobile', { width: 360, height: 740 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+          const before = await admin.say(room, `Earlier message for ${lang} ${theme} ${size}`);
+          hihi.app.deps.readMarkers.advance(bob.id, room, before);
+          for (let i = 0; i < 3; i++) await admin.say(room, `New since you looked: item ${i + 1} of the weekly demo notes`);
+          await shoot(browser, hihi, { lang, theme, size, viewport, room });
+        }
+      }
+    }
+    admin.ws.close();
+  });
+
+  async function shoot(browser: Browser, hihi: RunningApp, o: { lang: string; theme: 'light' | 'dark'; size: string; viewport: { width: number; height: number }; room: number }) {
+    const ctx = await browser.newContext({ locale: o.lang, colorScheme: o.theme, viewport: o.viewport, isMobile: o.size === 'mobile', hasTouch: o.size === 'mobile' });
+    const page = await signIn(ctx, hihi.url, BOB.username, BOB.password);
+    await page.locator(`#my-rooms li[data-room="${o.room}"] .badge.unread:not([hidden])`).waitFor();
+    await saveScreenshot(page, `unread-rooms-${o.lang}-${o.theme}-${o.size}.png`);
+    await page.goto(`${hihi.url}/rooms/${o.room}`);
+    await page.waitForSelector('#conn[data-state="online"]');
+    await page.locator('li.first-unread').waitFor();
+    await saveScreenshot(page, `unread-chat-${o.lang}-${o.theme}-${o.size}.png`);
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    assert.ok(scrollWidth <= innerWidth, `no horizontal scroll (${o.lang} ${o.theme} ${o.size})`);
+    assert.deepEqual(page.errors, []);
+    await ctx.close();
+  }
+});

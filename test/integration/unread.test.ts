@@ -1,0 +1,185 @@
+/**
+ * Read markers and unread counts end to end: the `read` frame, `joined.lastRead`, markers that
+ * survive a restart and are written in batches, `unread` frames to a user's other sockets, and
+ * the same across two instances (on the MySQL + Redis runs; the embedded run is one instance).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { User } from '../../src/modules/users/repository.js';
+import { ADMIN, createStorage, pairSuite, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+import { eventually } from '../support/wait.js';
+import { WsClient } from '../support/ws.js';
+
+const LIMITS = { SEND_RATE_PER_10S: '1000', JOIN_PER_MINUTE: '1000' };
+
+async function login(app: RunningApp, username: string, password: string): Promise<WebClient> {
+  const web = new WebClient(app.url);
+  assert.equal((await web.login(username, password)).status, 303);
+  return web;
+}
+
+const sockets: WsClient[] = [];
+async function connect(app: RunningApp, web: WebClient): Promise<WsClient> {
+  const c = await WsClient.connect(app.url, { cookie: web.cookieHeader, origin: app.origin });
+  sockets.push(c);
+  return c;
+}
+
+/** Sends `n` messages in the room through a joined socket; returns their ids. */
+async function sendMany(c: WsClient, room: number, n: number, tag: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    c.send({ type: 'send', room, clientId: `${tag}-${i}`, body: `${tag} ${i}` });
+    ids.push((await c.next('ack', (a) => a.clientId === `${tag}-${i}`)).id);
+  }
+  return ids;
+}
+
+describe(`read markers and unread counts (${backend})`, () => {
+  let storage: Storage;
+  let hihi: RunningApp;
+  let erin: User;
+  let admin: WebClient;
+  let erinWeb: WebClient;
+
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage, LIMITS);
+    erin = await hihi.createUser('erin', 'erin-password-1');
+    admin = await login(hihi, ADMIN.username, ADMIN.password);
+    erinWeb = await login(hihi, 'erin', 'erin-password-1');
+  });
+  after(async () => {
+    for (const s of sockets) s.close();
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  test('a read frame moves the marker forward only, clamped to the room; joined carries it; it survives a restart', async () => {
+    const room = await admin.createRoom('Markers');
+    const a = await connect(hihi, admin);
+    await a.join(room);
+    const ids = await sendMany(a, room, 5, 'm');
+    const e = await connect(hihi, erinWeb);
+    const j = await e.join(room);
+    assert.equal(j.lastRead, 0);
+    e.send({ type: 'read', room, id: ids[2]! });
+    await eventually(async () => (await hihi.app.deps.unread.lastRead(erin.id, room)) === ids[2], 2000, 'the marker at the third message');
+    e.send({ type: 'read', room, id: ids[0]! });
+    e.send({ type: 'read', room, id: 10_000 });
+    await eventually(async () => (await hihi.app.deps.unread.lastRead(erin.id, room)) === ids[4], 2000, 'the marker clamped to the newest message');
+    e.send({ type: 'read', room, id: 1 });
+    // Frames are handled in order: once this join answers, the read before it was handled.
+    const again = await e.join(room).catch(() => undefined);
+    void again;
+    assert.equal(await hihi.app.deps.unread.lastRead(erin.id, room), ids[4], 'never lowered');
+
+    // Not a member: refused.
+    const other = await admin.createRoom('Not hers');
+    e.send({ type: 'read', room: other, id: 1 });
+    const err = await e.next('error', (f) => f.room === other);
+    assert.equal(err.code, 'not_member');
+    e.send({ type: 'read', room, id: -1 });
+    assert.equal((await e.next('error', (f) => f.code === 'invalid')).code, 'invalid');
+
+    for (const s of sockets.splice(0)) s.close();
+    await hihi.close();
+    hihi = await startApp(storage, LIMITS);
+    admin = await login(hihi, ADMIN.username, ADMIN.password);
+    erinWeb = await login(hihi, 'erin', 'erin-password-1');
+    const e2 = await connect(hihi, erinWeb);
+    assert.equal((await e2.join(room)).lastRead, ids[4], 'the marker was written at shutdown and read back');
+  });
+
+  test('200 read frames are a handful of SQL writes', async () => {
+    const room = await admin.createRoom('Bounded writes');
+    const a = await connect(hihi, admin);
+    await a.join(room);
+    const ids = await sendMany(a, room, 200, 'b');
+    const e = await connect(hihi, erinWeb);
+    await e.join(room);
+    const markers = hihi.app.deps.readMarkers;
+    await markers.flush();
+    const before = markers.writes;
+    for (const id of ids) e.send({ type: 'read', room, id });
+    await eventually(async () => (await hihi.app.deps.unread.lastRead(erin.id, room)) === ids.at(-1), 5000, 'the last read');
+    await markers.flush();
+    const writes = markers.writes - before;
+    assert.ok(writes >= 1 && writes <= 5, `${writes} statements for 200 reads`);
+    const row = await hihi.app.deps.db.selectFrom('read_markers').select('last_read').where('user_id', '=', erin.id).where('room_id', '=', room).executeTakeFirstOrThrow();
+    assert.equal(Number(row.last_read), ids.at(-1));
+  });
+
+  test("unread frames reach the user's sockets not viewing the room, with counts and mentions from the index", async () => {
+    const room = await admin.createRoom('Counting');
+    const a = await connect(hihi, admin);
+    await a.join(room);
+    const viewer = await connect(hihi, erinWeb);
+    await viewer.join(room);
+    // A socket on the room list: in no room.
+    const list = await connect(hihi, erinWeb);
+    const [m1] = await sendMany(a, room, 1, 'c');
+    assert.deepEqual(await list.next('unread', (f) => f.room === room), { type: 'unread', room, count: 1, mentions: 0 });
+    const [m2, m3] = await sendMany(a, room, 2, 'd');
+    assert.equal((await list.next('unread', (f) => f.room === room && f.count === 3)).mentions, 0);
+    list.frames.length = 0; // the counts on the way to 3
+    await hihi.app.deps.live.mentions.record(room, m3!, [erin.id]);
+    viewer.send({ type: 'read', room, id: m1! });
+    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 2), { type: 'unread', room, count: 2, mentions: 1 });
+    viewer.send({ type: 'read', room, id: m3! });
+    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 0), { type: 'unread', room, count: 0, mentions: 0 });
+    assert.equal(viewer.frames.filter((f) => f.type === 'unread' && f.room === room).length, 0, 'the socket viewing the room is not told');
+    // Own messages are not unread; a fresh socket is told of rooms with unread messages.
+    await sendMany(viewer, room, 1, 'own');
+    void m2;
+    const fresh = await connect(hihi, erinWeb);
+    await sendMany(a, room, 1, 'e');
+    assert.equal((await fresh.next('unread', (f) => f.room === room)).count, 1);
+  });
+
+  test('the room list shows her rooms with counts and a preview, newest activity first', async () => {
+    const quiet = await admin.createRoom('Quiet one');
+    const busy = await admin.createRoom('Busy one');
+    const a = await connect(hihi, admin);
+    const e = await connect(hihi, erinWeb);
+    await e.join(quiet);
+    await e.join(busy);
+    await a.join(busy);
+    await sendMany(a, busy, 2, 'p');
+    e.close();
+    const html = await (await erinWeb.get('/rooms')).text();
+    const mine = html.slice(html.indexOf('id="my-rooms"'));
+    assert.ok(mine.indexOf('Busy one') < mine.indexOf('Quiet one'), 'busy room first');
+    assert.match(mine, new RegExp(`data-room="${busy}"[^>]*data-count="2"`));
+    assert.match(mine, /p 1/);
+  });
+});
+
+describe(`unread counts across instances (${backend})`, () => {
+  const pair = pairSuite(LIMITS);
+  after(() => {
+    for (const s of sockets.splice(0)) s.close();
+  });
+
+  test("a message sent through one instance is counted on the other's room list; a read there clears it", async () => {
+    const { one, two } = pair;
+    await one.createUser('fay', 'fay-password-1');
+    const adminOne = await login(one, ADMIN.username, ADMIN.password);
+    const fayOne = await login(one, 'fay', 'fay-password-1');
+    const fayTwo = await login(two, 'fay', 'fay-password-1');
+    const room = await adminOne.createRoom('Across');
+    const viewer = await connect(one, fayOne);
+    await viewer.join(room);
+    const list = await connect(two, fayTwo);
+    const a = await connect(one, adminOne);
+    await a.join(room);
+    const ids = await sendMany(a, room, 3, 'x');
+    await list.next('unread', (f) => f.room === room && f.count === 3);
+    viewer.send({ type: 'read', room, id: ids[2]! });
+    await list.next('unread', (f) => f.room === room && f.count === 0);
+    await sendMany(a, room, 1, 'y');
+    await list.next('unread', (f) => f.room === room && f.count === 1);
+  });
+});
