@@ -322,7 +322,7 @@ export const zhCN: Record<MessageKey, string> = {
   'typing.many': '{a} 和另外 {n} 人正在输入…',
   'mod.err.number': '必须是 1 到 {max} 之间的整数。',
   'mod.err.target': '请填写要处理的成员。',
-  'rooms.yours': '你的房间',
+  'rooms.yours': '我的聊天室',
   'rooms.noMessagesYet': '还没有消息',
   'unread.count': '{n} 条未读',
   'unread.mentions': '{n} 条提到你',
