@@ -5,7 +5,12 @@ import { setBounded } from '../../util/bounded-map.js';
 export interface MessageView {
   locale: string;
   canModerate: boolean;
+  /** The reader: a mention of them is marked (only a message with mentions depends on it). */
+  me?: number;
 }
+
+/** What else a message's HTML depends on: its mentions' current names, or '' without any. */
+const mentionKey = (m: ChatMessage) => (m.mentions || m.here ? JSON.stringify([m.mentions, m.here]) : '');
 
 /**
  * The chat page's message list as HTML, each message rendered once per language and role and
@@ -15,16 +20,17 @@ export interface MessageView {
  * id reused after a deletion, renders afresh. At most `max` entries, oldest dropped first.
  */
 export function createMessageHtml<V extends MessageView>(render: (m: ChatMessage, view: V) => string, max = 10_000) {
-  const kept = new Map<string, { name: string; body: string; ts: number; html: string }>();
+  const kept = new Map<string, { name: string; body: string; ts: number; mentions: string; html: string }>();
 
   function one(m: ChatMessage, view: V): string {
-    const key = `${view.locale}|${view.canModerate ? 'm' : ''}|${m.room}|${m.id}`;
+    const mentions = mentionKey(m);
+    const key = `${view.locale}|${view.canModerate ? 'm' : ''}|${mentions ? view.me : ''}|${m.room}|${m.id}`;
     const hit = kept.get(key);
-    if (hit && hit.name === m.user.name && hit.body === m.body && hit.ts === m.ts) return hit.html;
+    if (hit && hit.name === m.user.name && hit.body === m.body && hit.ts === m.ts && hit.mentions === mentions) return hit.html;
     const html = render(m, view);
     // A re-render moves the key to the newest end.
     if (hit) kept.delete(key);
-    setBounded(kept, key, { name: m.user.name, body: m.body, ts: m.ts, html }, max);
+    setBounded(kept, key, { name: m.user.name, body: m.body, ts: m.ts, mentions, html }, max);
     return html;
   }
 

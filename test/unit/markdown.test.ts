@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
+import { mentionSource, renderMarkdown, trimTrailing } from '../../public/js/shared/markdown.js';
+
+const A = 'rel="noopener noreferrer nofollow ugc" target="_blank"';
+
+/** Input → expected HTML: the subset, and what stays text. Shared with the browser test (markdown-same). */
+export const CORPUS: Array<[string, string]> = [
+  ['plain', '<p>plain</p>'],
+  ['**bold** *it* _it_ ~~gone~~ `x < y`', '<p><strong>bold</strong> <em>it</em> <em>it</em> <del>gone</del> <code>x &lt; y</code></p>'],
+  ['snake_case_name and 2*3*4', '<p>snake_case_name and 2<em>3</em>4</p>'],
+  ['***both***', '<p><strong><em>both</em></strong></p>'],
+  ['** not bold ** and * not it *', '<p>** not bold ** and * not it *</p>'],
+  ['unclosed **bold and `tick', '<p>unclosed **bold and `tick</p>'],
+  ['`**not bold** <b>`', '<p><code>**not bold** &lt;b&gt;</code></p>'],
+  ['<b>x</b> & <script>alert(1)</script>', '<p>&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>'],
+  ['![img](http://x/y.png)', `<p>![img](<a href="http://x/y.png" ${A}>http://x/y.png</a>)</p>`],
+  ['[t](javascript:alert(1)) data:text/html,<x>', '<p>[t](javascript:alert(1)) data:text/html,&lt;x&gt;</p>'],
+  ['see https://example.org/a?b=1&c=2, ok', `<p>see <a href="https://example.org/a?b=1&amp;c=2" ${A}>https://example.org/a?b=1&amp;c=2</a>, ok</p>`],
+  ['(http://a.b/c).', `<p>(<a href="http://a.b/c" ${A}>http://a.b/c</a>).</p>`],
+  ['http://x/"onmouseover="alert(1)', `<p><a href="http://x/" ${A}>http://x/</a>&quot;onmouseover=&quot;alert(1)</p>`],
+  ['visit www.example.com.', `<p>visit <a href="https://www.example.com" ${A}>www.example.com</a>.</p>`],
+  ['**https://x.org/a_b**', `<p><strong><a href="https://x.org/a_b" ${A}>https://x.org/a_b</a></strong></p>`],
+  ['http:// and www. alone', '<p>http:// and www. alone</p>'],
+  ["it's", '<p>it&#39;s</p>'],
+  ['line one\nline two\n\nnext paragraph', '<p>line one\nline two</p><p>next paragraph</p>'],
+  ['```\n<div>\n  indented **no**\n```\nafter', '<pre><code>&lt;div&gt;\n  indented **no**</code></pre><p>after</p>'],
+  ['```js\nunclosed fence', '<pre><code>unclosed fence</code></pre>'],
+  ['> quoted *it*\n> more\nnot quoted', '<blockquote><p>quoted <em>it</em>\nmore</p></blockquote><p>not quoted</p>'],
+  ['- one\n- **two**\n* three', '<ul><li>one</li><li><strong>two</strong></li><li>three</li></ul>'],
+  ['1. first\n2) second', '<ol><li>first</li><li>second</li></ol>'],
+  ['3. from three', '<ol start="3"><li>from three</li></ol>'],
+  ['-not a list\n**bold** line', '<p>-not a list\n<strong>bold</strong> line</p>'],
+  ['**a\nb**', '<p><strong>a\nb</strong></p>'],
+  ['hi <@7> and <@8>', '<p>hi <span class="mention" data-user="7">@Ann&lt;&gt;</span> and &lt;@8&gt;</p>'],
+  ['@here now, not@here', '<p>@here now, not@here</p>'],
+  ['', ''],
+];
+
+test('the corpus renders as expected', () => {
+  for (const [src, html] of CORPUS) assert.equal(renderMarkdown(src, { mentions: [{ id: 7, name: 'Ann<>' }] }), html, src);
+});
+
+test('mentions: only resolved ones show, the reader is marked, @here only when allowed', () => {
+  const opts = { mentions: [{ id: 7, name: 'Ann' }], me: 7 };
+  assert.equal(renderMarkdown('<@7>', opts), '<p><span class="mention me" data-user="7">@Ann</span></p>');
+  assert.equal(renderMarkdown('<@7>'), '<p>&lt;@7&gt;</p>');
+  assert.equal(renderMarkdown('@here hi', { here: true }), '<p><span class="mention here me">@here</span> hi</p>');
+  assert.equal(renderMarkdown('`<@7>`', opts), '<p><code>&lt;@7&gt;</code></p>');
+});
+
+test('mentionSource gives back @name for editing, the token where a name is not one word', () => {
+  assert.equal(mentionSource('hi <@7> <@8> <@9>', [{ id: 7, name: 'ann' }, { id: 8, name: 'Bob Smith' }]), 'hi @ann <@8> <@9>');
+});
+
+const TAG = /<(\/?)([a-z]+)((?: [a-z-]+="[^"<>]*")*)>/g;
+const ALLOWED = new Set(['p', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'span']);
+
+/** The HTML is well formed (tags nest, only ours, with our attributes), text has no raw < or > and only entity &s. */
+function assertWellFormed(html: string) {
+  const stack: string[] = [];
+  let last = 0;
+  const text: string[] = [];
+  for (const m of html.matchAll(TAG)) {
+    text.push(html.slice(last, m.index));
+    last = m.index + m[0].length;
+    const [, close, name, attrs] = m as unknown as [string, string, string, string];
+    assert.ok(ALLOWED.has(name), `tag ${name}`);
+    if (close) assert.equal(stack.pop(), name, `closing ${name} in ${html}`);
+    else {
+      stack.push(name);
+      if (name === 'a') assert.match(attrs, new RegExp(`^ href="https?://[^"]*" ${A}$`));
+      else if (name === 'span') assert.match(attrs, /^ class="mention( me)?" data-user="\d+"$|^ class="mention here me"$/);
+      else if (name === 'ol') assert.match(attrs, /^(?: start="\d+")?$/);
+      else assert.equal(attrs, '');
+    }
+  }
+  text.push(html.slice(last));
+  assert.deepEqual(stack, [], `unclosed in ${html}`);
+  for (const t of text) {
+    assert.doesNotMatch(t, /[<>"']/, html);
+    assert.doesNotMatch(t, /&(?!(?:amp|lt|gt|quot|#39);)/, html);
+  }
+}
+
+/** Text pieces that exercise the syntax: markers, fences, links, mentions, and anything else. */
+const piece = fc.oneof(
+  fc.constantFrom('*', '**', '_', '~~', '`', '```', '\n', '\n\n', '> ', '- ', '1. ', ' ', 'http://', 'https://a.b/', 'www.', '<@7>', '<@9>', '@here', '<', '>', '&', '"', "'", '(', ')', '.'),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+);
+export const markdownInput = fc.array(piece, { maxLength: 60 }).map((a) => a.join(''));
+
+test('any input renders to well-formed, escaped HTML of our own tags only', () => {
+  fc.assert(
+    fc.property(markdownInput, fc.boolean(), (src, here) => {
+      const html = renderMarkdown(src, { mentions: [{ id: 7, name: '<A&"\'>' }], here, me: 7 });
+      assertWellFormed(html);
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+test('the text survives: without markup the rendered text is the source', () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[a-z ,.!?]{1,80}$/), (src) => {
+      const html = renderMarkdown(src);
+      assert.equal(html.replace(/<[^>]*>/g, ''), src.trim() === '' ? '' : src);
+      assertWellFormed(html);
+    }),
+  );
+});
+
+/** The function called with `arg` in a worker, stopped when the test ends (a quadratic run takes minutes). */
+function inWorker(arg: string, signal: AbortSignal): Promise<string> {
+  const worker = new Worker(new URL('../support/call-in-worker.mjs', import.meta.url), {
+    workerData: { module: new URL('../../public/js/shared/markdown.js', import.meta.url).href, name: 'renderMarkdown', arg },
+  });
+  signal.addEventListener('abort', () => void worker.terminate());
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+const N = 200_000;
+/** Inputs that make a naive parser rescan: unclosed openers, unmatched ticks, dotted links, long lists. */
+const HOSTILE: Record<string, string> = {
+  'unclosed openers': '*a _b ~~c **d '.repeat(N / 14),
+  'one closer after many openers of other kinds': `${'*a _b '.repeat(N / 6)}~~x~~`,
+  'unmatched backticks': '` a '.repeat(N / 4),
+  'a link of dots': `http://a${'.'.repeat(N)}x.) end`,
+  'links of punctuation': 'http://.,;:!?'.repeat(N / 13),
+  'mention-like tokens': '<@1<@12<@'.repeat(N / 9),
+  'quote and list lines': '> a\n- b\n1. c\n'.repeat(N / 13),
+  'a fence never closed': `\`\`\`\n${'x\n'.repeat(N / 2)}`,
+  'underscores in words': 'a_'.repeat(N / 2),
+};
+
+test('hostile inputs render in linear time', { timeout: 60_000 }, async (t) => {
+  for (const [name, src] of Object.entries(HOSTILE)) {
+    const html = await inWorker(src, t.signal);
+    assert.ok(html.length >= src.length / 2, name);
+  }
+  assert.equal(trimTrailing(`http://a${'.'.repeat(N)}`), 'http://a');
+});
