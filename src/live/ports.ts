@@ -2,7 +2,7 @@
  * The live-state boundary. Two implementations, redis/ and embedded/, pass one contract suite
  * (test/live/contract.test.ts); nothing outside src/live knows which one is active.
  */
-import type { ChatMessage, MessageId, RoomId } from '../shared/protocol.js';
+import type { ChatMessage, MessageId, RoomId, UserRef } from '../shared/protocol.js';
 
 export interface AppendInput {
   room: RoomId;
@@ -10,6 +10,9 @@ export interface AppendInput {
   body: string;
   clientId: string;
   ts: number;
+  /** Resolved by the message service (ChatMessage.mentions); absent: none. */
+  mentions?: UserRef[];
+  here?: true;
 }
 
 export interface AppendResult {

@@ -4,8 +4,8 @@
  * older pages, and gap-fill by id after a reconnect or a skipped id.
  * @import { ChatMessage, UserRef } from '../../../src/shared/protocol.ts'
  */
+import { renderMarkdown } from '../shared/markdown.js';
 import { $, cfg, room } from './env.js';
-import { linkified } from './linkify.js';
 import { outbox, saveOutbox } from './outbox.js';
 import { fillAvatar, fromTemplate } from './templates.js';
 import { fmtDay, localTime } from './time.js';
@@ -59,7 +59,17 @@ function regroup(li, next = li?.nextElementSibling ?? null) {
 }
 
 const msgTemplate = /** @type {HTMLTemplateElement} */ ($('tpl-msg'));
-/** A message from the page's blank one (the markup the server renders history with). @param {{ user: UserRef, body: string, ts: number }} m */
+/**
+ * A body as the server renders it (the same module: public/js/shared/markdown.js). Its output
+ * is all escaped text and its own tags, so it is set as HTML.
+ * @param {HTMLElement} li
+ * @param {{ body: string, mentions?: UserRef[], here?: true }} m
+ */
+function fillBody(li, m) {
+  /** @type {HTMLElement} */ (li.querySelector('.body')).innerHTML = renderMarkdown(m.body, { mentions: m.mentions, here: m.here, me: cfg.me.id });
+}
+
+/** A message from the page's blank one (the markup the server renders history with). @param {{ user: UserRef, body: string, ts: number, mentions?: UserRef[], here?: true }} m */
 function messageElement(m) {
   const li = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (msgTemplate.content.firstElementChild).cloneNode(true));
   li.removeAttribute('data-id');
@@ -69,7 +79,7 @@ function messageElement(m) {
   const time = /** @type {HTMLTimeElement} */ (li.querySelector('time'));
   time.dateTime = new Date(m.ts).toISOString();
   localTime(time);
-  /** @type {HTMLElement} */ (li.querySelector('.body')).replaceChildren(linkified(m.body));
+  fillBody(li, m);
   return li;
 }
 
@@ -108,6 +118,8 @@ export function showMessage(m) {
     const time = /** @type {HTMLTimeElement} */ (timeOf(li));
     time.dateTime = new Date(m.ts).toISOString();
     localTime(time);
+    // The stored body: mentions resolved.
+    fillBody(li, m);
     outbox.delete(m.clientId);
     saveOutbox();
   }

@@ -2,11 +2,11 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { retryOnConflict } from '../../db/errors.js';
 import type { LiveMessagesTable } from '../../db/schema.js';
-import type { ChatMessage } from '../../shared/protocol.js';
+import type { ChatMessage, UserRef } from '../../shared/protocol.js';
 import { messageFrame, roomChannel } from '../channels.js';
 import type { AppendInput, AppendResult, EventBus, MessageLog } from '../ports.js';
 
-function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
+function toMessage(r: Omit<Selectable<LiveMessagesTable>, 'mentions' | 'here'> & { mentions?: string | null; here?: number }): ChatMessage {
   return {
     room: Number(r.room_id),
     id: Number(r.id),
@@ -14,6 +14,8 @@ function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
     user: { id: Number(r.user_id), name: r.user_name },
     body: r.body,
     clientId: r.client_id,
+    ...(r.mentions ? { mentions: JSON.parse(r.mentions) as UserRef[] } : {}),
+    ...(r.here ? { here: true as const } : {}),
   };
 }
 
@@ -70,6 +72,8 @@ async function insert(db: Db, input: AppendInput): Promise<AppendResult> {
           body: input.body,
           client_id: input.clientId,
           deleted: 0,
+          ...(input.mentions?.length ? { mentions: JSON.stringify(input.mentions) } : {}),
+          ...(input.here ? { here: 1 } : {}),
         };
         await trx.insertInto('live_messages').values(row).execute();
         return { message: toMessage(row), duplicate: false };

@@ -54,7 +54,10 @@ type Stored = Omit<ChatMessage, 'room'>;
 
 function parse(room: RoomId, json: string): ChatMessage {
   const m = JSON.parse(json) as Stored;
-  return { room, id: m.id, ts: m.ts, user: m.user, body: m.body, clientId: m.clientId };
+  const message: ChatMessage = { room, id: m.id, ts: m.ts, user: m.user, body: m.body, clientId: m.clientId };
+  if (m.mentions) message.mentions = m.mentions;
+  if (m.here) message.here = true;
+  return message;
 }
 
 /** Messages in one sorted set per room; the id counter and idempotency keys beside it. */
@@ -82,7 +85,16 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
 
   return {
     async append(input) {
-      const rest = JSON.stringify({ ts: input.ts, user: input.user, body: input.body, clientId: input.clientId });
+      // Mentions after every other field: the Lua scripts and live/message-json.ts find the
+      // fixed fields by pattern before any of them.
+      const rest = JSON.stringify({
+        ts: input.ts,
+        user: input.user,
+        body: input.body,
+        clientId: input.clientId,
+        ...(input.mentions?.length ? { mentions: input.mentions } : {}),
+        ...(input.here ? { here: true } : {}),
+      });
       const [dup, id, json] = await append(
         keys.messages(input.room),
         keys.seq(input.room),

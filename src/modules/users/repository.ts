@@ -360,7 +360,33 @@ export function createUserRepository(db: Db) {
       }
       return ids.flatMap((id) => (found.has(id) ? [{ id, name: found.get(id)! }] : []));
     },
+
+    /** Live users by any of these usernames (matched as sign-in matches them), for @mentions. */
+    async refsByUsernames(usernames: string[]): Promise<Array<{ id: number; name: string; key: string }>> {
+      if (usernames.length === 0) return [];
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'display_name', 'username_key'])
+        .where('username_key', 'in', [...new Set(usernames.map(nameKey))])
+        .where('deleted_at', 'is', null)
+        .where('disabled', '=', 0)
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), name: r.display_name, key: r.username_key }));
+    },
+
+    /** Which messages may raise a desktop notification (the account page; default 'mentions'). */
+    async notifyLevel(id: number): Promise<NotifyLevel> {
+      const row = await db.selectFrom('users').select('notify').where('id', '=', id).executeTakeFirst();
+      return (NOTIFY_LEVELS as readonly string[]).includes(row?.notify ?? '') ? (row!.notify as NotifyLevel) : 'mentions';
+    },
+
+    async setNotifyLevel(id: number, level: NotifyLevel): Promise<void> {
+      await db.updateTable('users').set({ notify: level }).where('id', '=', id).execute();
+    },
   };
 }
+
+export const NOTIFY_LEVELS = ['mentions', 'all', 'off'] as const;
+export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
 
 export type UserRepository = ReturnType<typeof createUserRepository>;
