@@ -68,8 +68,8 @@ export default fp(
           env.addFilter('initial', initial);
           // A message body as HTML, by the page script's own renderer (public/js/shared/markdown.js),
           // which escapes all text itself: its output is marked safe.
-          env.addFilter('markdown', (m: Pick<ChatMessage, 'body' | 'mentions' | 'here'>, me?: number) =>
-            new nunjucks.runtime.SafeString(renderMarkdown(String(m.body), { mentions: m.mentions, here: m.here, me })),
+          env.addFilter('markdown', (m: Pick<ChatMessage, 'body' | 'mentions' | 'here'>) =>
+            new nunjucks.runtime.SafeString(renderMarkdown(String(m.body), { mentions: m.mentions, here: m.here })),
           );
         },
       },

@@ -43,11 +43,11 @@ test('the corpus renders as expected', () => {
   for (const [src, html] of CORPUS) assert.equal(renderMarkdown(src, { mentions: [{ id: 7, name: 'Ann<>' }] }), html, src);
 });
 
-test('mentions: only resolved ones show, the reader is marked, @here only when allowed', () => {
-  const opts = { mentions: [{ id: 7, name: 'Ann' }], me: 7 };
-  assert.equal(renderMarkdown('<@7>', opts), '<p><span class="mention me" data-user="7">@Ann</span></p>');
+test('mentions: only resolved ones show, @here only when allowed', () => {
+  const opts = { mentions: [{ id: 7, name: 'Ann' }] };
+  assert.equal(renderMarkdown('<@7>', opts), '<p><span class="mention" data-user="7">@Ann</span></p>');
   assert.equal(renderMarkdown('<@7>'), '<p>&lt;@7&gt;</p>');
-  assert.equal(renderMarkdown('@here hi', { here: true }), '<p><span class="mention here me">@here</span> hi</p>');
+  assert.equal(renderMarkdown('@here hi', { here: true }), '<p><span class="mention here">@here</span> hi</p>');
   assert.equal(renderMarkdown('`<@7>`', opts), '<p><code>&lt;@7&gt;</code></p>');
 });
 
@@ -72,7 +72,7 @@ function assertWellFormed(html: string) {
     else {
       stack.push(name);
       if (name === 'a') assert.match(attrs, new RegExp(`^ href="https?://[^"]*" ${A}$`));
-      else if (name === 'span') assert.match(attrs, /^ class="mention( me)?" data-user="\d+"$|^ class="mention here me"$/);
+      else if (name === 'span') assert.match(attrs, /^ class="mention" data-user="\d+"$|^ class="mention here"$/);
       else if (name === 'ol') assert.match(attrs, /^(?: start="\d+")?$/);
       else assert.equal(attrs, '');
     }
@@ -95,7 +95,7 @@ export const markdownInput = fc.array(piece, { maxLength: 60 }).map((a) => a.joi
 test('any input renders to well-formed, escaped HTML of our own tags only', () => {
   fc.assert(
     fc.property(markdownInput, fc.boolean(), (src, here) => {
-      const html = renderMarkdown(src, { mentions: [{ id: 7, name: '<A&"\'>' }], here, me: 7 });
+      const html = renderMarkdown(src, { mentions: [{ id: 7, name: '<A&"\'>' }], here });
       assertWellFormed(html);
     }),
     { numRuns: 5000 },

@@ -66,7 +66,17 @@ const msgTemplate = /** @type {HTMLTemplateElement} */ ($('tpl-msg'));
  * @param {{ body: string, mentions?: UserRef[], here?: true }} m
  */
 function fillBody(li, m) {
-  /** @type {HTMLElement} */ (li.querySelector('.body')).innerHTML = renderMarkdown(m.body, { mentions: m.mentions, here: m.here, me: cfg.me.id });
+  const body = /** @type {HTMLElement} */ (li.querySelector('.body'));
+  body.innerHTML = renderMarkdown(m.body, { mentions: m.mentions, here: m.here });
+  markMine(body);
+}
+
+/**
+ * Marks mentions of the reader, which stand out (the server's HTML is the same for every reader).
+ * @param {ParentNode} root
+ */
+export function markMine(root) {
+  for (const el of root.querySelectorAll(`.mention[data-user="${cfg.me.id}"]`)) el.classList.add('me');
 }
 
 /** A message from the page's blank one (the markup the server renders history with). @param {{ user: UserRef, body: string, ts: number, mentions?: UserRef[], here?: true }} m */
@@ -266,6 +276,7 @@ export function initMessages() {
     localTime(/** @type {HTMLTimeElement} */ (timeOf(li)));
     decorate(li);
   }
+  markMine(list);
   scroller.addEventListener('scroll', () => {
     if (scroller.scrollTop < 40) void loadOlder();
   });

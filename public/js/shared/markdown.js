@@ -18,7 +18,6 @@
  * @typedef {object} RenderOptions
  * @property {readonly MentionRef[]} [mentions] users the server resolved as mentioned
  * @property {boolean} [here] the server accepted the message's `@here`
- * @property {number} [me] the reader: a mention of them is marked `me`
  */
 
 const LINK_ATTRS = 'rel="noopener noreferrer nofollow ugc" target="_blank"';
@@ -131,15 +130,15 @@ function inline(s, mentions, opts) {
       const ref = m ? mentions.get(Number(m[1])) : undefined;
       if (m && ref) {
         flush(i);
-        const me = ref.id === opts.me ? ' me' : '';
-        out.push(`<span class="mention${me}" data-user="${ref.id}">@${escapeHtml(ref.name)}</span>`);
+        // The same for every reader (the server keeps the HTML): the page script marks the reader's own.
+        out.push(`<span class="mention" data-user="${ref.id}">@${escapeHtml(ref.name)}</span>`);
         i = text = i + m[0].length;
         continue;
       }
     }
     if (c === '@' && opts.here && s.startsWith('@here', i) && !isWord(s[i - 1]) && !isWord(s[i + 5])) {
       flush(i);
-      out.push('<span class="mention here me">@here</span>');
+      out.push('<span class="mention here">@here</span>');
       i = text = i + 5;
       continue;
     }

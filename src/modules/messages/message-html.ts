@@ -5,12 +5,10 @@ import { setBounded } from '../../util/bounded-map.js';
 export interface MessageView {
   locale: string;
   canModerate: boolean;
-  /** The reader: a mention of them is marked (only a message with mentions depends on it). */
-  me?: number;
 }
 
 /** What else a message's HTML depends on: its mentions' current names, or '' without any. */
-const mentionKey = (m: ChatMessage) => (m.mentions || m.here ? JSON.stringify([m.mentions, m.here]) : '');
+const mentionKey = (m: ChatMessage) => (m.mentions ? JSON.stringify(m.mentions) : '');
 
 /**
  * The chat page's message list as HTML, each message rendered once per language and role and
@@ -24,7 +22,7 @@ export function createMessageHtml<V extends MessageView>(render: (m: ChatMessage
 
   function one(m: ChatMessage, view: V): string {
     const mentions = mentionKey(m);
-    const key = `${view.locale}|${view.canModerate ? 'm' : ''}|${mentions ? view.me : ''}|${m.room}|${m.id}`;
+    const key = `${view.locale}|${view.canModerate ? 'm' : ''}|${m.room}|${m.id}`;
     const hit = kept.get(key);
     if (hit && hit.name === m.user.name && hit.body === m.body && hit.ts === m.ts && hit.mentions === mentions) return hit.html;
     const html = render(m, view);

@@ -74,7 +74,7 @@ export interface ChatPageInput {
  */
 export function createChatPage(deps: {
   render: (template: string, context: object) => string;
-  messagesHtml: (messages: RoomView['page']['messages'], view: { locale: Locale; canModerate: boolean; me: number; t: Translate }) => string;
+  messagesHtml: (messages: RoomView['page']['messages'], view: { locale: Locale; canModerate: boolean; t: Translate }) => string;
 }) {
   const shells = new WeakMap<RoomView, Map<string, Shell>>();
   /** `,"strings":{…}}` escaped, per language: the longest part of the settings. */
@@ -95,7 +95,7 @@ export function createChatPage(deps: {
       user: { displayName: mark('name'), permissions: user.permissions, theme: mark('theme') },
       room,
       messages: view.page.messages,
-      messagesHtml: deps.messagesHtml(view.page.messages, { locale, canModerate: moderator, me: user.id, t }),
+      messagesHtml: deps.messagesHtml(view.page.messages, { locale, canModerate: moderator, t }),
       hasOlder: view.page.hasMore,
       viewingOlder: input.viewingOlder,
       roster: view.roster,

@@ -6,6 +6,7 @@ import type { Selectable } from 'kysely';
 import type { Database, UsersTable } from '../../db/schema.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
+import { storedNotify, type NotifyLevel } from './notify.js';
 import { claimSkeletons, heldSkeletons, releaseSkeletons, skeletonsOf } from './name-skeletons.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
 import { storedLocale, storedTheme, type LocaleChoice, type Theme } from './preferences.js';
@@ -28,6 +29,8 @@ export interface User {
   /** The user's language, or null to follow the browser. */
   locale: LocaleChoice;
   theme: Theme;
+  /** Desktop notifications (users/notify.ts). */
+  notify?: NotifyLevel;
 }
 
 /** What the user sets on the account page. */
@@ -56,7 +59,7 @@ export interface NewUser {
 export const DELETED_NAME = 'deleted user';
 
 /** The columns a `User` is read from. */
-const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme'] as const;
+const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme', 'notify'] as const;
 
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
@@ -97,6 +100,7 @@ export function createUserRepository(db: Db) {
       permissions,
       locale: storedLocale(row.locale),
       theme: storedTheme(row.theme),
+      notify: storedNotify(row.notify),
     };
   }
 
@@ -374,19 +378,13 @@ export function createUserRepository(db: Db) {
       return rows.map((r) => ({ id: Number(r.id), name: r.display_name, key: r.username_key }));
     },
 
-    /** Which messages may raise a desktop notification (the account page; default 'mentions'). */
-    async notifyLevel(id: number): Promise<NotifyLevel> {
-      const row = await db.selectFrom('users').select('notify').where('id', '=', id).executeTakeFirst();
-      return (NOTIFY_LEVELS as readonly string[]).includes(row?.notify ?? '') ? (row!.notify as NotifyLevel) : 'mentions';
-    },
-
-    async setNotifyLevel(id: number, level: NotifyLevel): Promise<void> {
+    /** The desktop-notification setting (users/notify.ts); this instance forgets the user at once. */
+    async setNotify(id: number, level: NotifyLevel): Promise<void> {
       await db.updateTable('users').set({ notify: level }).where('id', '=', id).execute();
+      forget(id);
     },
   };
 }
 
-export const NOTIFY_LEVELS = ['mentions', 'all', 'off'] as const;
-export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
 
 export type UserRepository = ReturnType<typeof createUserRepository>;
