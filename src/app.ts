@@ -17,6 +17,8 @@ import systemRoute from './observability/system-route.js';
 import adminRoutes from './modules/admin/routes.js';
 import { createAdminService } from './modules/admin/service.js';
 import accountRoutes from './modules/auth/account-routes.js';
+import mentionRoutes from './modules/messages/mention-routes.js';
+import notifyRoutes from './modules/users/notify-routes.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
@@ -202,6 +204,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(languageRoutes);
     await web.register(roomRoutes);
     await web.register(messageRoutes);
+    await web.register(mentionRoutes);
+    await web.register(notifyRoutes);
     await web.register(moderationRoutes);
     await web.register(adminRoutes);
     await web.register(systemRoute);

@@ -10,6 +10,7 @@ import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
 import { initComposer, setMuted, setRemoved } from './chat/composer.js';
 import { initMenus } from './chat/menus.js';
 import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
+import { notifyFor } from './chat/notify.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
@@ -63,6 +64,7 @@ function onFrame(f) {
       break;
     case 'message':
       showMessage(f);
+      notifyFor(f);
       if (f.room === room) received(f.id);
       break;
     case 'ack': {

@@ -9,6 +9,7 @@ import { $, cfg, room, tr } from './env.js';
 import { closeForGood, isJoined, send } from './connection.js';
 import { markFailed, showPending } from './messages.js';
 import { newClientId, outbox, saveOutbox } from './outbox.js';
+import { initMentions } from './mentions.js';
 import { fmtUntil } from './time.js';
 
 /** Only a member's page has the composer; a reader's has the Join form (a plain post) instead. */
@@ -64,6 +65,8 @@ export function setRemoved(code, until) {
 
 export function initComposer() {
   if (cfg.muted) setMuted(cfg.muted);
+  // Before the Enter-to-send below: Enter takes a suggestion while the list is open.
+  if (input) initMentions(input);
   form?.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (!input || input.disabled) return;

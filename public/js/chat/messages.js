@@ -114,7 +114,13 @@ function placeById(li, id) {
 
 /** @param {ChatMessage} m */
 export function showMessage(m) {
-  if (m.room !== room || seen.has(m.id)) return;
+  if (m.room !== room) return;
+  if (seen.has(m.id)) {
+    // Confirmed by its ack first, with the typed text: the stored body has the mentions resolved.
+    const shown = /** @type {HTMLElement | null} */ (list.querySelector(`li[data-id="${m.id}"]`));
+    if (shown && (m.mentions || m.here)) fillBody(shown, m);
+    return;
+  }
   const stick = nearBottom();
   seen.add(m.id);
   $('empty')?.remove();

@@ -4,6 +4,7 @@ import { clientStrings, type Locale, type Translate } from '../../i18n/index.js'
 import type { User } from '../users/repository.js';
 import type { ActiveRestrictions } from '../moderation/access.js';
 import type { RestrictedMember } from '../moderation/restricted.js';
+import type { NotifyLevel } from '../users/notify.js';
 import type { Room } from './repository.js';
 import type { RoomView } from './room-views.js';
 
@@ -44,6 +45,8 @@ interface ClientSettings {
   firstId: number;
   hasOlder: boolean;
   live: boolean;
+  /** Desktop notifications (users/notify.ts). */
+  notify: NotifyLevel;
 }
 
 export interface ChatPageInput {
@@ -143,6 +146,7 @@ export function createChatPage(deps: {
       firstId: messages[0]?.id ?? 0,
       hasOlder: hasMore,
       live: !input.viewingOlder,
+      notify: user.notify ?? 'mentions',
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),

@@ -378,6 +378,26 @@ export function createUserRepository(db: Db) {
       return rows.map((r) => ({ id: Number(r.id), name: r.display_name, key: r.username_key }));
     },
 
+    /**
+     * Up to `limit` of these users (a room's members) whose username or display name starts
+     * with `prefix`, by username: the composer's @-completion.
+     */
+    async mentionable(ids: number[], prefix: string, limit: number): Promise<Array<{ id: number; username: string; name: string }>> {
+      if (ids.length === 0) return [];
+      const p = `${prefix.replace(/[%_\\]/g, '')}%`;
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name'])
+        .where('id', 'in', ids)
+        .where('deleted_at', 'is', null)
+        .where('disabled', '=', 0)
+        .where((eb) => eb.or([eb('username_key', 'like', nameKey(p)), eb('display_name', 'like', p)]))
+        .orderBy('username_key')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), username: r.username, name: r.display_name }));
+    },
+
     /** The desktop-notification setting (users/notify.ts); this instance forgets the user at once. */
     async setNotify(id: number, level: NotifyLevel): Promise<void> {
       await db.updateTable('users').set({ notify: level }).where('id', '=', id).execute();
