@@ -283,7 +283,7 @@ export const zhCN: Record<MessageKey, string> = {
   'notify.off': '不通知',
   'notify.save': '保存通知设置',
   'notify.hint': '只有在你按下此按钮时，浏览器才会请求权限。',
-  'notify.allow': '允许此浏览器显示通知',
+  'notify.allow': '在此浏览器中允许',
   'notify.granted': '此浏览器已允许通知。',
   'notify.denied': '此浏览器已阻止本站的通知：请在浏览器的网站设置中更改。',
   'notify.unsupported': '此浏览器无法显示通知。',
