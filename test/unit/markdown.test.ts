@@ -40,6 +40,7 @@ function assertWellFormed(html: string) {
       if (name === 'a') assert.match(attrs, new RegExp(`^ href="https?://[^"]*" ${A}$`));
       else if (name === 'span') assert.match(attrs, /^ class="mention" data-user="\d+"$|^ class="mention here"$/);
       else if (name === 'ol') assert.match(attrs, /^(?: start="\d+")?$/);
+      else if (name === 'pre') assert.equal(attrs, ' tabindex="0"');
       else assert.equal(attrs, '');
     }
   }

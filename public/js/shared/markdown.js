@@ -217,7 +217,8 @@ export function renderMarkdown(body, opts = {}) {
       const code = [];
       for (i++; i < lines.length && !FENCE_END.test(/** @type {string} */ (lines[i])); i++) code.push(lines[i]);
       i++;
-      html += `<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`;
+      // Focusable: a block wider than the message scrolls, and a keyboard must reach it too.
+      html += `<pre tabindex="0"><code>${escapeHtml(code.join('\n'))}</code></pre>`;
       continue;
     }
     if (QUOTE.test(line)) {
