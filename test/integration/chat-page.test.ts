@@ -64,6 +64,7 @@ describe('the chat page from a kept shell', () => {
       firstId: messages[0]?.id ?? 0,
       hasOlder: hasMore,
       live: !input.viewingOlder,
+      notify: input.user.notify ?? 'mentions',
       strings: clientStrings(input.t),
     };
     return s.render('pages/rooms/chat.njk', {
