@@ -10,7 +10,7 @@ import { flushOutbox, markJoined, startConnection } from './chat/connection.js';
 import { initComposer, setMuted, setRemoved } from './chat/composer.js';
 import { initMenus } from './chat/menus.js';
 import { fillGap, initMessages, markFailed, received, removeMessage, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
-import { notifyFor } from './chat/notify.js';
+import { initNotify, notifyFor } from './chat/notify.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
@@ -106,6 +106,7 @@ function onFrame(f) {
 initMessages();
 localizeTimes();
 initComposer();
+initNotify();
 initMenus();
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and
 // only the Join form may do that (docs/protocol.md). Their page is the history as it was read.

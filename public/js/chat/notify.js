@@ -36,3 +36,21 @@ export function notifyFor(m) {
     n.close();
   };
 }
+
+/**
+ * This room's "every message" toggle, in the sidebar: only where notifications can be shown and
+ * the account setting is neither off nor already every message.
+ */
+export function initNotify() {
+  const actions = document.querySelector('#sidebar .side-actions');
+  if (!actions || !cfg.member || !('Notification' in window) || (cfg.notify ?? 'mentions') !== 'mentions') return;
+  const label = document.createElement('label');
+  label.className = 'check notify-room';
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.id = 'notify-room-all';
+  box.checked = roomAll();
+  box.addEventListener('change', () => setRoomAll(box.checked));
+  label.append(box, ` ${tr('msg.notifyRoomAll')}`);
+  actions.prepend(label);
+}
