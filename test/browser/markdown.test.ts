@@ -111,6 +111,9 @@ describe(`Markdown and mentions in headless Chromium (${backend})`, () => {
     await saveScreenshot(admin, 'markdown-mention-360-light.png');
     await fay.setViewportSize({ width: 1280, height: 800 });
     await saveScreenshot(fay, 'markdown-1280-dark.png');
+    // The room's own every-message toggle (kept in this browser).
+    await fay.locator('#notify-room-all').check();
+    assert.equal(await fay.evaluate((r) => localStorage.getItem(`hihi.notifyAll.${r}`), Number(roomUrl.split('/').pop())), '1');
     for (const page of [admin, fay]) assert.deepEqual(page.errors, []);
     await ctxA.close();
     await ctxF.close();
