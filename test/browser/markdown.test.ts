@@ -107,10 +107,16 @@ describe(`Markdown and mentions in headless Chromium (${backend})`, () => {
     await admin.locator('#messages li.msg .mention.me').waitFor();
     await saveScreenshot(admin, 'markdown-mention-1280-light.png');
     await saveScreenshot(fay, 'markdown-360-dark.png');
-    await admin.setViewportSize({ width: 360, height: 740 });
-    await saveScreenshot(admin, 'markdown-mention-360-light.png');
-    await fay.setViewportSize({ width: 1280, height: 800 });
-    await saveScreenshot(fay, 'markdown-1280-dark.png');
+    // The other sizes, each page loaded at its size.
+    for (const [page, width, height, name] of [
+      [admin, 360, 740, 'markdown-mention-360-light.png'],
+      [fay, 1280, 800, 'markdown-1280-dark.png'],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.reload();
+      await page.waitForSelector('#conn[data-state="online"]');
+      await saveScreenshot(page, name);
+    }
     // The room's own every-message toggle (kept in this browser).
     await fay.locator('#notify-room-all').check();
     assert.equal(await fay.evaluate((r) => localStorage.getItem(`hihi.notifyAll.${r}`), Number(roomUrl.split('/').pop())), '1');
