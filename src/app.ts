@@ -60,6 +60,8 @@ export interface AppOptions {
   webRoutes?: FastifyPluginAsync;
   /** Told of every route as it is added: tests that enumerate the HTTP surface. */
   onRoute?: (route: RouteOptions) => void;
+  /** Told of each new message's mentioned users (modules/messages/service.ts `onMentions`). */
+  onMentions?: (room: number, messageId: number, userIds: number[]) => void;
 }
 
 /** The one composition point: connects storage, wires services, registers plugins and routes. */
@@ -109,7 +111,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, createLimit, enterLimit, now });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
-  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity });
+  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, onMentions: opts.onMentions });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,

@@ -17,10 +17,11 @@ describe(`mentions (${backend})`, () => {
   let adminId: number;
   let room: number;
   const sockets: WsClient[] = [];
+  const told: Array<{ room: number; id: number; ids: number[] }> = [];
 
   before(async () => {
     storage = await createStorage();
-    hihi = await startApp(storage, { SEND_RATE_PER_10S: '1000' });
+    hihi = await startApp(storage, { SEND_RATE_PER_10S: '1000' }, { onMentions: (r, id, ids) => told.push({ room: r, id, ids: [...ids].sort() }) });
     erinUser = await hihi.createUser('erin', 'erin-password-1');
     frankUser = await hihi.createUser('frank', 'frank-password-1');
     admin = new WebClient(hihi.url);
@@ -68,6 +69,21 @@ describe(`mentions (${backend})`, () => {
     assert.equal(owner.here, true);
     assert.equal(owner.body, `@here look, <@${erinUser.id}>.`);
     assert.deepEqual(owner.mentions, [{ id: erinUser.id, name: 'erin' }]);
+  });
+
+  test('the service tells who was mentioned: named users, and everyone online for @here, never the sender', async () => {
+    // Told before the sender's ack (the message frame itself may come first).
+    const erinSocket = await joined(erin);
+    const named = await send(erinSocket, 'ping @admin and @erin');
+    await erinSocket.next('ack', (a) => a.id === named.id);
+    assert.deepEqual(told.find((t) => t.id === named.id), { room, id: named.id, ids: [adminId] });
+    const adminSocket = await joined(admin);
+    const here = await send(adminSocket, '@here standup');
+    await adminSocket.next('ack', (a) => a.id === here.id);
+    assert.deepEqual(told.find((t) => t.id === here.id), { room, id: here.id, ids: [erinUser.id] });
+    const none = await send(erinSocket, 'no one');
+    await erinSocket.next('ack', (a) => a.id === none.id);
+    assert.equal(told.find((t) => t.id === none.id), undefined);
   });
 
   test('a typed token of a member is a mention too', async () => {
