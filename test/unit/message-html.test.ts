@@ -20,6 +20,16 @@ describe('message HTML kept per message', () => {
     assert.equal(html.list([msg({ body: 'another room' })], view), '<li>6:ann:another room:en:false</li>');
   });
 
+  test('renders again when a mentioned user has a new name', () => {
+    let renders = 0;
+    const html = createMessageHtml((m) => `<li>${++renders}:${m.mentions?.[0]?.name}</li>`);
+    const view = { locale: 'en', canModerate: false };
+    const mentioning = (name: string) => msg({ body: 'hi <@8>', mentions: [{ id: 8, name }] });
+    assert.equal(html.list([mentioning('bo')], view), '<li>1:bo</li>');
+    assert.equal(html.list([mentioning('bo')], view), '<li>1:bo</li>');
+    assert.equal(html.list([mentioning('Bo Renamed')], view), '<li>2:Bo Renamed</li>');
+  });
+
   test('keeps at most its limit', () => {
     const html = createMessageHtml((m) => `<li>${m.id}</li>`, 3);
     html.list([1, 2, 3, 4, 5].map((id) => msg({ id })), { locale: 'en', canModerate: false });
