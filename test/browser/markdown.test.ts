@@ -117,6 +117,25 @@ describe(`Markdown and mentions in headless Chromium (${backend})`, () => {
       await page.waitForSelector('#conn[data-state="online"]');
       await saveScreenshot(page, name);
     }
+    // A tap takes a suggestion too.
+    await fay.click('#body');
+    await fay.keyboard.type('@ad');
+    await list.locator('[role="option"]').first().waitFor();
+    await saveScreenshot(fay, 'mention-autocomplete-1280-dark.png');
+    await list.locator('[role="option"]').first().tap();
+    assert.equal(await fay.inputValue('#body'), '@admin ');
+    await fay.fill('#body', '');
+
+    // The admin (360 px, light) mentions fay: the list, then her page (1280 px, dark) highlights it.
+    await admin.click('#body');
+    await admin.keyboard.type('nice work @fa');
+    await admin.locator('#mention-list [role="option"]:has-text("@fay")').waitFor();
+    await saveScreenshot(admin, 'mention-autocomplete-360-light.png');
+    await admin.keyboard.press('Tab');
+    await admin.keyboard.press('Enter');
+    await fay.locator('#messages .mention.me:has-text("@fay")').waitFor();
+    await saveScreenshot(fay, 'mention-highlight-1280-dark.png');
+
     // The room's own every-message toggle (kept in this browser).
     await fay.locator('#notify-room-all').check();
     assert.equal(await fay.evaluate((r) => localStorage.getItem(`hihi.notifyAll.${r}`), Number(roomUrl.split('/').pop())), '1');

@@ -74,14 +74,18 @@ export function initMentions(input) {
         const li = document.createElement('li');
         li.id = `mention-opt-${i}`;
         li.setAttribute('role', 'option');
-        const name = document.createElement('bdi');
-        name.textContent = p.name;
         const user = document.createElement('span');
         user.className = 'muted';
         user.textContent = `@${p.username}`;
-        li.append(name, ' ', user);
-        // Keeps the focus in the textarea (a tap or click would take it).
+        if (p.name) {
+          const name = document.createElement('bdi');
+          name.textContent = p.name;
+          li.append(name, ' ');
+        }
+        li.append(user);
+        // Keeps the focus in the textarea (a tap or click would take it, and blur closes the list).
         li.addEventListener('pointerdown', (ev) => ev.preventDefault());
+        li.addEventListener('mousedown', (ev) => ev.preventDefault());
         li.addEventListener('click', () => choose(i));
         return li;
       }),
@@ -102,7 +106,7 @@ export function initMentions(input) {
       const res = await fetch(`/rooms/${room}/mentionable?q=${encodeURIComponent(q)}`, { headers: { accept: 'application/json' }, signal: pending.signal });
       if (!res.ok) return close();
       const { people: found } = /** @type {{ people: Person[] }} */ (await res.json());
-      const here = cfg.canModerate && 'here'.startsWith(q.toLowerCase()) ? [{ username: 'here', name: '@here' }] : [];
+      const here = cfg.canModerate && 'here'.startsWith(q.toLowerCase()) ? [{ username: 'here', name: '' }] : [];
       open([...found.filter((p) => p.id !== cfg.me.id), ...here], at);
     } catch {
       // Aborted by newer typing, or offline: no list.
