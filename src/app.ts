@@ -17,6 +17,8 @@ import systemRoute from './observability/system-route.js';
 import adminRoutes from './modules/admin/routes.js';
 import { createAdminService } from './modules/admin/service.js';
 import accountRoutes from './modules/auth/account-routes.js';
+import mentionRoutes from './modules/messages/mention-routes.js';
+import notifyRoutes from './modules/users/notify-routes.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
@@ -61,6 +63,8 @@ export interface AppOptions {
   webRoutes?: FastifyPluginAsync;
   /** Told of every route as it is added: tests that enumerate the HTTP surface. */
   onRoute?: (route: RouteOptions) => void;
+  /** Told of each new message's mentioned users (modules/messages/service.ts `onMentions`). */
+  onMentions?: (room: number, messageId: number, userIds: number[]) => void;
 }
 
 /** The one composition point: connects storage, wires services, registers plugins and routes. */
@@ -110,7 +114,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, createLimit, enterLimit, now });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
-  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs });
+  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs, onMentions: opts.onMentions });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,
@@ -215,6 +219,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(languageRoutes);
     await web.register(roomRoutes);
     await web.register(messageRoutes);
+    await web.register(mentionRoutes);
+    await web.register(notifyRoutes);
     await web.register(moderationRoutes);
     await web.register(adminRoutes);
     await web.register(systemRoute);

@@ -12,6 +12,7 @@ import { initDates } from './chat/dates.js';
 import { initMenus } from './chat/menus.js';
 import { applyChange, changeRefused, initEdits } from './chat/edit.js';
 import { fillGap, initMessages, markFailed, received, showCaughtUp, showMessage, showPending, systemLine, toBottom } from './chat/messages.js';
+import { initNotify, notifyFor } from './chat/notify.js';
 import { dropOutboxes, outbox } from './chat/outbox.js';
 import { addRestricted, initDrawer, removeRestricted, setMutedMember, setPeople, setPerson } from './chat/people.js';
 import { fmtTime, localizeTimes } from './chat/time.js';
@@ -78,6 +79,7 @@ function onFrame(f) {
       if (f.room === room) stopped(f.user.id);
       const stuck = wasAtBottom();
       showMessage(f);
+      notifyFor(f);
       if (f.room === room) received(f.id);
       messageShown(f, stuck);
       break;
@@ -132,6 +134,7 @@ initMessages();
 initDates();
 localizeTimes();
 initComposer();
+initNotify();
 initMenus();
 initDrawer();
 // A reader who is not a member gets no socket: a `join` frame would make them a member, and

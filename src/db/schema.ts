@@ -15,6 +15,8 @@ export interface UsersTable {
   locale: string | null;
   /** 'system' | 'light' | 'dark'. */
   theme: Generated<string>;
+  /** Desktop notifications: 'mentions' | 'all' | 'off'. */
+  notify: Generated<string>;
 }
 
 /**
@@ -66,6 +68,10 @@ export interface LiveMessageChangesTable {
   body: string | null;
   /** When the change was made. */
   ts: number;
+  /** JSON `[{"id":…,"name":…}]` of the users mentioned (names as at sending); NULL: none. */
+  mentions: Generated<string | null>;
+  /** 1: the message's `@here` was accepted. */
+  here: Generated<number>;
 }
 
 export interface LiveMessageSeqsTable {

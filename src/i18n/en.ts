@@ -327,6 +327,21 @@ export const en = {
   'unread.divider': 'New messages',
   'unread.jump': '{n} new messages',
   'unread.jumpLatest': 'Jump to the latest message',
+  'notify.title': 'Desktop notifications',
+  'notify.level': 'Notify me about',
+  'notify.mentions': 'Mentions of me and @here (default)',
+  'notify.all': 'Every message in the rooms I have open',
+  'notify.off': 'Nothing',
+  'notify.save': 'Save notifications',
+  'notify.hint': 'Your browser asks for its permission only when you press this button.',
+  'notify.allow': 'Allow in this browser',
+  'notify.granted': 'Notifications are allowed in this browser.',
+  'notify.denied': 'This browser blocks notifications from this site: change it in its site settings.',
+  'notify.unsupported': 'This browser cannot show notifications.',
+  'msg.notifyMention': '{name} mentioned you',
+  'msg.notifyMessage': '{name} in {room}',
+  'msg.mentionList': 'People to mention',
+  'msg.notifyRoomAll': 'Notify me of every message in this room',
 } as const;
 
 export type MessageKey = keyof typeof en;

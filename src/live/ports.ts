@@ -3,6 +3,7 @@
  * (test/live/contract.test.ts); nothing outside src/live knows which one is active.
  */
 import type { ChangeFrame, ChatMessage, EditedFrame, MessageId, RoomId } from '../shared/protocol.js';
+import type { ChatMessage, MessageId, RoomId, UserRef } from '../shared/protocol.js';
 
 export interface AppendInput {
   room: RoomId;
@@ -12,6 +13,9 @@ export interface AppendInput {
   ts: number;
   /** The message this one answers (checked to exist by the caller). */
   replyTo?: MessageId;
+  /** Resolved by the message service (ChatMessage.mentions); absent: none. */
+  mentions?: UserRef[];
+  here?: true;
 }
 
 export interface AppendResult {

@@ -6,7 +6,8 @@ import nunjucks from 'nunjucks';
 import { LANG_COOKIE, negotiateLocale, translatorFor, type Locale, type Translate } from '../i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
 import { avatarHue, initial } from './avatar.js';
-import { linkifyToHtml } from './linkify.js';
+import { renderMarkdown } from '../../public/js/shared/markdown.js';
+import type { ChatMessage } from '../shared/protocol.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,8 +66,11 @@ export default fp(
           env.addFilter('dateTime', (ms: number, locale: Locale) => dateTimeFormat(locale).format(ms));
           env.addFilter('hue', avatarHue);
           env.addFilter('initial', initial);
-          // Escapes all text itself (see linkify.ts), so its output is marked safe.
-          env.addFilter('linkify', (text: string) => new nunjucks.runtime.SafeString(linkifyToHtml(String(text))));
+          // A message body as HTML, by the page script's own renderer (public/js/shared/markdown.js),
+          // which escapes all text itself: its output is marked safe.
+          env.addFilter('markdown', (m: Pick<ChatMessage, 'body' | 'mentions' | 'here'>) =>
+            new nunjucks.runtime.SafeString(renderMarkdown(String(m.body), { mentions: m.mentions, here: m.here })),
+          );
         },
       },
     });

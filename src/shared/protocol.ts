@@ -23,6 +23,14 @@ export interface ChatMessage {
   replyTo?: MessageId;
   /** Set once the author edited it: when (ms). */
   editedAt?: number;
+  /**
+   * Users the body mentions, resolved by the server at sending among the room's members: the
+   * body holds `<@ID>` for each, shown as `@` and the user's current name (renames keep working).
+   * Absent when there are none.
+   */
+  mentions?: UserRef[];
+  /** The body's `@here` is a call to everyone online (only a room's moderators may). */
+  here?: true;
 }
 
 export type ErrorCode =

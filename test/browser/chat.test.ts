@@ -57,7 +57,7 @@ describe(`browser journeys in headless Chromium (${backend})`, () => {
     for (const page of [fay, alice]) {
       const link = page.locator('#messages a[href="https://example.org/guide"]');
       await link.waitFor();
-      assert.equal(await link.getAttribute('rel'), 'nofollow noopener noreferrer');
+      assert.equal(await link.getAttribute('rel'), 'noopener noreferrer nofollow ugc');
       assert.equal(await page.locator('#messages a[href^="javascript"]').count(), 0);
     }
     await fay.reload();

@@ -66,6 +66,7 @@ describe('the chat page from a kept shell', () => {
       live: !input.viewingOlder,
       editWindowMs: 15 * 60_000,
       lastRead: input.lastRead ?? 0,
+      notify: input.user.notify ?? 'mentions',
       strings: clientStrings(input.t),
     };
     return s.render('pages/rooms/chat.njk', {

@@ -158,6 +158,17 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal(r.message.body, body);
     });
 
+    test('mentions and @here round-trip; a message without them has neither field', async () => {
+      const mentions = [{ id: 7, name: 'Ann "A" 聊' }, { id: 9, name: 'Bo' }];
+      const r = await s.live.messages.append({ ...msg(111, 'm', 'hi <@7> <@9> @here'), mentions, here: true });
+      const plain = await s.live.messages.append(msg(111, 'p', 'plain'));
+      assert.deepEqual([r.message.mentions, r.message.here], [mentions, true]);
+      const page = await s.live.messages.page(111, { limit: 10 });
+      assert.deepEqual([page.messages[0]!.mentions, page.messages[0]!.here], [mentions, true]);
+      assert.deepEqual(page.messages[1], plain.message);
+      assert.ok(!('mentions' in page.messages[1]!) && !('here' in page.messages[1]!));
+    });
+
     test('clear removes a room and restarts its ids', async () => {
       await s.live.messages.append(msg(108, 'x'));
       await s.live.messages.clear(108);

@@ -50,6 +50,8 @@ export async function startShowcase(): Promise<Showcase> {
     [mei!, 'Also tightened the spacing on the room list.', 60 * 26 + 1],
     [omar!, 'Much better — a very long word to check wrapping: supercalifragilisticexpialidocious-and-then-some', 60 * 26 + 3],
     [admin, 'Ship it.', 60 * 26 + 5],
+    // Markdown and a mention of the admin (every page of the matrix is seen as the admin).
+    [omar!, '@admin the **release notes**, _briefly_:\n- ~~old~~ new `sign-in` page\n> contrast fixed\n```\nnpm run build && npm run screenshots -- --all-the-pages-at-once\n```', 60 * 26 + 6],
   ];
   let i = 0;
   const posted: number[] = [];

@@ -6,7 +6,7 @@ import { loginSchema } from '../../src/modules/auth/schemas.js';
 import { moderationFormSchema } from '../../src/modules/moderation/schemas.js';
 import { createRoomSchema } from '../../src/modules/rooms/schemas.js';
 import { codePoints } from '../../src/modules/users/names.js';
-import { linkifyToHtml } from '../../src/plugins/linkify.js';
+import { renderMarkdown } from '../../public/js/shared/markdown.js';
 import { parseFrame } from '../../src/realtime/frames.js';
 
 const CODES = new Set(['invalid', 'too_long']);
@@ -89,11 +89,13 @@ test('form parsers never throw, and accepted room names are clean', () => {
   );
 });
 
-test('linkify output has no markup but its own anchors, and only http(s) hrefs', () => {
+test('message HTML has no markup but its own anchors and tags, and only http(s) hrefs', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), fc.webUrl(), fc.string(), (a, url, b) => {
-      const html = linkifyToHtml(`${a} ${url} ${b}`);
-      const withoutAnchors = html.replace(/<a href="[^"<>]*" rel="nofollow noopener noreferrer" target="_blank">[^<>]*<\/a>/g, '');
+      const html = renderMarkdown(`${a} ${url} ${b}`);
+      const withoutAnchors = html
+        .replace(/<a href="[^"<>]*" rel="noopener noreferrer nofollow ugc" target="_blank">/g, '')
+        .replace(/<\/?(?:p|a|strong|em|del|code|pre|blockquote|ul|li)>|<ol(?: start="\d+")?>|<\/ol>|<pre tabindex="0">/g, '');
       assert.doesNotMatch(withoutAnchors, /[<>]/);
       for (const m of html.matchAll(/href="([^"]*)"/g)) assert.match(m[1]!, /^https?:\/\//);
     }),

@@ -10,6 +10,7 @@ import { closeForGood, isJoined, send } from './connection.js';
 import { markFailed, showPending } from './messages.js';
 import { takeReply } from './edit.js';
 import { newClientId, outbox, saveOutbox } from './outbox.js';
+import { initMentions } from './mentions.js';
 import { fmtUntil } from './time.js';
 import { sentMessage, typed } from './typing.js';
 
@@ -66,6 +67,8 @@ export function setRemoved(code, until) {
 
 export function initComposer() {
   if (cfg.muted) setMuted(cfg.muted);
+  // Before the Enter-to-send below: Enter takes a suggestion while the list is open.
+  if (input) initMentions(input);
   form?.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (!input || input.disabled) return;

@@ -5,12 +5,12 @@
  * cancels; Up in the empty composer edits one's last message), reply quotes on live messages,
  * and the `edited`/`deleted` changes as they arrive. The server decides every change
  * (docs/protocol.md): this only asks, and shows what it is told.
- * @import { ChatMessage, ChangeFrame, ErrorFrame } from '../../../src/shared/protocol.ts'
+ * @import { ChatMessage, ChangeFrame, ErrorFrame, UserRef } from '../../../src/shared/protocol.ts'
  */
 import { $, cfg, room, tr } from './env.js';
 import { send } from './connection.js';
-import { linkified } from './linkify.js';
-import { onShown, removeMessage } from './messages.js';
+import { markMine, onShown, removeMessage } from './messages.js';
+import { mentionSource, mentionText, renderMarkdown } from '../shared/markdown.js';
 import { localTime } from './time.js';
 
 const list = $('messages');
@@ -61,7 +61,40 @@ async function findQuote(id) {
   const res = await fetch(`/rooms/${room}/messages?after=${id - 1}&limit=1`, { headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`history: ${res.status}`);
   const m = /** @type {{ messages: ChatMessage[] }} */ (await res.json()).messages[0];
-  return m && m.id === id ? { name: m.user.name, text: firstLine(m.body) } : null;
+  return m && m.id === id ? { name: m.user.name, text: firstLine(mentionText(m.body, m.mentions)) } : null;
+}
+
+/**
+ * The users a shown message mentions, read back from its rendered mentions (an edit keeps only
+ * mentions the message already made, so these are all an edited body can hold).
+ * @param {HTMLElement | null} li
+ * @returns {{ mentions: UserRef[], here: boolean }}
+ */
+function mentionsShown(li) {
+  /** @type {Map<number, UserRef>} */
+  const refs = new Map();
+  for (const el of li?.querySelectorAll(':scope > .body .mention[data-user]') ?? []) {
+    const id = Number(/** @type {HTMLElement} */ (el).dataset.user);
+    refs.set(id, { id, name: (el.textContent ?? '').replace(/^@/, '') });
+  }
+  return { mentions: [...refs.values()], here: !!li?.querySelector(':scope > .body .mention.here') };
+}
+
+/**
+ * What the author typed, to edit: the stored body (Markdown source, mentions as `@name`), read
+ * from history; the shown text if that read fails.
+ * @param {HTMLElement} li
+ */
+async function sourceOf(li) {
+  const id = Number(li.dataset.id);
+  try {
+    const res = await fetch(`/rooms/${room}/messages?after=${id - 1}&limit=1`, { headers: { accept: 'application/json' } });
+    const m = res.ok ? /** @type {{ messages: ChatMessage[] }} */ (await res.json()).messages[0] : undefined;
+    if (m && m.id === id) return mentionSource(m.body, m.mentions);
+  } catch {
+    // Offline: the text on screen is the best there is.
+  }
+  return li.querySelector(':scope > .body')?.textContent ?? '';
 }
 
 /** A live (or paged) reply: its quote, found on the page or read. @param {HTMLElement} li @param {number} replyTo */
@@ -152,16 +185,18 @@ export function takeReply() {
 
 // ---- Editing one's own message in place.
 
-/** @type {{ li: HTMLElement, id: number, area: HTMLTextAreaElement } | undefined} */
+/** @type {{ li: HTMLElement, id: number, area: HTMLTextAreaElement, source: string } | undefined} */
 let editing;
 
 /** @param {HTMLElement} li */
-function startEdit(li) {
+async function startEdit(li) {
+  if (editing) stopEdit();
+  const source = await sourceOf(li);
   if (editing) stopEdit();
   const body = /** @type {HTMLElement} */ (li.querySelector(':scope > .body'));
   const area = document.createElement('textarea');
   area.className = 'edit-area';
-  area.value = body.textContent ?? '';
+  area.value = source;
   area.maxLength = 2000;
   area.setAttribute('aria-label', tr('msg.editLabel'));
   const hint = document.createElement('p');
@@ -188,7 +223,7 @@ function startEdit(li) {
   body.hidden = true;
   body.after(form);
   li.classList.add('editing');
-  editing = { li, id: Number(li.dataset.id), area };
+  editing = { li, id: Number(li.dataset.id), area, source };
   area.focus();
   area.setSelectionRange(area.value.length, area.value.length);
 }
@@ -196,8 +231,7 @@ function startEdit(li) {
 function save() {
   if (!editing) return;
   const text = editing.area.value.trim();
-  const old = editing.li.querySelector(':scope > .body')?.textContent ?? '';
-  if (!text || text === old) return stopEdit(true);
+  if (!text || text === editing.source.trim()) return stopEdit(true);
   send({ type: 'edit', room, id: editing.id, body: text });
   editing.area.disabled = true;
 }
@@ -221,13 +255,16 @@ export function applyChange(c) {
   const li = messageLi(c.id);
   if (c.type === 'edited') {
     if (li) {
-      /** @type {HTMLElement} */ (li.querySelector(':scope > .body')).replaceChildren(linkified(c.body));
+      const body = /** @type {HTMLElement} */ (li.querySelector(':scope > .body'));
+      const { mentions, here } = mentionsShown(li);
+      body.innerHTML = renderMarkdown(c.body, { mentions, ...(here ? { here: true } : {}) });
+      markMine(body);
       markEdited(li, c.editedAt);
       if (editing?.id === c.id) stopEdit(editing.area === document.activeElement);
       li.querySelector(':scope > .msg-actions .act-edit')?.remove();
       if (editable(li)) li.querySelector(':scope > .msg-actions .act-reply')?.after(button('act-edit', 'msg.edit', () => startEdit(li)));
     }
-    for (const a of list.querySelectorAll(`a.quote[data-reply="${c.id}"]`)) fillQuote(/** @type {HTMLAnchorElement} */ (a), li ? quoteOf(li) : { name: a.querySelector('.q-author')?.textContent ?? '', text: firstLine(c.body) });
+    for (const a of list.querySelectorAll(`a.quote[data-reply="${c.id}"]`)) fillQuote(/** @type {HTMLAnchorElement} */ (a), li ? quoteOf(li) : { name: a.querySelector('.q-author')?.textContent ?? '', text: firstLine(c.body.replace(/<@\d{1,15}>/g, '@…')) });
   } else {
     if (editing?.id === c.id) stopEdit();
     if (replyTo === c.id) cancelReply();

@@ -4,8 +4,8 @@
  * older pages, and gap-fill by id after a reconnect or a skipped id.
  * @import { ChatMessage, UserRef } from '../../../src/shared/protocol.ts'
  */
+import { renderMarkdown } from '../shared/markdown.js';
 import { $, cfg, room } from './env.js';
-import { linkified } from './linkify.js';
 import { outbox, saveOutbox } from './outbox.js';
 import { fillAvatar, fromTemplate } from './templates.js';
 import { fmtDay, localTime } from './time.js';
@@ -66,7 +66,27 @@ function regroup(li, next = li?.nextElementSibling ?? null) {
 }
 
 const msgTemplate = /** @type {HTMLTemplateElement} */ ($('tpl-msg'));
-/** A message from the page's blank one (the markup the server renders history with). @param {{ user: UserRef, body: string, ts: number }} m */
+/**
+ * A body as the server renders it (the same module: public/js/shared/markdown.js). Its output
+ * is all escaped text and its own tags, so it is set as HTML.
+ * @param {HTMLElement} li
+ * @param {{ body: string, mentions?: UserRef[], here?: true }} m
+ */
+function fillBody(li, m) {
+  const body = /** @type {HTMLElement} */ (li.querySelector('.body'));
+  body.innerHTML = renderMarkdown(m.body, { mentions: m.mentions, here: m.here });
+  markMine(body);
+}
+
+/**
+ * Marks mentions of the reader, which stand out (the server's HTML is the same for every reader).
+ * @param {ParentNode} root
+ */
+export function markMine(root) {
+  for (const el of root.querySelectorAll(`.mention[data-user="${cfg.me.id}"]`)) el.classList.add('me');
+}
+
+/** A message from the page's blank one (the markup the server renders history with). @param {{ user: UserRef, body: string, ts: number, mentions?: UserRef[], here?: true }} m */
 function messageElement(m) {
   const li = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (msgTemplate.content.firstElementChild).cloneNode(true));
   li.removeAttribute('data-id');
@@ -77,7 +97,7 @@ function messageElement(m) {
   const time = /** @type {HTMLTimeElement} */ (li.querySelector('time'));
   time.dateTime = new Date(m.ts).toISOString();
   localTime(time);
-  /** @type {HTMLElement} */ (li.querySelector('.body')).replaceChildren(linkified(m.body));
+  fillBody(li, m);
   return li;
 }
 
@@ -102,7 +122,13 @@ function placeById(li, id) {
 
 /** @param {ChatMessage} m */
 export function showMessage(m) {
-  if (m.room !== room || seen.has(m.id)) return;
+  if (m.room !== room) return;
+  if (seen.has(m.id)) {
+    // Confirmed by its ack first, with the typed text: the stored body has the mentions resolved.
+    const shown = /** @type {HTMLElement | null} */ (list.querySelector(`li[data-id="${m.id}"]`));
+    if (shown && (m.mentions || m.here)) fillBody(shown, m);
+    return;
+  }
   const stick = nearBottom();
   seen.add(m.id);
   $('empty')?.remove();
@@ -116,6 +142,8 @@ export function showMessage(m) {
     const time = /** @type {HTMLTimeElement} */ (timeOf(li));
     time.dateTime = new Date(m.ts).toISOString();
     localTime(time);
+    // The stored body: mentions resolved.
+    fillBody(li, m);
     outbox.delete(m.clientId);
     saveOutbox();
   }
@@ -269,6 +297,7 @@ export function initMessages() {
     if (edited) localTime(/** @type {HTMLTimeElement} */ (edited));
     if (li instanceof HTMLElement && li.dataset.id) shown(li, null);
   }
+  markMine(list);
   scroller.addEventListener('scroll', () => {
     if (scroller.scrollTop < 40) void loadOlder();
   });

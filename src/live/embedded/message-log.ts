@@ -2,11 +2,11 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { retryOnConflict } from '../../db/errors.js';
 import type { LiveMessageChangesTable, LiveMessagesTable } from '../../db/schema.js';
-import type { ChangeFrame, ChatMessage, RoomId } from '../../shared/protocol.js';
+import type { ChangeFrame, ChatMessage, RoomId, UserRef } from '../../shared/protocol.js';
 import { changeFrame, messageFrame, roomChannel } from '../channels.js';
 import type { AppendInput, AppendResult, EventBus, MessageLog } from '../ports.js';
 
-function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
+function toMessage(r: Omit<Selectable<LiveMessagesTable>, 'mentions' | 'here'> & { mentions?: string | null; here?: number }): ChatMessage {
   return {
     room: Number(r.room_id),
     id: Number(r.id),
@@ -16,6 +16,8 @@ function toMessage(r: Selectable<LiveMessagesTable>): ChatMessage {
     clientId: r.client_id,
     ...(r.reply_to === null || r.reply_to === undefined ? {} : { replyTo: Number(r.reply_to) }),
     ...(r.edited_at === null || r.edited_at === undefined ? {} : { editedAt: Number(r.edited_at) }),
+    ...(r.mentions ? { mentions: JSON.parse(r.mentions) as UserRef[] } : {}),
+    ...(r.here ? { here: true as const } : {}),
   };
 }
 
@@ -93,6 +95,8 @@ async function insert(db: Db, input: AppendInput): Promise<AppendResult> {
           deleted: 0,
           edited_at: null,
           reply_to: input.replyTo ?? null,
+          ...(input.mentions?.length ? { mentions: JSON.stringify(input.mentions) } : {}),
+          ...(input.here ? { here: 1 } : {}),
         };
         await trx.insertInto('live_messages').values(row).execute();
         return { message: toMessage(row), duplicate: false };

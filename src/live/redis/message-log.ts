@@ -102,6 +102,8 @@ function parse(room: RoomId, json: string): ChatMessage {
     clientId: m.clientId,
     ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
+    ...(m.mentions ? { mentions: m.mentions } : {}),
+    ...(m.here ? { here: true as const } : {}),
   };
 }
 
@@ -144,7 +146,17 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
 
   return {
     async append(input) {
-      const rest = JSON.stringify({ ts: input.ts, user: input.user, body: input.body, clientId: input.clientId, replyTo: input.replyTo });
+      // Mentions after every other field: the Lua scripts and live/message-json.ts find the
+      // fixed fields by pattern before any of them.
+      const rest = JSON.stringify({
+        ts: input.ts,
+        user: input.user,
+        body: input.body,
+        clientId: input.clientId,
+        replyTo: input.replyTo,
+        ...(input.mentions?.length ? { mentions: input.mentions } : {}),
+        ...(input.here ? { here: true } : {}),
+      });
       const [dup, id, json] = await append(
         keys.messages(input.room),
         keys.seq(input.room),

@@ -2,10 +2,23 @@ import { storedNameIs, type StoredAuthor } from '../../live/message-json.js';
 import type { StoredPage } from '../../live/ports.js';
 import type { ChatMessage, RoomId } from '../../shared/protocol.js';
 
-/** A message with its author's current name (kept as stored for an account no longer found). */
+/**
+ * A message with its author's and mentioned users' current names (kept as stored for an
+ * account no longer found).
+ */
 export function withCurrentName(m: ChatMessage, names: Map<number, string>): ChatMessage {
   m.user = { id: m.user.id, name: names.get(m.user.id) ?? m.user.name };
+  if (m.mentions) m.mentions = m.mentions.map((r) => ({ id: r.id, name: names.get(r.id) ?? r.name }));
   return m;
+}
+
+/** Stored JSON has this only as the mentions field: quotes inside strings are escaped. */
+const MENTIONS = Buffer.from('"mentions":[');
+
+/** The users a stored message mentions ([] for most, found without parsing). */
+export function storedMentionIds(json: Buffer): number[] {
+  if (!json.includes(MENTIONS)) return [];
+  return ((JSON.parse(json.toString()) as Pick<ChatMessage, 'mentions'>).mentions ?? []).map((r) => r.id);
 }
 
 const OPEN = Buffer.from('{"messages":[');
@@ -26,7 +39,8 @@ export function serializeStoredPage(room: RoomId, page: StoredPage, authors: Arr
     if (i > 0) parts.push(COMMA);
     const author = authors[i];
     const name = author && nameJson.get(author.id);
-    if (author && (!name || storedNameIs(json, author.nameAt, name))) parts.push(head, json.subarray(1));
+    // A message with mentions is written again: their names may have changed too.
+    if (author && (!name || storedNameIs(json, author.nameAt, name)) && !json.includes(MENTIONS)) parts.push(head, json.subarray(1));
     else {
       const stored = JSON.parse(json.toString()) as Omit<ChatMessage, 'room'>;
       parts.push(Buffer.from(JSON.stringify(withCurrentName({ room, ...stored }, names))));

@@ -7,7 +7,10 @@ import type { ChatMessage, EditedFrame, MessageId } from '../../shared/protocol.
 import { AppError, RestrictedError } from '../../errors.js';
 import type { UserLimit } from '../limits/user-limit.js';
 import type { RoomAccess } from '../moderation/access.js';
-import { serializeStoredPage, withCurrentName } from './history-json.js';
+import { canModerate } from '../moderation/roles.js';
+import { serializeStoredPage, storedMentionIds, withCurrentName } from './history-json.js';
+import { resolveMentions, type MentionLookup } from './mentions.js';
+import { mentionText } from '../../../public/js/shared/markdown.js';
 import type { Room } from '../rooms/repository.js';
 import type { User, UserRepository } from '../users/repository.js';
 
@@ -34,14 +37,26 @@ export function createMessageService(deps: {
   access: RoomAccess;
   /** SEND_RATE_PER_10S, per user: every socket, the form and every instance share it. */
   sendLimit: UserLimit;
-  users: Pick<UserRepository, 'refs'>;
+  users: Pick<UserRepository, 'refs' | 'refsByUsernames'>;
   events: EventPublisher;
   now: () => number;
   metrics: Pick<Metrics, 'messagesAccepted'>;
   activity: Pick<Activity, 'message'>;
   /** EDIT_WINDOW_MINUTES: how long after sending an author may edit. */
   editWindowMs: number;
+  /**
+   * Told of each newly stored message's mentioned users: those named, and for an accepted
+   * `@here` everyone online in the room (the sender left out). The one place mention counts
+   * and notifications hook in (e.g. the unread index's recordMentions).
+   */
+  onMentions?: (room: number, messageId: number, userIds: number[]) => void;
 }) {
+  /** Users by name or id, for resolving mentions; `may` says who can be mentioned. */
+  const mentionLookup = (may: (userId: number) => boolean | Promise<boolean>): MentionLookup => ({
+    byUsernames: (names) => deps.users.refsByUsernames(names),
+    byIds: (ids) => deps.users.refs(ids),
+    isMember: async (id) => may(id),
+  });
   const currentNames = async (ids: number[]) => new Map((await deps.users.refs([...new Set(ids)])).map((r) => [r.id, r.name]));
 
   /** The user's own stored message, or why not. */
@@ -55,7 +70,7 @@ export function createMessageService(deps: {
   /** A page of history with authors' current names (a deleted account shows as a deleted user). */
   async function history(room: number, query: PageQuery): Promise<Page> {
     const page = await deps.live.messages.page(room, query);
-    const names = await currentNames(page.messages.map((m) => m.user.id));
+    const names = await currentNames(page.messages.flatMap((m) => [m.user.id, ...(m.mentions ?? []).map((r) => r.id)]));
     for (const m of page.messages) withCurrentName(m, names);
     return page;
   }
@@ -75,17 +90,28 @@ export function createMessageService(deps: {
         replyTo === undefined ? undefined : deps.live.messages.get(room.id, replyTo),
       ]);
       if (replyTo !== undefined && !original) throw new AppError('bad_request', 'replyTo: no such message in this room', 'ws.noReplyTarget');
+      const resolved = await resolveMentions(body, mentionLookup((id) => deps.live.membership.isMember(room.id, id)));
+      // `@here` is a moderator's call; from anyone else it stays plain text.
+      const here = resolved.here && canModerate(user, room);
       const { message, duplicate } = await deps.live.messages.append({
         room: room.id,
         user: { id: user.id, name: user.displayName },
-        body,
+        body: resolved.body,
         clientId,
         ts: deps.now(),
         ...(replyTo === undefined ? {} : { replyTo }),
+        ...(resolved.mentions.length ? { mentions: resolved.mentions } : {}),
+        ...(here ? { here: true as const } : {}),
       });
       if (!duplicate) {
         deps.metrics.messagesAccepted.inc();
         deps.activity.message(room.id);
+        if (deps.onMentions && (message.mentions || message.here)) {
+          const online = message.here ? await deps.live.presence.online(room.id) : [];
+          const ids = new Set([...(message.mentions ?? []).map((u) => u.id), ...online]);
+          ids.delete(user.id);
+          if (ids.size) deps.onMentions(room.id, message.id, [...ids]);
+        }
       }
       deps.events.sent(room.id);
       return message;
@@ -101,8 +127,13 @@ export function createMessageService(deps: {
       for (let attempt = 0; attempt < 5; attempt++) {
         const m = await ownMessage(room.id, user, id);
         if (deps.now() - m.ts > deps.editWindowMs) throw new AppError('forbidden', 'The time to edit this message has passed', 'ws.editTooLate');
-        if (m.body === body) return { type: 'edited', room: room.id, seq: 0, id, body, editedAt: m.editedAt ?? m.ts };
-        const edited = await deps.live.messages.edit(room.id, m, body, deps.now());
+        // Mentions the message already made may stay (as tokens, so they keep following renames);
+        // an edit adds none: the message's list of mentioned users, counted and notified when it
+        // was sent, stays as it is.
+        const kept = new Set((m.mentions ?? []).map((u) => u.id));
+        const { body: stored } = kept.size ? await resolveMentions(body, mentionLookup((uid) => kept.has(uid))) : { body };
+        if (m.body === stored) return { type: 'edited', room: room.id, seq: 0, id, body: stored, editedAt: m.editedAt ?? m.ts };
+        const edited = await deps.live.messages.edit(room.id, m, stored, deps.now());
         if (edited === undefined) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
         if (edited !== 'conflict') {
           deps.events.sent(room.id);
@@ -136,7 +167,7 @@ export function createMessageService(deps: {
       return messages.map((m) => {
         if (m.replyTo === undefined) return m;
         const o = onPage.get(m.replyTo);
-        return { ...m, quote: o ? { id: o.id, name: o.user.name, text: quoteText(o.body) } : null };
+        return { ...m, quote: o ? { id: o.id, name: o.user.name, text: quoteText(mentionText(o.body, o.mentions)) } : null };
       });
     },
 
@@ -151,7 +182,8 @@ export function createMessageService(deps: {
       const stored = await deps.live.messages.pageJson?.(room, query);
       if (!stored) return Buffer.from(JSON.stringify(await history(room, query)));
       const authors = stored.items.map(storedAuthor);
-      return serializeStoredPage(room, stored, authors, await currentNames(authors.flatMap((a) => (a ? [a.id] : []))));
+      const ids = [...authors.flatMap((a) => (a ? [a.id] : [])), ...stored.items.flatMap(storedMentionIds)];
+      return serializeStoredPage(room, stored, authors, await currentNames(ids));
     },
   };
 }

@@ -7,6 +7,7 @@ import { PUBLIC_DIR } from '../../paths.js';
 import type { User } from '../users/repository.js';
 import type { ActiveRestrictions } from '../moderation/access.js';
 import type { RestrictedMember } from '../moderation/restricted.js';
+import type { NotifyLevel } from '../users/notify.js';
 import type { Room } from './repository.js';
 import type { RoomView } from './room-views.js';
 
@@ -75,6 +76,8 @@ interface ClientSettings {
   editWindowMs: number;
   /** The reader's read marker: the "new messages" divider goes after it. */
   lastRead: number;
+  /** Desktop notifications (users/notify.ts). */
+  notify: NotifyLevel;
 }
 
 export interface ChatPageInput {
@@ -182,6 +185,7 @@ export function createChatPage(deps: {
       live: !input.viewingOlder,
       editWindowMs: deps.editWindowMs,
       lastRead: input.lastRead ?? 0,
+      notify: user.notify ?? 'mentions',
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),

@@ -19,7 +19,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   const { rooms, roomViews, unread } = app.deps;
   const auth = { preHandler: app.requireUser };
   const messageHtml = createMessageHtml((m, view: MessageView & { t: FastifyRequest['t'] }) =>
-    app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t }),
+    app.renderPartial('partials/message.njk', { m, canModerate: view.canModerate, t: view.t}),
   );
   const restrictedIn = createRestrictedList(app.deps);
   const chatPage = createChatPage({ render: app.renderPartial, messagesHtml: messageHtml.list, editWindowMs: app.deps.config.editWindowMs });

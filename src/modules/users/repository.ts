@@ -6,6 +6,7 @@ import type { Selectable } from 'kysely';
 import type { Database, UsersTable } from '../../db/schema.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import { nameKey } from './names.js';
+import { storedNotify, type NotifyLevel } from './notify.js';
 import { claimSkeletons, heldSkeletons, releaseSkeletons, skeletonsOf } from './name-skeletons.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
 import { storedLocale, storedTheme, type LocaleChoice, type Theme } from './preferences.js';
@@ -28,6 +29,8 @@ export interface User {
   /** The user's language, or null to follow the browser. */
   locale: LocaleChoice;
   theme: Theme;
+  /** Desktop notifications (users/notify.ts). */
+  notify?: NotifyLevel;
 }
 
 /** What the user sets on the account page. */
@@ -56,7 +59,7 @@ export interface NewUser {
 export const DELETED_NAME = 'deleted user';
 
 /** The columns a `User` is read from. */
-const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme'] as const;
+const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme', 'notify'] as const;
 
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
@@ -97,6 +100,7 @@ export function createUserRepository(db: Db) {
       permissions,
       locale: storedLocale(row.locale),
       theme: storedTheme(row.theme),
+      notify: storedNotify(row.notify),
     };
   }
 
@@ -360,7 +364,47 @@ export function createUserRepository(db: Db) {
       }
       return ids.flatMap((id) => (found.has(id) ? [{ id, name: found.get(id)! }] : []));
     },
+
+    /** Live users by any of these usernames (matched as sign-in matches them), for @mentions. */
+    async refsByUsernames(usernames: string[]): Promise<Array<{ id: number; name: string; key: string }>> {
+      if (usernames.length === 0) return [];
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'display_name', 'username_key'])
+        .where('username_key', 'in', [...new Set(usernames.map(nameKey))])
+        .where('deleted_at', 'is', null)
+        .where('disabled', '=', 0)
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), name: r.display_name, key: r.username_key }));
+    },
+
+    /**
+     * Up to `limit` of these users (a room's members) whose username or display name starts
+     * with `prefix`, by username: the composer's @-completion.
+     */
+    async mentionable(ids: number[], prefix: string, limit: number): Promise<Array<{ id: number; username: string; name: string }>> {
+      if (ids.length === 0) return [];
+      const p = `${prefix.replace(/[%_\\]/g, '')}%`;
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name'])
+        .where('id', 'in', ids)
+        .where('deleted_at', 'is', null)
+        .where('disabled', '=', 0)
+        .where((eb) => eb.or([eb('username_key', 'like', nameKey(p)), eb('display_name', 'like', p)]))
+        .orderBy('username_key')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), username: r.username, name: r.display_name }));
+    },
+
+    /** The desktop-notification setting (users/notify.ts); this instance forgets the user at once. */
+    async setNotify(id: number, level: NotifyLevel): Promise<void> {
+      await db.updateTable('users').set({ notify: level }).where('id', '=', id).execute();
+      forget(id);
+    },
   };
 }
+
 
 export type UserRepository = ReturnType<typeof createUserRepository>;
