@@ -114,7 +114,13 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, createLimit, enterLimit, now });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
-  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs, onMentions: opts.onMentions });
+  const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs,
+    // Mentions feed the unread badges' counts; a failed write costs a count, never the message.
+    onMentions: async (room, id, userIds) => {
+      await live.mentions.record(room, id, userIds).catch((err: unknown) => app.log.warn({ err, room, id }, 'recording mentions failed'));
+      opts.onMentions?.(room, id, userIds);
+    },
+  });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
   const roomViews = createRoomViews({
     bus: live.bus,

@@ -56,6 +56,10 @@ export interface LiveMessagesTable {
   deleted: Generated<number>;
   edited_at: number | null;
   reply_to: number | null;
+  /** JSON `[{"id":…,"name":…}]` of the users mentioned (names as at sending); NULL: none. */
+  mentions: Generated<string | null>;
+  /** 1: the message's `@here` was accepted. */
+  here: Generated<number>;
 }
 
 /** An edit or deletion of a live message; `seq` comes from the room's message counter. */
@@ -68,10 +72,6 @@ export interface LiveMessageChangesTable {
   body: string | null;
   /** When the change was made. */
   ts: number;
-  /** JSON `[{"id":…,"name":…}]` of the users mentioned (names as at sending); NULL: none. */
-  mentions: Generated<string | null>;
-  /** 1: the message's `@here` was accepted. */
-  here: Generated<number>;
 }
 
 export interface LiveMessageSeqsTable {

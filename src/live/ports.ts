@@ -2,8 +2,7 @@
  * The live-state boundary. Two implementations, redis/ and embedded/, pass one contract suite
  * (test/live/contract.test.ts); nothing outside src/live knows which one is active.
  */
-import type { ChangeFrame, ChatMessage, EditedFrame, MessageId, RoomId } from '../shared/protocol.js';
-import type { ChatMessage, MessageId, RoomId, UserRef } from '../shared/protocol.js';
+import type { ChangeFrame, ChatMessage, EditedFrame, MessageId, RoomId, UserRef } from '../shared/protocol.js';
 
 export interface AppendInput {
   room: RoomId;

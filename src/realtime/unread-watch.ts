@@ -67,7 +67,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     if (!bytes.subarray(0, MESSAGE_PREFIX.length).equals(MESSAGE_PREFIX)) return;
     const entry = rooms.get(room);
     if (!entry) return;
-    let m: { id: number; user: { id: number }; mentions?: number[] };
+    let m: { id: number; user: { id: number }; mentions?: Array<{ id: number }> };
     try {
       m = JSON.parse(bytes.toString());
     } catch {
@@ -81,7 +81,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       const c = u?.counts.get(room);
       if (!u || !c || m.user.id === uid) continue;
       c.count++;
-      if (m.mentions?.includes(uid)) c.mentions++;
+      if (m.mentions?.some((u) => u.id === uid)) c.mentions++;
       tell(u, room, frameFor(room, c));
     }
   }

@@ -139,6 +139,36 @@ describe(`read markers and unread counts (${backend})`, () => {
     assert.equal((await fresh.next('unread', (f) => f.room === room)).count, 1);
   });
 
+  test('an @mention of her counts as a mention, live and from storage; editing the message keeps it', async () => {
+    const room = await admin.createRoom('Mentioning');
+    const e = await connect(hihi, erinWeb);
+    await e.join(room); // a member, so she can be mentioned
+    e.send({ type: 'leave', room });
+    await e.next('left', (f) => f.room === room);
+    const a = await connect(hihi, admin);
+    await a.join(room);
+    const list = await connect(hihi, erinWeb);
+    a.send({ type: 'send', room, clientId: 'plain', body: 'hello all' });
+    const plain = (await a.next('ack', (f) => f.clientId === 'plain')).id;
+    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 1), { type: 'unread', room, count: 1, mentions: 0 });
+    a.send({ type: 'send', room, clientId: 'at', body: 'look @erin, **now**' });
+    const at = (await a.next('ack', (f) => f.clientId === 'at')).id;
+    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 2), { type: 'unread', room, count: 2, mentions: 1 }, 'counted live');
+    assert.equal(await hihi.app.deps.live.mentions.count(room, erin.id, 0), 1, 'recorded in the index');
+    assert.equal(await hihi.app.deps.live.mentions.count(room, erin.id, at), 0);
+    // A fresh socket reads the counts from storage.
+    const fresh = await connect(hihi, erinWeb);
+    assert.deepEqual(await fresh.next('unread', (f) => f.room === room), { type: 'unread', room, count: 2, mentions: 1 }, 'from storage');
+    // The author edits: the mention stays a reference; a new name typed in an edit stays text.
+    a.send({ type: 'edit', room, id: at, body: 'look @erin and @admin, *soon*' });
+    const edited = await a.next('edited', (f) => f.id === at);
+    assert.match(edited.body, new RegExp(`^look <@${erin.id}> and @admin, \\*soon\\*$`));
+    const { body: history } = await admin.json<{ messages: Array<{ body: string; mentions?: Array<{ id: number }> }> }>(`/rooms/${room}/messages?after=${at - 1}&limit=1`);
+    assert.equal(history.messages[0]!.body, edited.body);
+    assert.deepEqual(history.messages[0]!.mentions?.map((u) => u.id), [erin.id]);
+    void plain;
+  });
+
   test('the room list shows her rooms with counts and a preview, newest activity first', async () => {
     const quiet = await admin.createRoom('Quiet one');
     const busy = await admin.createRoom('Busy one');

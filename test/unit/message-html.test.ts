@@ -33,6 +33,8 @@ describe('message HTML kept per message', () => {
     assert.equal(html.list([msg({ id: 3 })], view), '<li>4:hi:-:</li>');
     assert.equal(html.list([msg({ id: 3, editedAt: 5000 })], view), '<li>5:hi:5000:</li>');
     assert.equal(html.list([msg({ id: 3, editedAt: 5000 })], view), '<li>5:hi:5000:</li>');
+  });
+
   test('renders again when a mentioned user has a new name', () => {
     let renders = 0;
     const html = createMessageHtml((m) => `<li>${++renders}:${m.mentions?.[0]?.name}</li>`);

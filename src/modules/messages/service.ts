@@ -49,7 +49,7 @@ export function createMessageService(deps: {
    * `@here` everyone online in the room (the sender left out). The one place mention counts
    * and notifications hook in (e.g. the unread index's recordMentions).
    */
-  onMentions?: (room: number, messageId: number, userIds: number[]) => void;
+  onMentions?: (room: number, messageId: number, userIds: number[]) => void | Promise<void>;
 }) {
   /** Users by name or id, for resolving mentions; `may` says who can be mentioned. */
   const mentionLookup = (may: (userId: number) => boolean | Promise<boolean>): MentionLookup => ({
@@ -110,7 +110,7 @@ export function createMessageService(deps: {
           const online = message.here ? await deps.live.presence.online(room.id) : [];
           const ids = new Set([...(message.mentions ?? []).map((u) => u.id), ...online]);
           ids.delete(user.id);
-          if (ids.size) deps.onMentions(room.id, message.id, [...ids]);
+          if (ids.size) await deps.onMentions(room.id, message.id, [...ids]);
         }
       }
       deps.events.sent(room.id);
