@@ -5,6 +5,7 @@ import * as moderation from './2026-11-22T01-00_moderation.js';
 import * as pruneIndex from './2026-11-30T00-00_prune-index.js';
 import * as confusableNames from './2026-12-02T00-00_confusable-names.js';
 import * as userPreferences from './2026-12-02T20-00_user-preferences.js';
+import * as accounts from './2026-12-03T05-00_accounts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T00-00_prune-index': pruneIndex,
   '2026-12-02T00-00_confusable-names': confusableNames,
   '2026-12-02T20-00_user-preferences': userPreferences,
+  '2026-12-03T05-00_accounts': accounts,
 };

@@ -15,6 +15,12 @@ import { createMetrics } from './observability/metrics.js';
 import metricsRoute from './observability/route.js';
 import systemRoute from './observability/system-route.js';
 import adminRoutes from './modules/admin/routes.js';
+import siteAdminRoutes from './modules/admin/site-routes.js';
+import { createSiteAudit } from './modules/audit/log.js';
+import { createInvites } from './modules/registration/invites.js';
+import registrationRoutes from './modules/registration/routes.js';
+import { createRegistration } from './modules/registration/service.js';
+import { createSiteSettings } from './modules/registration/settings.js';
 import { createAdminService } from './modules/admin/service.js';
 import accountRoutes from './modules/auth/account-routes.js';
 import authRoutes from './modules/auth/routes.js';
@@ -103,9 +109,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const roomRepository = createRoomRepository(db);
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
+  const siteAudit = createSiteAudit(db);
   const createLimit = createUserLimit({ counters: live.counters, name: 'room-create', max: config.limits.roomCreatePerHour, windowMs: 3600_000, now, message: 'Too many rooms created' });
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
-  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, createLimit, enterLimit, now });
+  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, siteAudit, createLimit, enterLimit, now });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
   const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity });
   const moderation = createModerationService({ rooms, users, live, events, audit, now, metrics });
@@ -138,7 +145,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const hub = createHub({ live, events, log: app.log, heartbeatMs: config.limits.wsHeartbeatMs, session: config.session, metrics, now, forget });
   metrics.gauge('hihi_sockets_open', 'Open websockets on this instance', () => hub.size);
   metrics.gauge('hihi_rooms_listened', 'Rooms with at least one socket on this instance', () => hub.roomCount);
-  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, events, log: app.log, now, metrics });
+  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, rooms: roomRepository, moderation, siteAudit, events, log: app.log, now, metrics });
+  const settings = createSiteSettings({ db, audit: siteAudit, defaults: { registration: config.registration }, now });
+  const invites = createInvites({ db, rooms: roomRepository, audit: siteAudit, now });
   const deps: AppDeps = {
     config,
     db,
@@ -150,7 +159,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     auth: createAuthService({ users, hasher }),
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     passwordCheck: createPasswordCheckThrottle(live.counters),
-    admin: createAdminService({ users, hasher, live, events, now }),
+    admin: createAdminService({ users, hasher, live, events, audit: siteAudit, now }),
+    siteAudit,
+    settings,
+    invites,
+    registration: createRegistration({ users, hasher, settings, invites, rooms, audit: siteAudit, counters: live.counters, perHour: config.limits.registerPerHour, now }),
     rooms,
     roomViews,
     messages,
@@ -204,6 +217,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(messageRoutes);
     await web.register(moderationRoutes);
     await web.register(adminRoutes);
+    await web.register(siteAdminRoutes);
+    await web.register(registrationRoutes);
     await web.register(systemRoute);
     await web.register(realtimeRoute);
     if (opts.webRoutes) await web.register(opts.webRoutes);
