@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { ADMIN, pairSuite } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
+import { redactUrl } from '../../src/logger.js';
 
 /**
  * Registration modes, invite links and sign-up refusals, on two instances of one storage: the
@@ -102,6 +103,8 @@ describe(`registration and invites (${backend})`, () => {
     assert.equal(again.status, 403);
     assert.match(await again.text(), /expired, been used up or been revoked/);
     assert.equal((await visitor(ctx.one.url).get('/invite/not-a-token')).status, 403);
+    // The request log never holds a token.
+    assert.equal(redactUrl(`/invite/${token}`), '/invite/[redacted]');
   });
 
   test('a user manager creates invites without permissions only', async () => {
