@@ -48,6 +48,7 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
     return reply.view('pages/admin/invites.njk', {
       invites: rows,
       rooms: roomList.filter((r) => !r.archived),
+      roomNames: Object.fromEntries(roomList.map((r) => [r.id, r.name])),
       permissions: admin.isAdmin(actor) ? PERMISSIONS : [],
       registration: await settings.registration(),
       csrf: reply.generateCsrf(),
