@@ -109,7 +109,13 @@ export function createInvites(deps: { db: Db; rooms: RoomRepository; audit: Site
             action: 'invite_create',
             ip: origin.ip,
             at: now,
-            details: { invite: inviteId, uses: input.uses, hours: input.expiresHours, permissions: permissions.join(','), rooms: rooms.join(',') },
+            details: {
+              invite: inviteId,
+              uses: input.uses,
+              hours: input.expiresHours,
+              ...(permissions.length ? { permissions: permissions.join(',') } : {}),
+              ...(rooms.length ? { rooms: rooms.join(',') } : {}),
+            },
           },
           trx,
         );

@@ -70,7 +70,9 @@ export function createRegistration(deps: {
                 action: invite ? 'invite_use' : 'user_register',
                 ip: origin.ip,
                 at: deps.now(),
-                details: invite ? { via: 'invite', invite: invite.id, by: invite.createdBy, permissions: invite.permissions.join(',') } : { via: 'registration' },
+                details: invite
+                  ? { via: 'invite', invite: invite.id, by: invite.createdBy, ...(invite.permissions.length ? { permissions: invite.permissions.join(',') } : {}) }
+                  : { via: 'registration' },
               },
               trx,
             );
