@@ -107,6 +107,21 @@ describe(`registration and invites (${backend})`, () => {
     assert.equal(redactUrl(`/invite/${token}`), '/invite/[redacted]');
   });
 
+  test("an invite granting permissions works only while its creator is still an active admin", async () => {
+    await setMode('invite');
+    const boss = await ctx.one.createUser('boss2', 'boss2-password-1', ['admin']);
+    const web = visitor(ctx.one.url, '192.0.2.4');
+    await web.login('boss2', 'boss2-password-1');
+    const granting = await createInvite(web, { permission: 'moderate' });
+    const plain = await createInvite(web);
+    await ctx.one.app.deps.users.setPermission(boss.id, 'admin', false);
+    await ctx.one.app.deps.events.control({ type: 'user-changed', userId: boss.id });
+    assert.equal((await visitor(ctx.two.url).get(`/invite/${granting}`)).status, 403);
+    assert.equal((await signUp(visitor(ctx.two.url), { username: 'promoted', invite: granting }, '/login')).status, 409);
+    assert.equal(await ctx.one.app.deps.users.findByUsername('promoted'), undefined);
+    assert.equal((await signUp(visitor(ctx.two.url), { username: 'plainjoin', invite: plain }, `/invite/${plain}`)).status, 303);
+  });
+
   test('a user manager creates invites without permissions only', async () => {
     await setMode('invite');
     await ctx.one.createUser('inviter', 'inviter-password-1', ['manage_users']);

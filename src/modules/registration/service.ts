@@ -30,6 +30,11 @@ export function createRegistration(deps: {
   perHour: number;
   now: () => number;
 }) {
+  const activeAdmin = async (id: number) => {
+    const u = await deps.users.findById(id);
+    return !!u && !u.disabled && !u.deleted && u.permissions.includes('admin');
+  };
+
   /** What the form may do: `invite` when a usable invite was given, `open` without one, else why not. */
   async function gate(token: string | undefined): Promise<{ mode: RegistrationMode; invite?: Invite; refused?: 'closed' | 'inviteOnly' | 'inviteUnusable' }> {
     const mode = await deps.settings.registration();
@@ -37,6 +42,9 @@ export function createRegistration(deps: {
     if (token === undefined) return mode === 'open' ? { mode } : { mode, refused: 'inviteOnly' };
     const invite = await deps.invites.findByToken(token);
     if (!invite || inviteState(invite, deps.now()) !== 'usable') return { mode, refused: 'inviteUnusable' };
+    // Permissions are granted at sign-up, so the rank rule holds then too: only while the
+    // invite's creator is still an active admin (a demoted or disabled admin's invites grant nothing).
+    if (invite.permissions.length > 0 && !(await activeAdmin(invite.createdBy))) return { mode, refused: 'inviteUnusable' };
     return { mode, invite };
   }
 
