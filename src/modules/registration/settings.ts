@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { AppError } from '../../errors.js';
 import type { Origin, SiteAudit } from '../audit/log.js';
 import type { User } from '../users/repository.js';
@@ -30,9 +31,18 @@ export function createSiteSettings(deps: { db: Db; audit: SiteAudit; defaults: {
       await db.transaction().execute(async (trx) => {
         const before = await registration(trx);
         if (before === mode) return;
+        const update = () => trx.updateTable('site_settings').set({ value: mode }).where('name', '=', 'registration').execute();
         const stored = await trx.selectFrom('site_settings').select('name').where('name', '=', 'registration').executeTakeFirst();
-        if (stored) await trx.updateTable('site_settings').set({ value: mode }).where('name', '=', 'registration').execute();
-        else await trx.insertInto('site_settings').values({ name: 'registration', value: mode }).execute();
+        if (stored) await update();
+        else {
+          try {
+            await trx.insertInto('site_settings').values({ name: 'registration', value: mode }).execute();
+          } catch (err) {
+            // Another admin stored the first value at the same moment (MySQL: the statement alone fails).
+            if (!isUniqueViolation(err)) throw err;
+            await update();
+          }
+        }
         await deps.audit.record(
           { actorId: actor.id, targetId: null, action: 'settings_change', ip: origin.ip, at: deps.now(), details: { setting: 'registration', from: before, to: mode } },
           trx,
