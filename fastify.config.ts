@@ -110,6 +110,15 @@ export const envSchema = z.object({
   ROOM_CREATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Room joins and leaves (page forms and websocket `join`) one user may make per minute (all instances together). */
   JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
+  /**
+   * Who may create an account, until an admin changes it on /admin/settings (the stored setting
+   * wins from then on): closed (only admins create accounts), invite (with an invite link), open.
+   */
+  REGISTRATION: z.enum(['closed', 'invite', 'open']).default('closed'),
+  /** Sign-up attempts per address per hour (all instances together). */
+  REGISTER_RATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Site audit log entries older than this many days are pruned by the prune job. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -128,6 +137,9 @@ export interface Config {
   trustProxy: boolean | number | string;
   admin: { username: string; password: string | undefined };
   retentionMs: number;
+  /** REGISTRATION: the registration mode until an admin stores another. */
+  registration: 'closed' | 'invite' | 'open';
+  auditRetentionMs: number;
   pruneCron: string;
   pruneBatch: number;
   moderationCron: string;
@@ -142,6 +154,7 @@ export interface Config {
     loginPerMinute: number;
     roomCreatePerHour: number;
     joinPerMinute: number;
+    registerPerHour: number;
     wsPerUser: number;
     frameBytes: number;
   };
@@ -199,6 +212,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     retentionMs: e.RETENTION_DAYS * 86_400_000,
+    registration: e.REGISTRATION,
+    auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     pruneCron: e.PRUNE_CRON,
     pruneBatch: e.PRUNE_BATCH,
     moderationCron: e.MODERATION_CRON,
@@ -212,6 +227,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
       roomCreatePerHour: e.ROOM_CREATE_PER_HOUR,
       joinPerMinute: e.JOIN_RATE_PER_MINUTE,
+      registerPerHour: e.REGISTER_RATE_PER_HOUR,
       wsPerUser: e.WS_MAX_PER_USER,
       frameBytes: 16 * 1024,
     },

@@ -15,6 +15,12 @@ import { createMetrics } from './observability/metrics.js';
 import metricsRoute from './observability/route.js';
 import systemRoute from './observability/system-route.js';
 import adminRoutes from './modules/admin/routes.js';
+import siteAdminRoutes from './modules/admin/site-routes.js';
+import { createSiteAudit } from './modules/audit/log.js';
+import { createInvites } from './modules/registration/invites.js';
+import registrationRoutes from './modules/registration/routes.js';
+import { createRegistration } from './modules/registration/service.js';
+import { createSiteSettings } from './modules/registration/settings.js';
 import { createAdminService } from './modules/admin/service.js';
 import accountRoutes from './modules/auth/account-routes.js';
 import mentionRoutes from './modules/messages/mention-routes.js';
@@ -110,9 +116,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const roomRepository = createRoomRepository(db);
   const access = createRoomAccess({ live, now });
   const audit = createAuditLog(db);
+  const siteAudit = createSiteAudit(db);
   const createLimit = createUserLimit({ counters: live.counters, name: 'room-create', max: config.limits.roomCreatePerHour, windowMs: 3600_000, now, message: 'Too many rooms created' });
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
-  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, createLimit, enterLimit, now });
+  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, siteAudit, createLimit, enterLimit, now });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
   const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs,
     // Mentions feed the unread badges' counts; a failed write costs a count, never the message.
@@ -155,7 +162,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const readMarkers = createReadMarkers({ db, now, log: app.log });
   const unread = createUnreadService({ live, markers: readMarkers, getRoom: rooms.getRecent });
   const unreadWatch = createUnreadWatch({ live, markers: readMarkers, log: app.log, now });
-  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, mentions: live.mentions, rooms: roomRepository, moderation, events, log: app.log, now, metrics });
+  const jobs = createJobs({ config, locks: live.locks, messages: live.messages, mentions: live.mentions, rooms: roomRepository, moderation, siteAudit, events, log: app.log, now, metrics });
+  const settings = createSiteSettings({ db, audit: siteAudit, defaults: { registration: config.registration }, now });
+  const invites = createInvites({ db, rooms: roomRepository, audit: siteAudit, now });
   const deps: AppDeps = {
     config,
     db,
@@ -167,7 +176,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     auth: createAuthService({ users, hasher }),
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     passwordCheck: createPasswordCheckThrottle(live.counters),
-    admin: createAdminService({ users, hasher, live, events, now }),
+    admin: createAdminService({ users, hasher, live, events, audit: siteAudit, now }),
+    siteAudit,
+    settings,
+    invites,
+    registration: createRegistration({ users, hasher, settings, invites, rooms, audit: siteAudit, counters: live.counters, perHour: config.limits.registerPerHour, now }),
     rooms,
     roomViews,
     messages,
@@ -229,6 +242,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(notifyRoutes);
     await web.register(moderationRoutes);
     await web.register(adminRoutes);
+    await web.register(siteAdminRoutes);
+    await web.register(registrationRoutes);
     await web.register(systemRoute);
     await web.register(realtimeRoute);
     if (opts.webRoutes) await web.register(opts.webRoutes);

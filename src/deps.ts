@@ -10,6 +10,10 @@ import type { LoginThrottle, PasswordCheckThrottle } from './modules/auth/thrott
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
+import type { SiteAudit } from './modules/audit/log.js';
+import type { Invites } from './modules/registration/invites.js';
+import type { Registration } from './modules/registration/service.js';
+import type { SiteSettings } from './modules/registration/settings.js';
 import type { ModerationService } from './modules/moderation/service.js';
 import type { RoomViews } from './modules/rooms/room-views.js';
 import type { RoomService } from './modules/rooms/service.js';
@@ -34,6 +38,10 @@ export interface AppDeps {
   throttle: LoginThrottle;
   passwordCheck: PasswordCheckThrottle;
   admin: AdminService;
+  siteAudit: SiteAudit;
+  settings: SiteSettings;
+  invites: Invites;
+  registration: Registration;
   rooms: RoomService;
   roomViews: RoomViews;
   messages: MessageService;

@@ -39,6 +39,8 @@ function decode(s: string): string {
  * that is itself a URL (`/login?next=%2Fadmin%2Fusers%3Fpassword%3D…`).
  */
 export function redactUrl(url: string): string {
+  // An invite link carries its token in the path (/invite/TOKEN): the token signs someone up.
+  if (url.startsWith('/invite/')) url = url.replace(/^\/invite\/[^?#]*/, '/invite/[redacted]');
   const q = url.indexOf('?');
   if (q < 0) return url;
   const pairs = url.slice(q + 1).split('&').map((pair) => {

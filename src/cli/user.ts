@@ -14,6 +14,7 @@ import { passwordSchema } from '../modules/admin/schemas.js';
 import { createPasswordHasher } from '../modules/auth/passwords.js';
 import { usernameSchema } from '../modules/users/names.js';
 import { createUserRepository } from '../modules/users/repository.js';
+import { createSiteAudit } from '../modules/audit/log.js';
 import { createEventPublisher } from '../realtime/events.js';
 import { CloseCodes } from '../shared/protocol.js';
 
@@ -42,15 +43,20 @@ try {
   const users = createUserRepository(db);
   const hasher = createPasswordHasher({ maxConcurrent: 1 });
   const hash = await hasher.hash(password);
+  const audit = createSiteAudit(db);
+  /** From the server's shell: no actor, no address. */
+  const entry = (action: 'user_create' | 'password_reset', targetId: number, trx?: Parameters<typeof audit.record>[1]) =>
+    audit.record({ actorId: null, targetId, action, ip: null, at: Date.now(), details: { via: 'cli', ...(values.admin ? { admin: true } : {}) } }, trx);
   let user = await users.findByUsername(username);
   if (command === 'create') {
     if (user) throw new Error(`${username} exists; use "reset"`);
-    user = await users.create({ username, displayName: username, passwordHash: hash, permissions: values.admin ? ['admin'] : [], createdAt: Date.now() });
+    user = await users.create({ username, displayName: username, passwordHash: hash, permissions: values.admin ? ['admin'] : [], createdAt: Date.now() }, (trx, id) => entry('user_create', id, trx));
   } else {
     if (!user || user.deleted) throw new Error(`no user ${username}`);
     await users.setPasswordHash(user.id, hash);
     await users.setDisabled(user.id, false);
     if (values.admin) await users.setPermission(user.id, 'admin', true);
+    await entry('password_reset', user.id);
     // Old sessions end, on every instance (through Redis when configured).
     await live.sessions.destroyAllForUser(user.id);
     await createEventPublisher(live.bus).control({ type: 'close-user', userId: user.id, code: CloseCodes.sessionGone });

@@ -127,6 +127,39 @@ export interface LiveMentionsTable {
   message_id: number;
 }
 
+export interface SiteSettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface InvitesTable {
+  id: Generated<number>;
+  /** SHA-256 of the token, hex. */
+  token_hash: string;
+  created_by: number;
+  created_at: number;
+  expires_at: number;
+  max_uses: number;
+  uses: Generated<number>;
+  revoked_at: number | null;
+  /** Comma-separated permission names granted on sign-up. */
+  permissions: Generated<string>;
+  /** Comma-separated room ids joined on sign-up. */
+  rooms: Generated<string>;
+}
+
+/** The site audit log (src/modules/audit): who did what to whom, from where. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  target_id: number | null;
+  action: string;
+  ip: string | null;
+  /** JSON object of the action's particulars. */
+  details: Generated<string>;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   permissions: PermissionsTable;
@@ -141,4 +174,7 @@ export interface Database {
   live_restrictions: LiveRestrictionsTable;
   read_markers: ReadMarkersTable;
   live_mentions: LiveMentionsTable;
+  site_settings: SiteSettingsTable;
+  invites: InvitesTable;
+  audit_log: AuditLogTable;
 }

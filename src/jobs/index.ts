@@ -4,9 +4,10 @@ import type { Config } from '../../fastify.config.js';
 import type { Locks, MentionIndex, MessageLog } from '../live/ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ModerationService } from '../modules/moderation/service.js';
+import type { SiteAudit } from '../modules/audit/log.js';
 import type { RoomRepository } from '../modules/rooms/repository.js';
 import type { EventPublisher } from '../realtime/events.js';
-import { pruneMessages } from './prune.js';
+import { pruneAudit, pruneMessages } from './prune.js';
 
 /**
  * Scheduled work. Every instance schedules it. Each scheduled tick is claimed once across all
@@ -21,6 +22,7 @@ export function createJobs(deps: {
   mentions?: MentionIndex;
   rooms: RoomRepository;
   moderation: ModerationService;
+  siteAudit: SiteAudit;
   events: EventPublisher;
   log: FastifyBaseLogger;
   now: () => number;
@@ -59,8 +61,9 @@ export function createJobs(deps: {
         });
         deps.metrics.pruneRuns.inc();
         deps.metrics.pruned.inc(result.deleted);
-        log.info({ job: 'prune', tick: tick?.getTime(), ...result, ms: Date.now() - started }, 'pruned old messages');
-        return result;
+        const audit = await pruneAudit({ audit: deps.siteAudit, cutoffTs: deps.now() - config.auditRetentionMs, batch: config.pruneBatch });
+        log.info({ job: 'prune', tick: tick?.getTime(), ...result, auditDeleted: audit, ms: Date.now() - started }, 'pruned old messages');
+        return { ...result, auditDeleted: audit };
       }),
     /** Lifts mutes and kicks that ended and tells their rooms. */
     liftExpired: () =>

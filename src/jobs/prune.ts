@@ -1,4 +1,5 @@
 import type { MentionIndex, MessageLog } from '../live/ports.js';
+import type { SiteAudit } from '../modules/audit/log.js';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -36,4 +37,15 @@ export async function pruneMessages(deps: {
     if (fromRoom > 0) await deps.pruned?.(room);
   }
   return { deleted, steps };
+}
+
+/** Deletes site audit entries older than the cutoff (AUDIT_RETENTION_DAYS), in bounded steps like messages. */
+export async function pruneAudit(deps: { audit: Pick<SiteAudit, 'prune'>; cutoffTs: number; batch: number }): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const n = await deps.audit.prune(deps.cutoffTs, deps.batch);
+    deleted += n;
+    await yieldToEventLoop();
+    if (n < deps.batch) return deleted;
+  }
 }

@@ -183,5 +183,12 @@ describe(`administration (${backend})`, () => {
     assert.ok((await signIn('rescue', 'chosen-password-1')).ok);
     assert.equal(run('create', 'rescue').status, 1);
     assert.equal(run('bogus').status, 2);
+    // Both are in the site audit log, without actor or address.
+    const rescueId = (await hihi.app.deps.users.findByUsername('rescue'))!.id;
+    const entries = await hihi.app.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'ip']).where('target_id', '=', rescueId).orderBy('id').execute();
+    assert.deepEqual(entries, [
+      { action: 'user_create', actor_id: null, ip: null },
+      { action: 'password_reset', actor_id: null, ip: null },
+    ]);
   });
 });

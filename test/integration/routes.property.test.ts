@@ -14,12 +14,15 @@ const FIELDS = [
   'end_others', 'q', 'page', 'before', 'after', 'limit', 'user', 'done', 'invite', 'uses', 'expiresHours', 'registration',
   'locale', 'theme', 'saved',
   'notify',
+  'room', 'actor', 'target', 'from', 'to',
 ];
 /** Valid-looking values among the hostile ones, so requests get past the first check. */
 const PLAUSIBLE = ['1', '0', '5', 'yes', 'mute', 'unmute', 'kick', 'ban', 'unban', 'delete', 'disable', 'enable', 'end_sessions', 'reset_password',
   'add', 'remove', 'public', 'private', 'en', 'zh-CN', 'admin', 'moderate', 'create_room', 'victim', 'a-client-id', 'hello',
   'browser', 'system', 'light', 'dark',
-  'mentions', 'all', 'off'];
+  'mentions', 'all', 'off',
+
+  'open', 'invite', 'closed', 'room_create', '2026-12-03', '24'];
 /** An Authorization header (read by /readyz and /metrics): any value a client can send in one. */
 const authorization = fc.option(fc.oneof(fc.stringMatching(/^[\x20-\x7e\x80-\xff]{0,300}$/), fc.stringMatching(/^Bearer [\x21-\x7e]{0,200}$/)), { nil: undefined });
 

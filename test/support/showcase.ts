@@ -21,6 +21,8 @@ export interface Showcase {
   hihi: RunningApp;
   /** The seeded room with messages. */
   room: number;
+  /** A usable invite link's token (registration is set to invites only). */
+  invite: string;
   close: () => Promise<void>;
 }
 
@@ -68,10 +70,15 @@ export async function startShowcase(): Promise<Showcase> {
   await deps.readMarkers.flush();
   await deps.moderation.act(admin, room.id, { action: 'mute', target: { userId: lena!.id }, minutes: 30, reason: 'cool down' });
   await deps.moderation.act(admin, room.id, { action: 'kick', target: { userId: sam!.id }, minutes: 60, reason: 'spam' });
+  const origin = { ip: '192.0.2.10' };
+  await deps.settings.setRegistration(admin, 'invite', origin);
+  const { token: invite } = await deps.invites.create(admin, { uses: 5, expiresHours: 72, permissions: ['create_room'], rooms: [room.id] }, origin);
+  await deps.invites.create(admin, { uses: 1, expiresHours: 24, permissions: [], rooms: [] }, origin);
   return {
     storage,
     hihi,
     room: room.id,
+    invite,
     close: async () => {
       await hihi.close();
       await storage.cleanup();
@@ -127,6 +134,11 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'admin-users', path: () => '/admin/users' },
   { name: 'admin-permissions', path: () => '/admin/permissions' },
   { name: 'admin-system', path: () => '/admin/system' },
+  { name: 'admin-settings', path: () => '/admin/settings' },
+  { name: 'admin-invites', path: () => '/admin/invites' },
+  { name: 'admin-audit', path: () => '/admin/audit' },
+  { name: 'register-invite', path: (s) => `/invite/${s.invite}`, as: null },
+  { name: 'register-refused', path: () => '/register', as: null, status: 403 },
   { name: 'moderation', path: (s) => `/rooms/${s.room}/moderation` },
   { name: 'account', path: () => '/account' },
   { name: 'error-403', path: () => '/admin/permissions', as: 'mei', status: 403 },
@@ -137,6 +149,7 @@ export const ALL_PAGES: ShowPage[] = [
 export const FORM_PAGES: ShowPage[] = [
   { name: 'rooms-invalid', path: () => '/rooms', status: 409, submit: { form: 'create-room', fields: { name: 'DESIGN REVIEW', description: 'Again' } } },
   { name: 'admin-users-invalid', path: () => '/admin/users', status: 400, submit: { form: 'create-user', fields: { username: 'has space', password: 'password123' } } },
+  { name: 'register-invalid', path: (s) => `/invite/${s.invite}`, as: null, status: 400, submit: { form: 'register', fields: { username: 'has space', password: 'password123', password2: 'password124' } } },
   { name: 'admin-permissions-invalid', path: () => '/admin/permissions', status: 404, submit: { form: 'set-permission', fields: { username: 'nobody' } } },
 ];
 

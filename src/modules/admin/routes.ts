@@ -29,7 +29,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     const render = (form: FormView) => renderUsers(req, reply, { form });
     return handleForm(reply, { fields: CREATE_USER_FIELDS, keep: ['username', 'display_name'], render }, async () => {
       const form = parseInput(createUserSchema, req.body);
-      const user = await admin.create(req.user!, { username: form.username, password: form.password, displayName: form.display_name });
+      const user = await admin.create(req.user!, { username: form.username, password: form.password, displayName: form.display_name }, { ip: req.ip });
       req.log.info({ event: 'user_created', userId: user.id, by: req.user!.id }, 'user created');
       return renderUsers(req, reply, { notice: req.t('admin.created', { name: user.username }) });
     });
@@ -43,14 +43,15 @@ export default async function adminRoutes(app: FastifyInstance) {
     return handleForm(reply, { fields: [], keep: [], render }, async () => {
       const form = parseInput(userActionSchema, req.body);
       const actor = req.user!;
+      const origin = { ip: req.ip };
       const user =
         form.action === 'reset_password'
-          ? await admin.resetPassword(actor, id, form.password)
+          ? await admin.resetPassword(actor, id, form.password, origin)
           : form.action === 'disable' || form.action === 'enable'
-            ? await admin.setDisabled(actor, id, form.action === 'disable')
+            ? await admin.setDisabled(actor, id, form.action === 'disable', origin)
             : form.action === 'end_sessions'
               ? await admin.endAllSessions(actor, id)
-              : await admin.delete(actor, id);
+              : await admin.delete(actor, id, origin);
       req.log.info({ event: `user_${form.action}`, userId: id, by: actor.id }, 'user changed');
       return renderUsers(req, reply, { notice: req.t(`admin.done.${form.action}`, { name: user.username }) });
     });
@@ -71,7 +72,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     return handleForm(reply, { fields: PERMISSION_FIELDS, keep: PERMISSION_FIELDS, render }, async () => {
       const form = parseInput(permissionFormSchema, req.body);
       const grant = form.grant === '1';
-      const user = await admin.setPermission(req.user!, form.username, form.permission, grant);
+      const user = await admin.setPermission(req.user!, form.username, form.permission, grant, { ip: req.ip });
       req.log.info({ event: 'permission_changed', userId: user.id, permission: form.permission, grant, by: req.user!.id }, 'permission changed');
       const permission = req.t(`perm.${form.permission}` as MessageKey);
       return renderPermissions(req, reply, { notice: req.t(grant ? 'admin.granted' : 'admin.revoked', { name: user.username, permission }) });

@@ -7,10 +7,9 @@ import { CloseCodes } from '../../shared/protocol.js';
 import { isWeakPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { hasPermission, type Permission } from '../users/permissions.js';
-import { HoldsPermissionsError, type User, type UserRepository } from '../users/repository.js';
-import { lookalikeNameError, reservedNameError } from '../users/name-errors.js';
-import { skeletonsOf } from '../users/name-skeletons.js';
-import { isProtectedName } from '../users/skeleton.js';
+import { HoldsPermissionsError, type AlsoInTransaction, type User, type UserRepository } from '../users/repository.js';
+import { assertNewNamesFree, nameTaken } from '../users/new-names.js';
+import type { Origin, SiteAction, SiteAudit } from '../audit/log.js';
 
 export const USERS_PAGE = 25;
 
@@ -33,9 +32,17 @@ export function createAdminService(deps: {
   hasher: PasswordHasher;
   live: LiveState;
   events: EventPublisher;
+  audit: SiteAudit;
   now: () => number;
 }) {
   const { users, live, events } = deps;
+  const NO_ORIGIN: Origin = { ip: null };
+
+  /** The audit entry of a change, written in the change's transaction. */
+  const entry =
+    (actor: User, action: SiteAction, origin: Origin, details?: Record<string, string>): AlsoInTransaction =>
+    (trx, targetId) =>
+      deps.audit.record({ actorId: actor.id, targetId, action, ip: origin.ip, at: deps.now(), ...(details ? { details } : {}) }, trx);
 
   function assertCanManageUsers(actor: User) {
     if (!hasPermission(actor, 'manage_users')) throw new AppError('forbidden', 'You may not manage users');
@@ -64,25 +71,6 @@ export function createAdminService(deps: {
     if (!changed) throw new AppError('conflict', `The last admin refused: ${what}`, `admin.lastAdmin.${what}`);
   }
 
-  /**
-   * Nobody may look like a reserved name or like another user (by username or display name).
-   * The skeleton table's primary key enforces the second under races; this names the field.
-   */
-  async function assertNamesFree(username: string, displayName: string) {
-    const fields = [
-      { field: 'username', name: username },
-      { field: 'display_name', name: displayName },
-    ];
-    for (const { field, name } of fields) {
-      if (isProtectedName(name)) throw reservedNameError(field);
-    }
-    if (await users.findByUsername(username)) throw new AppError('conflict', 'That username is taken', 'name.taken', 'username');
-    const held = await users.heldSkeletons(skeletonsOf([username, displayName]));
-    for (const { field, name } of fields) {
-      if (skeletonsOf([name]).some((k) => held.has(k))) throw lookalikeNameError(field);
-    }
-  }
-
   /** Other instances drop what they kept of the user (this one did when the repository wrote). */
   const changed = (user: User) => events.control({ type: 'user-changed', userId: user.id });
 
@@ -104,26 +92,23 @@ export function createAdminService(deps: {
       return { users: list, total, page, pages: Math.max(1, Math.ceil(total / USERS_PAGE)) };
     },
 
-    async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }): Promise<User> {
+    async create(actor: User, input: { username: string; password: string; displayName?: string | undefined }, origin = NO_ORIGIN): Promise<User> {
       assertCanManageUsers(actor);
       if (isWeakPassword(input.password, input.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       const displayName = input.displayName ?? input.username;
-      await assertNamesFree(input.username, displayName);
+      await assertNewNamesFree(users, input.username, displayName);
       try {
-        return await users.create({
-          username: input.username,
-          displayName,
-          passwordHash: await deps.hasher.hash(input.password),
-          permissions: [],
-          createdAt: deps.now(),
-        });
+        return await users.create(
+          { username: input.username, displayName, passwordHash: await deps.hasher.hash(input.password), permissions: [], createdAt: deps.now() },
+          entry(actor, 'user_create', origin, { via: 'admin' }),
+        );
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('conflict', 'That username is taken', 'name.taken', 'username');
+        if (isUniqueViolation(err)) throw nameTaken();
         throw err;
       }
     },
 
-    async resetPassword(actor: User, id: number, password: string): Promise<User> {
+    async resetPassword(actor: User, id: number, password: string, origin = NO_ORIGIN): Promise<User> {
       const user = await target(actor, id);
       if (user.id === actor.id) throw new AppError('forbidden', 'Change your own password on your account page');
       if (isWeakPassword(password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
@@ -132,14 +117,16 @@ export function createAdminService(deps: {
       if (!(await users.setPasswordHash(user.id, hash, { onlyWithoutPermissions: !isAdmin(actor) }))) {
         throw new AppError('forbidden', 'Only an admin may change a user who holds permissions');
       }
+      // One conditional update, no transaction: the entry follows it.
+      await entry(actor, 'password_reset', origin)(deps.audit.db, user.id);
       await endSessions(user, CloseCodes.sessionGone);
       return user;
     },
 
-    async setDisabled(actor: User, id: number, disabled: boolean): Promise<User> {
+    async setDisabled(actor: User, id: number, disabled: boolean, origin = NO_ORIGIN): Promise<User> {
       const user = await target(actor, id);
       if (disabled && user.id === actor.id) throw new AppError('conflict', 'You cannot disable yourself', 'admin.selfDisable');
-      lastAdmin(await managerSafe(() => users.setDisabled(user.id, disabled, { onlyWithoutPermissions: !isAdmin(actor) })), 'disable');
+      lastAdmin(await managerSafe(() => users.setDisabled(user.id, disabled, { onlyWithoutPermissions: !isAdmin(actor), also: entry(actor, disabled ? 'user_disable' : 'user_enable', origin) })), 'disable');
       await changed(user);
       if (disabled) await endSessions(user, CloseCodes.accountDisabled);
       return user;
@@ -152,21 +139,22 @@ export function createAdminService(deps: {
     },
 
     /** Their messages stay, shown as a deleted user; the username becomes free. */
-    async delete(actor: User, id: number): Promise<User> {
+    async delete(actor: User, id: number, origin = NO_ORIGIN): Promise<User> {
       const user = await target(actor, id);
       if (user.id === actor.id) throw new AppError('conflict', 'You cannot delete yourself', 'admin.selfDelete');
       const unusable = `!deleted:${crypto.randomBytes(16).toString('hex')}`;
-      lastAdmin(await managerSafe(() => users.markDeleted(user.id, deps.now(), unusable, { onlyWithoutPermissions: !isAdmin(actor) })), 'delete');
+      lastAdmin(await managerSafe(() => users.markDeleted(user.id, deps.now(), unusable, { onlyWithoutPermissions: !isAdmin(actor), also: entry(actor, 'user_delete', origin, { username: user.username }) })), 'delete');
       await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
       return user;
     },
 
-    async setPermission(actor: User, username: string, permission: Permission, grant: boolean): Promise<User> {
+    async setPermission(actor: User, username: string, permission: Permission, grant: boolean, origin = NO_ORIGIN): Promise<User> {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only admins change permissions');
       const user = await users.findByUsername(username);
       if (!user || user.deleted) throw new AppError('not_found', 'No such user', 'user.notFound', 'username');
-      lastAdmin(await users.setPermission(user.id, permission, grant), 'revoke');
+      const action = grant ? 'permission_grant' : 'permission_revoke';
+      lastAdmin(await users.setPermission(user.id, permission, grant, entry(actor, action, origin, { permission })), 'revoke');
       await changed(user);
       return user;
     },

@@ -12,8 +12,15 @@ export default async function authRoutes(app: FastifyInstance) {
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
 
   // Only a malformed post gets field messages; wrong credentials get one generic message below.
-  const renderLogin = (reply: FastifyReply, form: FormView) =>
-    reply.view('pages/auth/login.njk', { csrf: reply.generateCsrf(), form, next: safeNextPath(form.values.next), remember: form.values.remember === '1' });
+  // The sign-up link shows only when anyone may sign up (the setting is read fresh: every instance agrees).
+  const renderLogin = async (reply: FastifyReply, form: FormView) =>
+    reply.view('pages/auth/login.njk', {
+      csrf: reply.generateCsrf(),
+      form,
+      next: safeNextPath(form.values.next),
+      remember: form.values.remember === '1',
+      registerOpen: await app.deps.registration.open(),
+    });
 
   app.get('/login', async (req, reply) => {
     const { next } = parseInput(loginQuerySchema, req.query);

@@ -54,7 +54,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     try {
       return await handleForm(reply, { fields: CREATE_FIELDS, keep: CREATE_FIELDS, render }, async () => {
         const form = parseInput(createRoomSchema, req.body);
-        const room = await rooms.create(user, { name: form.name, description: form.description });
+        const room = await rooms.create(user, { name: form.name, description: form.description }, { ip: req.ip });
         req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
         return reply.redirect(`/rooms/${room.id}`, 303);
       });
@@ -155,7 +155,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   app.post('/rooms/:id/archive', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const form = parseInput(archiveSchema, req.body);
-    await rooms.update(id, req.user!, { archived: form.archived === '1' });
+    await rooms.update(id, req.user!, { archived: form.archived === '1' }, { ip: req.ip });
     req.log.info({ event: 'room_archived', roomId: id, archived: form.archived === '1', userId: req.user!.id }, 'room archive changed');
     return reply.redirect(`/rooms/${id}`, 303);
   });
@@ -163,7 +163,7 @@ export default async function roomRoutes(app: FastifyInstance) {
   app.post('/rooms/:id/delete', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     parseInput(deleteRoomSchema, req.body);
-    await rooms.delete(id, req.user!);
+    await rooms.delete(id, req.user!, { ip: req.ip });
     req.log.info({ event: 'room_deleted', roomId: id, userId: req.user!.id }, 'room deleted');
     return reply.redirect('/rooms', 303);
   });

@@ -5,6 +5,7 @@ import type { EventPublisher } from '../../realtime/events.js';
 import type { UserRef } from '../../shared/protocol.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import type { AuditLog } from '../moderation/audit.js';
+import type { Origin, SiteAction, SiteAudit } from '../audit/log.js';
 import type { ActiveRestrictions, RoomAccess } from '../moderation/access.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
@@ -34,6 +35,8 @@ export function createRoomService(deps: {
   events: EventPublisher;
   access: RoomAccess;
   audit: AuditLog;
+  /** The site audit log: room creation, archiving, deletion (after the change commits). */
+  siteAudit: SiteAudit;
   /** ROOM_CREATE_PER_HOUR, per user, shared by every instance. */
   createLimit: UserLimit;
   /** Joins and leaves: each changes membership or presence, which every member is told of. */
@@ -42,6 +45,9 @@ export function createRoomService(deps: {
 }) {
   const { rooms, live, events, access } = deps;
   const ref = (u: User): UserRef => ({ id: u.id, name: u.displayName });
+  const NO_ORIGIN: Origin = { ip: null };
+  const logged = (user: User, action: SiteAction, room: Room, origin: Origin) =>
+    deps.siteAudit.record({ actorId: user.id, targetId: null, action, ip: origin.ip, at: deps.now(), details: { room: room.id, name: room.name } });
   const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
   /** The room list and its unfiltered first page, kept on the same terms: any room's change or deletion drops them. */
   const listCache = new RecentCache<'all', Room[]>(CACHE_MS, 1, deps.now);
@@ -112,12 +118,13 @@ export function createRoomService(deps: {
     canCreate: (user: User) => hasPermission(user, 'create_room'),
     canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
 
-    async create(user: User, input: { name: string; description: string }): Promise<Room> {
+    async create(user: User, input: { name: string; description: string }, origin = NO_ORIGIN): Promise<Room> {
       if (!hasPermission(user, 'create_room')) throw new AppError('forbidden', 'You may not create rooms');
       await deps.createLimit.take(user.id);
       try {
         const room = await rooms.create({ ...input, ownerId: user.id, createdAt: deps.now() });
         forget(room.id);
+        await logged(user, 'room_create', room, origin);
         await live.membership.join(room.id, user.id);
         // Other instances drop their room lists.
         await events.control({ type: 'room-changed', room: room.id });
@@ -176,22 +183,24 @@ export function createRoomService(deps: {
       return room;
     },
 
-    async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }): Promise<Room> {
+    async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }, origin = NO_ORIGIN): Promise<Room> {
       const room = await get(roomId);
       await assertOwner(room, user);
       await rooms.update(roomId, changes);
       const action = changes.archived === undefined ? 'edit' : changes.archived ? 'archive' : 'unarchive';
       await deps.audit.record({ room: roomId, actorId: user.id, targetId: null, action, reason: '', until: null, messageId: null, at: deps.now() });
+      if (action !== 'edit') await logged(user, action === 'archive' ? 'room_archive' : 'room_unarchive', room, origin);
       forget(roomId);
       await events.control({ type: 'room-changed', room: roomId });
       return get(roomId);
     },
 
     /** Deletes the room, its messages and memberships, and detaches every socket from it. */
-    async delete(roomId: number, user: User): Promise<void> {
+    async delete(roomId: number, user: User, origin = NO_ORIGIN): Promise<void> {
       const room = await get(roomId);
       await assertOwner(room, user);
-      await rooms.delete(roomId);
+      // Two deletes at once: one entry, by the one that removed the row.
+      if (await rooms.delete(roomId)) await logged(user, 'room_delete', room, origin);
       forget(roomId); // other instances forget it on `room-deleted`
       await live.messages.clear(roomId);
       await live.mentions.clear(roomId);

@@ -1,4 +1,4 @@
-import { MysqlAdapter, type Transaction } from 'kysely';
+import { MysqlAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.js';
 import { containsPattern } from '../../db/like.js';
@@ -54,6 +54,12 @@ export interface NewUser {
   permissions: Permission[];
   createdAt: number;
 }
+
+/**
+ * Runs inside a change's transaction (where it has one), after the change: the audit entry
+ * (modules/audit) commits or rolls back with it; a throw undoes the change.
+ */
+export type AlsoInTransaction = (trx: Kysely<Database>, userId: number) => Promise<void>;
 
 /** How a deleted account appears wherever its name was shown. */
 export const DELETED_NAME = 'deleted user';
@@ -171,7 +177,8 @@ export function createUserRepository(db: Db) {
       return row && { id: Number(row.id), passwordHash: row.password_hash };
     },
 
-    async create(u: NewUser): Promise<User> {
+    /** `also`: runs in the same transaction once the user exists (an invite's use, the audit entry). */
+    async create(u: NewUser, also?: AlsoInTransaction): Promise<User> {
       const id = await db.transaction().execute(async (trx) => {
         const r = await trx
           .insertInto('users')
@@ -193,6 +200,7 @@ export function createUserRepository(db: Db) {
             .values(u.permissions.map((permission) => ({ user_id: userId, permission })))
             .execute();
         }
+        await also?.(trx, userId);
         return userId;
       });
       return (await findById(id))!;
@@ -229,34 +237,43 @@ export function createUserRepository(db: Db) {
     },
 
     /** False (nothing changed) when disabling would leave no active admin. */
-    async setDisabled(id: number, disabled: boolean, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
-      const set = (ex: Db | Transaction<Database>) => ex.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+    async setDisabled(id: number, disabled: boolean, opts: { onlyWithoutPermissions?: boolean; also?: AlsoInTransaction } = {}): Promise<boolean> {
+      const set = async (ex: Kysely<Database>) => {
+        await ex.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+        await opts.also?.(ex, id);
+      };
       if (disabled) {
         return unlessLastAdmin(id, async (trx) => {
           if (opts.onlyWithoutPermissions) await assertHoldsNone(trx, id);
           await set(trx);
         });
       }
-      await set(db);
+      await db.transaction().execute(set);
       forget(id);
       return true;
     },
 
     /** False (nothing changed) when revoking would leave no active admin. */
-    async setPermission(id: number, permission: Permission, granted: boolean): Promise<boolean> {
+    async setPermission(id: number, permission: Permission, granted: boolean, also?: AlsoInTransaction): Promise<boolean> {
       if (granted) {
         try {
-          await db.insertInto('permissions').values({ user_id: id, permission }).execute();
+          await db.transaction().execute(async (trx) => {
+            await trx.insertInto('permissions').values({ user_id: id, permission }).execute();
+            await also?.(trx, id);
+          });
         } catch (err) {
-          // Held already (perhaps granted by a concurrent request): nothing to do.
+          // Held already (perhaps granted by a concurrent request): nothing to do, nothing to record.
           if (!isUniqueViolation(err)) throw err;
         }
         forget(id);
         return true;
       }
-      const revoke = (ex: Db | Transaction<Database>) => ex.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).execute();
+      const revoke = async (ex: Kysely<Database>) => {
+        const r = await ex.deleteFrom('permissions').where('user_id', '=', id).where('permission', '=', permission).executeTakeFirst();
+        if (Number(r.numDeletedRows) > 0) await also?.(ex, id);
+      };
       if (permission === 'admin') return unlessLastAdmin(id, revoke);
-      await revoke(db);
+      await db.transaction().execute(revoke);
       forget(id);
       return true;
     },
@@ -279,7 +296,7 @@ export function createUserRepository(db: Db) {
      * can never sign in again, and it shows as a deleted user. False (nothing changed) when it
      * would leave no active admin.
      */
-    async markDeleted(id: number, at: number, unusableHash: string, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
+    async markDeleted(id: number, at: number, unusableHash: string, opts: { onlyWithoutPermissions?: boolean; also?: AlsoInTransaction } = {}): Promise<boolean> {
       return unlessLastAdmin(id, async (trx) => {
         if (opts.onlyWithoutPermissions) await assertHoldsNone(trx, id);
         await trx.deleteFrom('permissions').where('user_id', '=', id).execute();
@@ -289,6 +306,7 @@ export function createUserRepository(db: Db) {
           .set({ username: `deleted-${id}`, username_key: `#deleted-${id}`, display_name: DELETED_NAME, disabled: 1, deleted_at: at, password_hash: unusableHash })
           .where('id', '=', id)
           .execute();
+        await opts.also?.(trx, id);
       });
     },
 

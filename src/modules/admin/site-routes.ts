@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
+import { parseInput } from '../../plugins/validate.js';
+import { SITE_ACTIONS } from '../audit/log.js';
+import { inviteState } from '../registration/invites.js';
+import { auditQuerySchema, csrfOnlySchema, inviteFormSchema, inviteIdParamsSchema, settingsFormSchema } from '../registration/schemas.js';
+import { REGISTRATION_MODES } from '../registration/settings.js';
+import { PERMISSIONS } from '../users/permissions.js';
+
+const AUDIT_PAGE = 50;
+const DAY = 86_400_000;
+
+/** The admin area's site pages: Settings and Audit log (admins), Invites (admins and user managers). */
+export default async function siteAdminRoutes(app: FastifyInstance) {
+  const { admin, settings, invites, siteAudit, users, rooms, config, now } = app.deps;
+  const auth = { preHandler: app.requireUser };
+  const assertAdmin = (req: FastifyRequest) => {
+    if (!admin.isAdmin(req.user!)) throw new AppError('forbidden', 'Only admins see this page');
+  };
+
+  // Settings
+  async function renderSettings(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
+    assertAdmin(req);
+    return reply.view('pages/admin/settings.njk', { registration: await settings.registration(), modes: REGISTRATION_MODES, csrf: reply.generateCsrf(), form: blankForm(), ...extra });
+  }
+  app.get('/admin/settings', auth, (req, reply) => renderSettings(req, reply));
+  app.post('/admin/settings', auth, async (req, reply) => {
+    assertAdmin(req);
+    const render = (form: FormView) => renderSettings(req, reply, { form });
+    return handleForm(reply, { fields: ['registration'], keep: [], render }, async () => {
+      const form = parseInput(settingsFormSchema, req.body);
+      await settings.setRegistration(req.user!, form.registration, { ip: req.ip });
+      req.log.info({ event: 'settings_changed', registration: form.registration, by: req.user!.id }, 'settings changed');
+      return renderSettings(req, reply, { notice: req.t('settings.saved') });
+    });
+  });
+
+  // Invites
+  /** Where invite links point: PUBLIC_URL, else the host this page was asked for. */
+  const linkBase = (req: FastifyRequest) => config.publicUrl?.origin ?? `${req.protocol}://${req.host}`;
+
+  async function renderInvites(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
+    const actor = req.user!;
+    const [list, roomList] = await Promise.all([invites.list(actor), rooms.list()]);
+    const at = now();
+    const rows = list.map((i) => ({ ...i, state: inviteState(i, at), revocable: i.revokedAt === null && (admin.isAdmin(actor) || i.permissions.length === 0) }));
+    return reply.view('pages/admin/invites.njk', {
+      invites: rows,
+      rooms: roomList.filter((r) => !r.archived),
+      roomNames: Object.fromEntries(roomList.map((r) => [r.id, r.name])),
+      permissions: admin.isAdmin(actor) ? PERMISSIONS : [],
+      registration: await settings.registration(),
+      csrf: reply.generateCsrf(),
+      form: blankForm({ uses: '1', expiresHours: '72' }),
+      ...extra,
+    });
+  }
+  app.get('/admin/invites', auth, (req, reply) => renderInvites(req, reply));
+  app.post('/admin/invites', auth, async (req, reply) => {
+    invites.assertMayInvite(req.user!);
+    const render = (form: FormView) => renderInvites(req, reply, { form });
+    return handleForm(reply, { fields: ['uses', 'expiresHours', 'permission', 'room'], keep: ['uses', 'expiresHours'], render }, async () => {
+      const form = parseInput(inviteFormSchema, req.body);
+      const { token, invite } = await invites.create(req.user!, { uses: form.uses, expiresHours: form.expiresHours, permissions: form.permission, rooms: form.room }, { ip: req.ip });
+      req.log.info({ event: 'invite_created', invite: invite.id, by: req.user!.id }, 'invite created');
+      return renderInvites(req, reply, { created: `${linkBase(req)}/invite/${token}` });
+    });
+  });
+  app.post('/admin/invites/:id/revoke', auth, async (req, reply) => {
+    invites.assertMayInvite(req.user!);
+    const { id } = parseInput(inviteIdParamsSchema, req.params);
+    const render = (actionForm: FormView) => renderInvites(req, reply, { actionForm });
+    return handleForm(reply, { fields: [], keep: [], render }, async () => {
+      parseInput(csrfOnlySchema, req.body);
+      await invites.revoke(req.user!, id, { ip: req.ip });
+      req.log.info({ event: 'invite_revoked', invite: id, by: req.user!.id }, 'invite revoked');
+      return renderInvites(req, reply, { notice: req.t('invites.revoked') });
+    });
+  });
+
+  // Audit log
+  app.get('/admin/audit', auth, async (req, reply) => {
+    assertAdmin(req);
+    const q = parseInput(auditQuerySchema, req.query);
+    /** A name that matches nobody filters to nothing (not to everything). */
+    const idOf = async (name: string | undefined) => (name === undefined ? undefined : ((await users.findByUsername(name))?.id ?? 0));
+    const [actorId, targetId] = await Promise.all([idOf(q.actor), idOf(q.target)]);
+    const { entries, hasMore } = await siteAudit.list({
+      ...(actorId !== undefined ? { actorId } : {}),
+      ...(targetId !== undefined ? { targetId } : {}),
+      ...(q.action ? { action: q.action } : {}),
+      ...(q.from ? { from: Date.parse(q.from) } : {}),
+      ...(q.to ? { to: Date.parse(q.to) + DAY } : {}),
+      ...(q.before ? { before: q.before } : {}),
+      limit: AUDIT_PAGE,
+    });
+    const refs = await users.refs([...new Set(entries.flatMap((e) => [e.actorId, e.targetId]).filter((id): id is number => id !== null))]);
+    const names = new Map(refs.map((r) => [r.id, r.name]));
+    const shown = entries.map((e) => ({
+      ...e,
+      actor: e.actorId === null ? null : (names.get(e.actorId) ?? `#${e.actorId}`),
+      target: e.targetId === null ? null : (names.get(e.targetId) ?? `#${e.targetId}`),
+      detailText: Object.entries(e.details).map(([k, v]) => `${k}=${String(v)}`).join(' '),
+    }));
+    const filter = { actor: q.actor ?? '', target: q.target ?? '', action: q.action ?? '', from: q.from ?? '', to: q.to ?? '' };
+    const older = hasMore ? `/admin/audit?${new URLSearchParams({ ...filter, before: String(entries[entries.length - 1]!.id) }).toString()}` : null;
+    return reply.view('pages/admin/audit.njk', { entries: shown, filter, actions: SITE_ACTIONS, older, csrf: reply.generateCsrf() });
+  });
+}
