@@ -29,7 +29,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('live_members_user_idx').on('live_members').execute();
+  // MySQL names the table of an index to drop; SQLite's DROP INDEX takes none.
+  const drop = db.schema.dropIndex('live_members_user_idx');
+  await (db.getExecutor().adapter instanceof MysqlAdapter ? drop.on('live_members') : drop).execute();
   await db.schema.dropTable('live_mentions').execute();
   await db.schema.dropTable('read_markers').execute();
 }

@@ -70,7 +70,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.equal((await carol.request('HEAD', `/rooms/${id}`)).status, 200);
     const page = await (await carol.get(`/rooms/${id}`)).text();
     assert.equal(await isMember(), false, 'viewing made no member');
-    const ids = [...page.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    const ids = [...page.matchAll(/<li class="msg" id="m\d+" data-id="(\d+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => i + 11));
     assert.match(page, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
     assert.doesNotMatch(page, /<script>alert/);
@@ -82,7 +82,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.doesNotMatch(page, new RegExp(`action="/rooms/${id}/leave"`), 'nothing to leave');
     // Older pages without JavaScript, and the history as JSON, are readable too:
     const older = await (await carol.get(`/rooms/${id}?before=11`)).text();
-    const olderIds = [...older.matchAll(/<li class="msg" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    const olderIds = [...older.matchAll(/<li class="msg" id="m\d+" data-id="(\d+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(olderIds, Array.from({ length: 10 }, (_, i) => i + 1));
     assert.equal((await carol.json(`/rooms/${id}/messages`)).status, 200);
     // A reader cannot send through the form either.
