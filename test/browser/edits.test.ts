@@ -10,7 +10,7 @@ describe(`editing, deleting and replying in headless Chromium (${backend})`, () 
     await h.createUser('fay', 'fay-password-1');
   });
 
-  const msg = (page: WatchedPage, text: string) => page.locator('#messages li.msg[data-id]', { has: page.locator(`.body:text-is("${text}")`) });
+  const msg = (page: WatchedPage, text: string) => page.locator('#messages li.msg[data-id]', { has: page.locator(`.body > p:text-is("${text}")`) });
   async function say(page: WatchedPage, text: string) {
     await page.fill('#body', text);
     await page.press('#body', 'Enter');
@@ -50,8 +50,8 @@ describe(`editing, deleting and replying in headless Chromium (${backend})`, () 
     await act(fay, 'Ignore this one', 'reply');
     await say(fay, 'Ignored!');
     for (const p of [alice, fay]) {
-      await p.locator('li.msg:has(.body:text-is("Which room exactly?")) .quote:has-text("Meeting at 10, in the smal room")').waitFor();
-      await p.locator('li.msg:has(.body:text-is("Ignored!")) .quote:has-text("Ignore this one")').waitFor();
+      await p.locator('li.msg:has(.body > p:text-is("Which room exactly?")) .quote:has-text("Meeting at 10, in the smal room")').waitFor();
+      await p.locator('li.msg:has(.body > p:text-is("Ignored!")) .quote:has-text("Ignore this one")').waitFor();
     }
 
     // Alice fixes her typo from the message's Edit button: Enter saves.
@@ -63,13 +63,13 @@ describe(`editing, deleting and replying in headless Chromium (${backend})`, () 
       await li.waitFor();
       await li.locator('.edited:visible').waitFor();
       // The reply's quote follows the edit.
-      await p.locator('li.msg:has(.body:text-is("Which room exactly?")) .quote:has-text("in the small room")').waitFor();
+      await p.locator('li.msg:has(.body > p:text-is("Which room exactly?")) .quote:has-text("in the small room")').waitFor();
     }
 
     // Up in the empty composer edits her newest message; Escape leaves it as it was.
     await alice.focus('#body');
     await alice.keyboard.press('ArrowUp');
-    await alice.locator('li.msg.editing:has(.body:text-is("Ignore this one")) .edit-area').waitFor();
+    await alice.locator('li.msg.editing:has(.body > p:text-is("Ignore this one")) .edit-area').waitFor();
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('li.msg.editing', { state: 'detached' });
     assert.equal(await alice.evaluate(() => document.activeElement?.id), 'body');
@@ -79,7 +79,7 @@ describe(`editing, deleting and replying in headless Chromium (${backend})`, () 
     await act(alice, 'Ignore this one', 'delete');
     for (const p of [alice, fay]) {
       await msg(p, 'Ignore this one').waitFor({ state: 'detached' });
-      await p.locator('li.msg:has(.body:text-is("Ignored!")) .quote.gone:has-text("Original message deleted")').waitFor();
+      await p.locator('li.msg:has(.body > p:text-is("Ignored!")) .quote.gone:has-text("Original message deleted")').waitFor();
     }
 
     // A reload shows the same, from the server.
@@ -89,11 +89,11 @@ describe(`editing, deleting and replying in headless Chromium (${backend})`, () 
       const bodies = await p.locator('#messages li.msg .body').allTextContents();
       assert.deepEqual(bodies, ['Meeting at 10, in the small room', 'Sounds good', 'Which room exactly?', 'Ignored!']);
       assert.match((await msg(p, 'Meeting at 10, in the small room').locator('.edited').textContent()) ?? '', /^\(edited\) \S/);
-      assert.equal(await p.locator('li.msg:has(.body:text-is("Which room exactly?")) .quote .q-text').textContent(), 'Meeting at 10, in the small room');
-      assert.equal(await p.locator('li.msg:has(.body:text-is("Ignored!")) .quote.gone').textContent(), 'Original message deleted');
+      assert.equal(await p.locator('li.msg:has(.body > p:text-is("Which room exactly?")) .quote .q-text').textContent(), 'Meeting at 10, in the small room');
+      assert.equal(await p.locator('li.msg:has(.body > p:text-is("Ignored!")) .quote.gone').textContent(), 'Original message deleted');
     }
     // The quote links to the original.
-    await fay.locator('li.msg:has(.body:text-is("Which room exactly?")) .quote').click();
+    await fay.locator('li.msg:has(.body > p:text-is("Which room exactly?")) .quote').click();
     assert.match(fay.url(), /#m\d+$/);
 
     for (const [w, h] of [
