@@ -4,6 +4,7 @@
  * Scenarios (docs/performance.md says what each measures and against which reference):
  *   big-room       N clients in one room, 10 senders, a steady rate
  *   saturation     big room, rate doubled until a target falls behind; then all at half of hihi's
+ *   scale-out      1,000 clients in one room over two hihi instances + Redis (one core) vs the ceiling
  *   small-rooms    1,000 rooms × 5 clients
  *   slow-consumer  big room with one client that never reads
  *   idle           10,000 idle sockets: memory per connection, time to accept them
