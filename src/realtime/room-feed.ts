@@ -1,6 +1,5 @@
 import type { Page } from '../live/ports.js';
 import { messageFrame } from '../live/channels.js';
-import { textFrame } from './ws-frame.js';
 
 /** How long a live message may wait for a missing smaller id before storage is asked for it. */
 const GAP_WAIT_MS = 500;
@@ -16,7 +15,7 @@ const REPAIR_PAGE = 200;
 export class RoomFeed {
   /** Every message up to this id went out (or is gone from storage); -1 until `start`. */
   lastId = -1;
-  /** Live messages that arrived ahead of a missing id, framed, by id. */
+  /** Live messages that arrived ahead of a missing id, their frames' JSON, by id. */
   private readonly held = new Map<number, Buffer>();
   private repairing = false;
   private repairAgain = false;
@@ -25,8 +24,8 @@ export class RoomFeed {
 
   constructor(
     private readonly deps: {
-      /** Hands one framed message to the room's sockets. */
-      emit(id: number, frame: Buffer): void;
+      /** Hands one message's frame JSON (with its `clientId`) to the room's sockets. */
+      emit(id: number, payload: Buffer): void;
       /** Stored messages after an id, oldest first. */
       read(after: number, limit: number): Promise<Page>;
       onRepairError(err: unknown): void;
@@ -73,7 +72,7 @@ export class RoomFeed {
           if (this.stopped) return;
           for (const m of page.messages) {
             after = m.id;
-            if (m.id > this.lastId) this.emit(m.id, this.held.get(m.id) ?? textFrame(Buffer.from(messageFrame(m))));
+            if (m.id > this.lastId) this.emit(m.id, this.held.get(m.id) ?? Buffer.from(messageFrame(m)));
           }
           if (!page.hasMore) break;
         }
