@@ -2,7 +2,7 @@
 /**
  * The message list: live and pending messages, grouping and day separators, system lines,
  * older pages, and gap-fill by id after a reconnect or a skipped id.
- * @import { ChatMessage, UserRef } from '../../../src/shared/protocol.ts'
+ * @import { ChatMessage, MessageFrame, UserRef } from '../../../src/shared/protocol.ts'
  */
 import { $, cfg, room } from './env.js';
 import { linkified } from './linkify.js';
@@ -92,23 +92,25 @@ function placeById(li, id) {
   list.insertBefore(li, before);
 }
 
-/** @param {ChatMessage} m */
+/** @param {MessageFrame | ChatMessage} m */
 export function showMessage(m) {
   if (m.room !== room || seen.has(m.id)) return;
   const stick = nearBottom();
   seen.add(m.id);
   $('empty')?.remove();
   // My own message, typed in this tab: confirm the pending line instead of adding another.
-  const pending = m.user.id === cfg.me.id ? list.querySelector(`li[data-client-id="${CSS.escape(m.clientId)}"]`) : null;
+  // (Only my own messages' frames carry their clientId.)
+  const cid = m.user.id === cfg.me.id ? m.clientId : undefined;
+  const pending = cid ? list.querySelector(`li[data-client-id="${CSS.escape(cid)}"]`) : null;
   const li = /** @type {HTMLElement} */ (pending ?? messageElement(m));
-  if (pending) {
+  if (pending && cid) {
     li.classList.remove('pending', 'failed');
     li.querySelector('.state')?.remove();
     // The server's time, not this tab's clock at typing.
     const time = /** @type {HTMLTimeElement} */ (timeOf(li));
     time.dateTime = new Date(m.ts).toISOString();
     localTime(time);
-    outbox.delete(m.clientId);
+    outbox.delete(cid);
     saveOutbox();
   }
   li.dataset.id = String(m.id);
