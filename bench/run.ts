@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--scenario NAME[,NAME…]|all] [--quick] [--targets a,b] [--clients N] [--rate R] [--seconds T] [--profile DIR]
+ * npm run bench -- [--scenario NAME[,NAME…]|all] [--quick] [--targets a,b] [--clients N] [--rate R] [--seconds T] [--rounds N] [--profile DIR]
  *
  * Scenarios (docs/performance.md says what each measures and against which reference):
  *   big-room       N clients in one room, 10 senders, a steady rate
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     senders: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
+    rounds: { type: 'string' },
     targets: { type: 'string' },
     profile: { type: 'string' },
   },
@@ -49,6 +50,7 @@ const opts: Options = {
   ...(values.senders ? { senders: Number(values.senders) } : {}),
   ...(values.rate ? { rate: Number(values.rate) } : {}),
   ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
+  ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
   ...(values.targets ? { targets: values.targets.split(',') } : {}),
   ...(values.profile ? { profileDir: values.profile } : {}),
 };

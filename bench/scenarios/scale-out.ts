@@ -23,7 +23,7 @@ export const scaleOut: Scenario = async (opts) => {
     // measured, not a loss: a delivery counts as lost only if it has not come 30 s after the last send.
     drainSeconds: 30,
   };
-  const rounds = opts.quick ? 1 : 3;
+  const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   const names = opts.targets ?? ['ceiling', 'hihi-redis-x2'];
   const pinned = os.availableParallelism() >= 2;
   const runs: Array<FanoutResult & { round: number }> = [];
@@ -54,6 +54,8 @@ export const scaleOut: Scenario = async (opts) => {
     return out as unknown as FanoutResult;
   });
   const ceiling = runs.filter((r) => r.target === 'ceiling');
+  const ceilingMedian = medians.find((r) => r.target === 'ceiling');
+  const cpuPerDelivery = (r: FanoutResult) => +((r.serverCpuPct / 100 / r.deliveriesPerSec) * 1e6).toFixed(2);
   const perRound = (name: string) =>
     runs
       .filter((r) => r.target === name)
@@ -61,10 +63,18 @@ export const scaleOut: Scenario = async (opts) => {
       .join(', ');
   return {
     json: [
-      ...runs.map((r) => ({ phase: 'round', clients: load.clientsPerRoom, rate: load.rate, pinned, ...r })),
-      ...medians.map((r) => ({ phase: 'median', clients: load.clientsPerRoom, rate: load.rate, pinned, rounds, ...r })),
+      ...runs.map((r) => ({ phase: 'round', clients: load.clientsPerRoom, rate: load.rate, pinned, ...r, cpuUsPerDelivery: cpuPerDelivery(r) })),
+      ...medians.map((r) => ({ phase: 'median', clients: load.clientsPerRoom, rate: load.rate, pinned, rounds, ...r, cpuUsPerDelivery: cpuPerDelivery(r) })),
     ],
-    table: fanoutTable(medians, (r) => ({ rounds, 'round ratios': perRound(r.target), pinned })),
+    table: fanoutTable(medians, (r) => ({
+      // The servers' CPU per delivery: on a shared host, where a pinned core is not the
+      // server's alone, what a delivery costs says more than how many a second it got.
+      'cpu µs/delivery': cpuPerDelivery(r),
+      'cpu vs ceiling': ceilingMedian ? +(cpuPerDelivery(r) / cpuPerDelivery(ceilingMedian)).toFixed(2) : '',
+      rounds,
+      'round ratios': perRound(r.target),
+      pinned,
+    })),
     broken: brokenOf(runs),
   };
 };
