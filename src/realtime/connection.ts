@@ -105,30 +105,15 @@ export class Connection {
    * only what earlier flushes could not hand to the kernel: this turn's own corked writes are
    * not a sign of a slow reader.
    */
-  write(frame: Buffer, cork = true): void {
+  write(frame: Buffer): void {
     const ws = this.socket;
     if (ws.readyState !== ws.OPEN) return;
     if (!this.batcher.isCorked(ws) && ws.bufferedAmount > this.limits.maxBufferedBytes) {
       ws.terminate();
       return;
     }
-    // A turn's one write of a room's frames (deliverTurn) needs no cork: it is the batch.
-    if (cork) this.batcher.cork(ws);
+    this.batcher.cork(ws);
     (ws as WebSocket & { _socket: Socket })._socket.write(frame);
-  }
-
-  /**
-   * A room's events of one event-loop turn in one write (room-turn.ts), when this socket takes
-   * them all as they are: joined, and none of their messages (ids `firstId`…`lastId`, 0: none)
-   * had already. False otherwise: the caller hands them one by one to `deliver`.
-   */
-  deliverTurn(room: RoomId, firstId: number, lastId: number, frames: (userId: number) => Buffer): boolean {
-    const state = this.rooms.get(room);
-    if (!state) return true; // left meanwhile: nothing for it
-    if (state.queue !== null || (firstId > 0 && firstId <= state.lastId)) return false;
-    if (lastId > 0) state.lastId = lastId;
-    this.write(frames(this.user.id), false);
-    return true;
   }
 
   /**

@@ -8,7 +8,8 @@ import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
 import { RoomFeed } from './room-feed.js';
-import { createRoomTurns } from './room-turn.js';
+import { messageFrames } from './message-frames.js';
+import { textFrame } from './ws-frame.js';
 
 interface RoomEntry {
   connections: Set<Connection>;
@@ -109,22 +110,29 @@ export function createHub(deps: {
   let stopControl: Unsubscribe | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let stopping = false;
-  /** Each room's events go to its sockets once per event-loop turn, in one write each. */
-  const turns = createRoomTurns((n) => deps.metrics.deliveries.inc(n));
 
   function subscribeRoom(room: RoomId): RoomEntry {
     let entry = rooms.get(room);
     if (entry) return entry;
     const conns = new Set<Connection>();
     const feed = new RoomFeed({
-      emit: (id, payload) => turns.add(room, conns, id, payload),
+      emit(id, payload) {
+        const { author, own, others } = messageFrames(payload);
+        for (const c of conns) c.deliver(room, c.user.id === author ? own : others, id);
+        deps.metrics.deliveries.inc(conns.size);
+      },
       read: (after, limit) => live.messages.page(room, { after, limit }),
       onRepairError: (err) => log.warn({ err, room }, 'repairing missed messages failed; retrying'),
     });
     const subscribed = live.bus
       .subscribe(roomChannel(room), (bytes) => {
         const id = messageId(bytes);
-        if (id === 0) return turns.add(room, conns, 0, bytes);
+        if (id === 0) {
+          const frame = textFrame(bytes);
+          for (const c of conns) c.deliver(room, frame);
+          deps.metrics.deliveries.inc(conns.size);
+          return;
+        }
         if (id <= feed.lastId) return; // a repeat: out already
         const ts = messageTs(bytes);
         if (ts > 0) deps.metrics.fanoutSeconds.observe(Math.max(0, deps.now() - ts) / 1000);
