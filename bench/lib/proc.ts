@@ -94,6 +94,10 @@ export function pin(pids: number[], cpus: string): () => void {
   for (const pid of pids) {
     let before: string;
     try {
+      // Redis's pid comes from its INFO: in a container (CI's service) it names another
+      // process here, which must not be pinned.
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (comm !== 'node' && !comm.startsWith('redis')) continue;
       before = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' }).split(':').pop()!.trim();
       execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
     } catch {
