@@ -1,9 +1,10 @@
 /**
- * npm run bench -- [--scenario NAME[,NAME…]|all] [--quick] [--targets a,b] [--clients N] [--rate R] [--seconds T] [--profile DIR]
+ * npm run bench -- [--scenario NAME[,NAME…]|all] [--quick] [--targets a,b] [--clients N] [--rate R] [--seconds T] [--rounds N] [--profile DIR]
  *
  * Scenarios (docs/performance.md says what each measures and against which reference):
  *   big-room       N clients in one room, 10 senders, a steady rate
  *   saturation     big room, rate doubled until a target falls behind; then all at half of hihi's
+ *   scale-out      1,000 clients in one room over two hihi instances + Redis (one core) vs the ceiling
  *   small-rooms    1,000 rooms × 5 clients
  *   slow-consumer  big room with one client that never reads
  *   idle           10,000 idle sockets: memory per connection, time to accept them
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     senders: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
+    rounds: { type: 'string' },
     targets: { type: 'string' },
     profile: { type: 'string' },
   },
@@ -48,6 +50,7 @@ const opts: Options = {
   ...(values.senders ? { senders: Number(values.senders) } : {}),
   ...(values.rate ? { rate: Number(values.rate) } : {}),
   ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
+  ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
   ...(values.targets ? { targets: values.targets.split(',') } : {}),
   ...(values.profile ? { profileDir: values.profile } : {}),
 };

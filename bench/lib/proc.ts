@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -82,4 +82,34 @@ export async function collectGarbage(pid: number): Promise<number> {
   const { usedSize } = (await call('Runtime.getHeapUsage')) as { usedSize: number };
   ws.close();
   return usedSize;
+}
+
+/**
+ * Pins every thread of each process to `cpus` (a taskset list such as "0"), so the servers
+ * and the load generator do not take each other's core; returns what undoes it. A no-op on a
+ * machine with fewer than two cores or without `taskset` (util-linux).
+ */
+export function pin(pids: number[], cpus: string): () => void {
+  const undo: Array<() => void> = [];
+  for (const pid of pids) {
+    let before: string;
+    try {
+      // Redis's pid comes from its INFO: in a container (CI's service) it names another
+      // process here, which must not be pinned.
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (comm !== 'node' && !comm.startsWith('redis')) continue;
+      before = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' }).split(':').pop()!.trim();
+      execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    } catch {
+      continue; // gone, or not ours to pin: measured unpinned
+    }
+    undo.push(() => {
+      try {
+        execFileSync('taskset', ['-a', '-p', '-c', before, String(pid)], { stdio: 'ignore' });
+      } catch {
+        // the process ended meanwhile
+      }
+    });
+  }
+  return () => undo.forEach((u) => u());
 }

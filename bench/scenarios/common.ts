@@ -7,6 +7,8 @@ export interface Options {
   senders?: number;
   rate?: number;
   seconds?: number;
+  /** Rounds of a scenario that alternates its targets (scale-out). */
+  rounds?: number;
   targets?: string[];
   profileDir?: string;
 }

@@ -22,6 +22,8 @@ export interface FanoutLoad {
   stalled?: number;
   /** Padding per message body, bytes. */
   padding?: number;
+  /** How long deliveries may still come in after the last send before the rest count as lost (10 s). */
+  drainSeconds?: number;
 }
 
 export interface FanoutResult {
@@ -143,7 +145,7 @@ export async function runFanout(target: Target, load: FanoutLoad): Promise<Fanou
     }, 10);
   });
   const expected = totalMessages * perMessage;
-  const drainUntil = performance.now() + 10_000;
+  const drainUntil = performance.now() + (load.drainSeconds ?? 10) * 1000;
   while (delivered < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
   const elapsed = (Math.max(lastReceive, start + 1) - start) / 1000;
   const perProcess = pids.map((pid, i) => cpuSeconds(pid) - cpu0[i]!);

@@ -5,6 +5,7 @@ import { idle } from './idle.js';
 import { login } from './login.js';
 import { pages } from './pages.js';
 import { saturation } from './saturation.js';
+import { scaleOut } from './scale-out.js';
 import { slowConsumer } from './slow-consumer.js';
 import { smallRooms } from './small-rooms.js';
 import { unreadFanout } from './unread-fanout.js';
@@ -14,6 +15,7 @@ export type { Options } from './common.js';
 export const scenarios: Record<string, Scenario> = {
   'big-room': bigRoom,
   saturation,
+  'scale-out': scaleOut,
   'small-rooms': smallRooms,
   'slow-consumer': slowConsumer,
   idle,

@@ -9,6 +9,7 @@ import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
 import { RoomFeed } from './room-feed.js';
+import { messageFrames } from './message-frames.js';
 import { textFrame } from './ws-frame.js';
 
 interface RoomEntry {
@@ -120,8 +121,9 @@ export function createHub(deps: {
     if (entry) return entry;
     const conns = new Set<Connection>();
     const feed = new RoomFeed({
-      emit(id, frame) {
-        for (const c of conns) c.deliver(room, frame, id);
+      emit(id, payload) {
+        const { author, own, others } = messageFrames(payload);
+        for (const c of conns) c.deliver(room, c.user.id === author ? own : others, id);
         deps.metrics.deliveries.inc(conns.size);
       },
       read: (after, limit) => live.messages.page(room, { after, limit }),
@@ -141,7 +143,7 @@ export function createHub(deps: {
         if (id <= feed.lastId) return; // a repeat: out already
         const ts = messageTs(bytes);
         if (ts > 0) deps.metrics.fanoutSeconds.observe(Math.max(0, deps.now() - ts) / 1000);
-        feed.message(id, textFrame(bytes));
+        feed.message(id, bytes);
       })
       .then(async (unsubscribe) => {
         // Live delivery starts after the newest message stored once the channel is live; a

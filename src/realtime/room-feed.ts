@@ -1,7 +1,6 @@
 import type { Page } from '../live/ports.js';
 import { changeFrame, messageFrame } from '../live/channels.js';
 import type { ChangeFrame } from '../shared/protocol.js';
-import { textFrame } from './ws-frame.js';
 
 /** How long a live message may wait for a missing smaller id before storage is asked for it. */
 const GAP_WAIT_MS = 500;
@@ -17,7 +16,7 @@ const REPAIR_PAGE = 200;
 export class RoomFeed {
   /** Every message up to this id went out (or is gone from storage); -1 until `start`. */
   lastId = -1;
-  /** Live messages that arrived ahead of a missing id, framed, by id. */
+  /** Live messages that arrived ahead of a missing id, their frames' JSON, by id. */
   private readonly held = new Map<number, Buffer>();
   private repairing = false;
   private repairAgain = false;
@@ -26,8 +25,8 @@ export class RoomFeed {
 
   constructor(
     private readonly deps: {
-      /** Hands one framed message to the room's sockets. */
-      emit(id: number, frame: Buffer): void;
+      /** Hands one message's frame JSON (with its `clientId`) to the room's sockets. */
+      emit(id: number, payload: Buffer): void;
       /** Stored messages after an id, oldest first. */
       read(after: number, limit: number): Promise<Page>;
       /** Stored changes (edits, deletions) after a seq, oldest first; seqs and ids are one sequence. */
@@ -88,7 +87,7 @@ export class RoomFeed {
           items.sort((a, b) => a.id - b.id);
           for (const it of items) {
             if (it.id > bound) break;
-            if (it.id > this.lastId) this.emit(it.id, this.held.get(it.id) ?? textFrame(Buffer.from(it.json())));
+            if (it.id > this.lastId) this.emit(it.id, this.held.get(it.id) ?? Buffer.from(it.json()));
           }
           after = bound;
         }

@@ -110,8 +110,10 @@ export interface AckFrame {
   id: MessageId;
   ts: number;
 }
-export interface MessageFrame extends ChatMessage {
+/** `clientId` only on the frames to its author's own sockets (they match a pending line by it). */
+export interface MessageFrame extends Omit<ChatMessage, 'clientId'> {
   type: 'message';
+  clientId?: string;
 }
 export interface ErrorFrame {
   type: 'error';

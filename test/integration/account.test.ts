@@ -66,7 +66,7 @@ describe(`account settings (${backend})`, () => {
     const danSocket = await WsClient.connect(two.url, { cookie: dan.cookieHeader, origin: two.url });
     await danSocket.join(room);
     cleoSocket.send({ type: 'send', room, clientId: 'before', body: 'before the rename' });
-    assert.equal((await danSocket.next('message', (m) => m.clientId === 'before')).user.name, 'cleo');
+    assert.equal((await danSocket.next('message', (m) => m.body === 'before the rename')).user.name, 'cleo');
     // Dan's page view keeps the old name in its room view until the change is announced.
     assert.match(await (await dan.get(`/rooms/${room}`)).text(), /cleo/);
 
@@ -76,7 +76,7 @@ describe(`account settings (${backend})`, () => {
     assert.match(page, /Cleo 克莉奥/, 'the member list and the old message show the new name');
     assert.doesNotMatch(page, />cleo</);
     cleoSocket.send({ type: 'send', room, clientId: 'after', body: 'after the rename' });
-    assert.equal((await danSocket.next('message', (m) => m.clientId === 'after')).user.name, 'Cleo 克莉奥');
+    assert.equal((await danSocket.next('message', (m) => m.body === 'after the rename')).user.name, 'Cleo 克莉奥');
     assert.match(await (await cleo.get('/rooms')).text(), /Signed in as Cleo 克莉奥/);
     cleoSocket.close();
     danSocket.close();

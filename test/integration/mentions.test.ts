@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ChatMessage } from '../../src/shared/protocol.js';
+import type { ChatMessage, MessageFrame } from '../../src/shared/protocol.js';
 import type { User } from '../../src/modules/users/repository.js';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
@@ -47,7 +47,7 @@ describe(`mentions (${backend})`, () => {
   }
 
   let seq = 0;
-  async function send(c: WsClient, body: string): Promise<ChatMessage> {
+  async function send(c: WsClient, body: string): Promise<MessageFrame> {
     const clientId = `m-${++seq}`;
     c.send({ type: 'send', room, clientId, body });
     return c.next('message', (m) => m.clientId === clientId);

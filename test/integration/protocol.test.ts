@@ -81,9 +81,27 @@ describe(`websocket protocol (${backend})`, () => {
     assert.equal(ack.clientId, 'm-1');
     assert.equal(ack.id, 1);
     assert.ok(Math.abs(ack.ts - Date.now()) < 10_000);
-    for (const c of [a, b]) {
-      const m = await c.next('message');
-      assert.deepEqual(m, { type: 'message', room, id: 1, ts: ack.ts, user: { id: 1, name: 'admin' }, body: '你好 😀 <b>hi</b>', clientId: 'm-1' });
+    // Only the sender's own sockets get the clientId (they match their pending line by it).
+    const message = { type: 'message', room, id: 1, ts: ack.ts, user: { id: 1, name: 'admin' }, body: '你好 😀 <b>hi</b>' };
+    assert.deepEqual(await a.next('message'), { ...message, clientId: 'm-1' });
+    assert.deepEqual(await b.next('message'), message);
+  });
+
+  test('a message carries its clientId to every socket of its author, and to nobody else, however many arrive together', async () => {
+    const room = await newRoom();
+    const { c: a } = await joined(admin, room);
+    const { c: otherTab } = await joined(admin, room);
+    const { c: b } = await joined(erin, room);
+    // Sent without waiting: messages of both authors reach each instance in the same turns.
+    for (let i = 0; i < 10; i++) {
+      a.send({ type: 'send', room, clientId: `a${i}`, body: `a${i}` });
+      b.send({ type: 'send', room, clientId: `b${i}`, body: `b${i}` });
+    }
+    for (const [c, me] of [[a, 'admin'], [otherTab, 'admin'], [b, 'erin']] as const) {
+      const got = [];
+      for (let i = 0; i < 20; i++) got.push(await c.next('message'));
+      assert.deepEqual(got.map((m) => m.id), Array.from({ length: 20 }, (_, i) => i + 1), 'each once, in id order');
+      for (const m of got) assert.equal(m.clientId, m.user.name === me ? m.body : undefined, `${me} reading ${m.body}`);
     }
   });
 
@@ -229,7 +247,7 @@ describe(`websocket protocol (${backend})`, () => {
     const seen = await flaky.next('message');
     // The flaky client sends, and its connection dies before it reads the ack.
     flaky.send({ type: 'send', room, clientId: 'unacked', body: 'did this arrive?' });
-    await stay.next('message', (m) => m.clientId === 'unacked');
+    await stay.next('message', (m) => m.body === 'did this arrive?');
     flaky.socket.terminate();
     stay.send({ type: 'send', room, clientId: 'while-away', body: 'sent while erin was away' });
     await stay.next('ack', (a) => a.clientId === 'while-away');

@@ -24,7 +24,7 @@ test('a repair delivers missed messages, edits and deletions in sequence, each o
     const first = (await log.append(msg('a'))).message;
     const out: Array<{ id: number; frame: string }> = [];
     const feed = new RoomFeed({
-      emit: (id, frame) => out.push({ id, frame: frame.subarray(2).toString() }),
+      emit: (id, payload) => out.push({ id, frame: payload.toString() }),
       read: (after, limit) => log.page(room, { after, limit }),
       readChanges: (after, limit) => log.changes(room, after, limit),
       newest: () => log.newest(room),

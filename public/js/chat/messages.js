@@ -2,7 +2,7 @@
 /**
  * The message list: live and pending messages, grouping and day separators, system lines,
  * older pages, and gap-fill by id after a reconnect or a skipped id.
- * @import { ChatMessage, UserRef } from '../../../src/shared/protocol.ts'
+ * @import { ChatMessage, MessageFrame, UserRef } from '../../../src/shared/protocol.ts'
  */
 import { renderMarkdown } from '../shared/markdown.js';
 import { $, cfg, room } from './env.js';
@@ -21,7 +21,7 @@ let firstId = cfg.firstId;
 let hasOlder = cfg.hasOlder;
 export const lastSeenId = () => lastId;
 
-/** @type {(li: HTMLElement, m: ChatMessage | null) => void} */
+/** @type {(li: HTMLElement, m: ChatMessage | MessageFrame | null) => void} */
 let shown = () => {};
 /** Runs for each confirmed message placed on the page (`m` null: rendered by the server). @param {typeof shown} fn */
 export function onShown(fn) {
@@ -120,7 +120,7 @@ function placeById(li, id) {
   list.insertBefore(li, before);
 }
 
-/** @param {ChatMessage} m */
+/** @param {MessageFrame | ChatMessage} m */
 export function showMessage(m) {
   if (m.room !== room) return;
   if (seen.has(m.id)) {
@@ -133,9 +133,11 @@ export function showMessage(m) {
   seen.add(m.id);
   $('empty')?.remove();
   // My own message, typed in this tab: confirm the pending line instead of adding another.
-  const pending = m.user.id === cfg.me.id ? list.querySelector(`li[data-client-id="${CSS.escape(m.clientId)}"]`) : null;
+  // (Only my own messages' frames carry their clientId.)
+  const cid = m.user.id === cfg.me.id ? m.clientId : undefined;
+  const pending = cid ? list.querySelector(`li[data-client-id="${CSS.escape(cid)}"]`) : null;
   const li = /** @type {HTMLElement} */ (pending ?? messageElement(m));
-  if (pending) {
+  if (pending && cid) {
     li.classList.remove('pending', 'failed');
     li.querySelector('.state')?.remove();
     // The server's time, not this tab's clock at typing.
@@ -144,7 +146,7 @@ export function showMessage(m) {
     localTime(time);
     // The stored body: mentions resolved.
     fillBody(li, m);
-    outbox.delete(m.clientId);
+    outbox.delete(cid);
     saveOutbox();
   }
   li.dataset.id = String(m.id);

@@ -4,7 +4,7 @@
  * and an accepted @here by default; every message with the account's "all" setting or this
  * room's own toggle (kept in this browser's localStorage: a per-device choice). Nothing asks for
  * the browser's permission here: the account page's button does, on a user's press.
- * @import { ChatMessage } from '../../../src/shared/protocol.ts'
+ * @import { ChatMessage, MessageFrame } from '../../../src/shared/protocol.ts'
  */
 import { cfg, room, tr } from './env.js';
 
@@ -15,10 +15,10 @@ export const roomAll = () => localStorage.getItem(KEY) === '1';
 /** @param {boolean} on */
 export const setRoomAll = (on) => (on ? localStorage.setItem(KEY, '1') : localStorage.removeItem(KEY));
 
-/** Whether this message concerns the reader: mentioned by id, or called with @here. @param {ChatMessage} m */
+/** Whether this message concerns the reader: mentioned by id, or called with @here. @param {ChatMessage | MessageFrame} m */
 export const mentionsMe = (m) => !!m.here || (m.mentions ?? []).some((u) => u.id === cfg.me.id);
 
-/** A live message arrived. @param {ChatMessage} m */
+/** A live message arrived. @param {ChatMessage | MessageFrame} m */
 export function notifyFor(m) {
   const level = cfg.notify ?? 'mentions';
   if (m.room !== room || m.user.id === cfg.me.id || level === 'off') return;

@@ -4,7 +4,7 @@
  * room opens, reads sent while the reader is at the newest messages (`read` frames, at most one
  * a second), a "N new messages ↓" button instead of scrolling away from what the reader is
  * looking at, and the page title's count of the reader's other rooms.
- * @import { ChatMessage, UnreadFrame } from '../../../src/shared/protocol.ts'
+ * @import { ChatMessage, MessageFrame, UnreadFrame } from '../../../src/shared/protocol.ts'
  */
 import { unreadTotals } from '../unread-title.js';
 import { send } from './connection.js';
@@ -92,7 +92,7 @@ export function initUnread() {
 /** Before a live message is shown: whether the reader was at the newest messages. */
 export const wasAtBottom = () => nearBottom();
 
-/** A live message was shown. @param {ChatMessage} m @param {boolean} stuck */
+/** A live message was shown. @param {ChatMessage | MessageFrame} m @param {boolean} stuck */
 export function messageShown(m, stuck) {
   if (m.room !== room) return;
   if (stuck || m.user.id === cfg.me.id) return readSoon();
