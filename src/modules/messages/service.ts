@@ -146,8 +146,10 @@ export function createMessageService(deps: {
     /** The author deletes their own message, at any time, unless barred from the room or it is archived. */
     async remove(room: Room, user: User, id: MessageId): Promise<void> {
       if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
-      await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
+      const [, m] = await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
       if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
+      // A deleted message's mentions no longer count as unread ones.
+      if (m.mentions || m.here) await deps.live.mentions.forget(room.id, id);
       deps.events.sent(room.id);
     },
 

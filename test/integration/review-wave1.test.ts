@@ -1,0 +1,105 @@
+/**
+ * An outside review of edits, deletions, mentions and unread counts (wave 1): each test shows
+ * one defect found by reading the code, on every backend.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { User } from '../../src/modules/users/repository.js';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { backend } from '../support/backends.js';
+import { WebClient } from '../support/http.js';
+import { WsClient } from '../support/ws.js';
+
+describe(`review wave 1: edits, deletions, mentions (${backend})`, () => {
+  const clock = { t: Date.now() };
+  let storage: Storage;
+  let hihi: RunningApp;
+  let bob: User;
+  const web: Record<string, WebClient> = {};
+  const sockets: WsClient[] = [];
+  let seq = 0;
+
+  before(async () => {
+    storage = await createStorage();
+    hihi = await startApp(storage, { SEND_RATE_PER_10S: '1000', JOIN_PER_MINUTE: '1000', EDIT_WINDOW_MINUTES: '15', SESSION_IDLE_MINUTES: '43200' }, { now: () => clock.t });
+    await hihi.createUser('alice', 'alice-password-1');
+    bob = await hihi.createUser('bob', 'bob-password-1');
+    for (const name of ['admin', 'alice', 'bob']) {
+      web[name] = new WebClient(hihi.url);
+      await web[name]!.login(name, name === 'admin' ? ADMIN.password : `${name}-password-1`);
+    }
+  });
+  after(async () => {
+    for (const s of sockets) s.close();
+    await hihi?.close();
+    await storage?.cleanup();
+  });
+
+  async function newRoom(): Promise<number> {
+    const room = await web.admin!.createRoom(`review room ${++seq}`);
+    for (const u of ['alice', 'bob']) assert.equal((await web[u]!.submit(`/rooms/${room}`, `/rooms/${room}/join`, {})).status, 303);
+    return room;
+  }
+  async function socket(who: string, room?: number, since?: number) {
+    const c = await WsClient.connect(hihi.url, { cookie: web[who]!.cookieHeader, origin: hihi.origin });
+    sockets.push(c);
+    if (room === undefined) return { c, joined: undefined };
+    c.send({ type: 'join', room, ...(since === undefined ? {} : { since }) });
+    return { c, joined: await c.next('joined') };
+  }
+  async function say(c: WsClient, room: number, body: string) {
+    const clientId = `m${++seq}`;
+    c.send({ type: 'send', room, clientId, body });
+    const ack = await c.next('ack', (a) => a.clientId === clientId);
+    await c.next('message', (m) => m.id === ack.id);
+    return ack.id;
+  }
+
+  test("a resuming socket's joined carries each changed message once (its latest change), not every edit ever made", async () => {
+    // Every edit was carried: a member editing one message N times (within the edit window,
+    // each body up to 4,000 characters) made every later `join` with a small `since` send all N
+    // bodies in one frame, as often as anyone asked: an amplification with no bound.
+    const room = await newRoom();
+    const { c: a } = await socket('alice', room);
+    const first = await say(a, room, 'first');
+    const id = await say(a, room, 'edit me');
+    const gone = await say(a, room, 'delete me');
+    for (let i = 0; i < 30; i++) {
+      clock.t += 1000;
+      a.send({ type: 'edit', room, id, body: `edit ${i} ${'x'.repeat(100)}` });
+      await a.next('edited', (e) => e.id === id && e.body.startsWith(`edit ${i} `));
+    }
+    a.send({ type: 'edit', room, id: gone, body: 'about to go' });
+    await a.next('edited', (e) => e.id === gone);
+    a.send({ type: 'delete', room, id: gone });
+    await a.next('deleted', (e) => e.id === gone);
+    const { joined } = await socket('bob', room, first);
+    const changes = joined!.changes ?? [];
+    assert.deepEqual(
+      changes.map((c) => [c.type, c.id, c.type === 'edited' ? c.body.slice(0, 8) : '']),
+      [
+        ['edited', id, 'edit 29 '],
+        ['deleted', gone, ''],
+      ],
+    );
+    assert.ok(changes[0]!.seq! < changes[1]!.seq!, 'in seq order');
+  });
+
+  test('a deleted message that mentioned her no longer counts as an unread mention', async () => {
+    const room = await newRoom();
+    const { c: a } = await socket('alice', room);
+    const id = await say(a, room, 'hey @bob look');
+    const { live } = hihi.app.deps;
+    assert.equal(await live.mentions.count(room, bob.id, 0), 1, 'the mention is counted');
+    a.send({ type: 'delete', room, id });
+    await a.next('deleted', (e) => e.id === id);
+    assert.equal(await live.mentions.count(room, bob.id, 0), 0, "the deleted message's mention is gone");
+    // And from a moderator's deletion too.
+    const id2 = await say(a, room, 'again @bob');
+    assert.equal(await live.mentions.count(room, bob.id, 0), 1);
+    const adminUser = (await hihi.app.deps.users.findByUsername('admin'))!;
+    await hihi.app.deps.moderation.act(adminUser, room, { action: 'delete', messageId: id2, reason: 'spam' } as never);
+    await a.next('deleted', (e) => e.id === id2);
+    assert.equal(await live.mentions.count(room, bob.id, 0), 0, "a moderator's deletion forgets it too");
+  });
+});
