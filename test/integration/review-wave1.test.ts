@@ -102,4 +102,24 @@ describe(`review wave 1: edits, deletions, mentions (${backend})`, () => {
     await a.next('deleted', (e) => e.id === id2);
     assert.equal(await live.mentions.count(room, bob.id, 0), 0, "a moderator's deletion forgets it too");
   });
+
+  test('@-completion works in a room with more members than one SQL statement can name', async () => {
+    // The members' ids went into one `IN (…)`: past SQLite's 32,766 (MariaDB's 65,535)
+    // placeholders every completion request of a big room failed with a 500.
+    const room = await newRoom();
+    const { live } = hihi.app.deps;
+    const ids = Array.from({ length: 70_000 }, (_, i) => 10_000_000 + i);
+    if (backend === 'embedded') {
+      // Membership is a SQL table here: many rows per statement (one by one takes minutes).
+      for (let i = 0; i < ids.length; i += 500) {
+        await hihi.app.deps.db.insertInto('live_members').values(ids.slice(i, i + 500).map((user_id) => ({ room_id: room, user_id, joined_at: clock.t }))).execute();
+      }
+    } else for (let i = 0; i < ids.length; i += 2000) await Promise.all(ids.slice(i, i + 2000).map((id) => live.membership.join(room, id)));
+    assert.equal((await live.membership.members(room)).length, ids.length + 3, "the admin, alice, bob and the rest");
+    const web2 = new WebClient(hihi.url);
+    await web2.login('alice', 'alice-password-1');
+    const res = await web2.json<{ people: Array<{ username: string }> }>(`/rooms/${room}/mentionable?q=bo`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.people.map((p) => p.username), ['bob']);
+  });
 });
