@@ -147,9 +147,9 @@ export function createMessageService(deps: {
     async remove(room: Room, user: User, id: MessageId): Promise<void> {
       if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
       const [, m] = await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
-      if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
-      // A deleted message's mentions no longer count as unread ones.
+      // A deleted message's mentions no longer count as unread ones: gone before the `deleted` frame goes out.
       if (m.mentions || m.here) await deps.live.mentions.forget(room.id, id);
+      if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
       deps.events.sent(room.id);
     },
 

@@ -65,8 +65,9 @@ export function createModerationService(deps: {
       if (author && !canActOn(actor, author, room)) throw new AppError('forbidden', 'You cannot delete messages of this user', 'mod.err.deleteRank');
     }
     // The log publishes the `deleted` frame (with its seq, so a resuming client learns of it).
-    if (!(await live.messages.remove(roomId, messageId, now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
+    // Its mentions first: gone before the `deleted` frame goes out.
     if (message.mentions || message.here) await live.mentions.forget(roomId, messageId);
+    if (!(await live.messages.remove(roomId, messageId, now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
     events.sent(roomId);
     await audit.record({ room: roomId, actorId: actor.id, targetId: message.user.id, action: 'delete', reason, until: null, messageId, at: now() });
     await events.toRoom(roomId, { type: 'moderation', room: roomId, action: 'delete', by: ref(actor), messageId, ...(reason ? { reason } : {}) });
