@@ -122,4 +122,25 @@ describe(`review wave 1: edits, deletions, mentions (${backend})`, () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.people.map((p) => p.username), ['bob']);
   });
+
+  test('editing a message that mentions someone whose display name is not their username keeps the mention', async () => {
+    // The editor is filled with mentionSource(body, mentions): `@` and the mentioned user's
+    // display name. The server resolved `@name` in an edit by username only, so saving turned
+    // the mention into plain text "@Carolyn" (the message still listed her as mentioned).
+    const carol = await hihi.createUser('carol', 'carol-password-1');
+    await hihi.app.deps.users.updateSettings(carol, { displayName: 'Carolyn', locale: carol.locale, theme: carol.theme });
+    const room = await newRoom();
+    await hihi.app.deps.live.membership.join(room, carol.id);
+    const { c: a } = await socket('alice', room);
+    const id = await say(a, room, 'hi @carol');
+    const { body } = await web.alice!.json<{ messages: Array<{ id: number; body: string; mentions?: Array<{ id: number; name: string }> }> }>(`/rooms/${room}/messages?after=${id - 1}&limit=1`);
+    const m = body.messages[0]!;
+    const { mentionSource } = await import('../../public/js/shared/markdown.js');
+    const source = mentionSource(m.body, m.mentions);
+    assert.equal(source, 'hi @Carolyn', 'what the editor shows');
+    clock.t += 1000;
+    a.send({ type: 'edit', room, id, body: `${source}, edited` });
+    const e = await a.next('edited', (f) => f.id === id);
+    assert.equal(e.body, `hi <@${carol.id}>, edited`);
+  });
 });
