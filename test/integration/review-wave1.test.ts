@@ -9,6 +9,9 @@ import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '.
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 import { WsClient } from '../support/ws.js';
+import { createReadMarkers } from '../../src/modules/unread/markers.js';
+import { createUnreadWatch } from '../../src/realtime/unread-watch.js';
+import type { Connection } from '../../src/realtime/connection.js';
 
 describe(`review wave 1: edits, deletions, mentions (${backend})`, () => {
   const clock = { t: Date.now() };
@@ -142,5 +145,34 @@ describe(`review wave 1: edits, deletions, mentions (${backend})`, () => {
     a.send({ type: 'edit', room, id, body: `${source}, edited` });
     const e = await a.next('edited', (f) => f.id === id);
     assert.equal(e.body, `hi <@${carol.id}>, edited`);
+  });
+
+  test("a socket that closes while its user's counts load leaves no room subscription behind", async () => {
+    // load() listened to each of the user's rooms, then found the user gone (unwatch ran
+    // meanwhile) and returned: the room subscriptions stayed for good, one per room the user is in.
+    const { live, db } = hihi.app.deps;
+    const room = await newRoom();
+    let active = 0;
+    const bus = {
+      ...live.bus,
+      subscribe: (channel: string, fn: (b: Buffer) => void) =>
+        live.bus.subscribe(channel, fn).then((stop) => {
+          active++;
+          return async () => {
+            active--;
+            await stop();
+          };
+        }),
+    };
+    const markers = createReadMarkers({ db, now: () => clock.t, log: { warn() {} } });
+    const watch = createUnreadWatch({ live: { ...live, bus } as typeof live, markers, log: hihi.app.log });
+    const conn = { user: bob, rooms: new Map(), write() {} } as unknown as Connection;
+    const watching = watch.watch(conn);
+    watch.unwatch(conn);
+    await watching;
+    assert.ok(await live.membership.isMember(room, bob.id));
+    for (let i = 0; i < 20 && active > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(active, 0, 'no subscription left');
+    await watch.stop();
   });
 });
