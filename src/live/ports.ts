@@ -115,6 +115,8 @@ export interface MentionIndex {
   count(room: RoomId, userId: number, afterId: MessageId): Promise<number>;
   /** Forgets mentions in messages with an id below `beforeId` (pruned with them). */
   prune(room: RoomId, beforeId: MessageId): Promise<void>;
+  /** Forgets the mentions of one message (deleted: it no longer counts as unread). */
+  forget(room: RoomId, messageId: MessageId): Promise<void>;
   /** Forgets every mention in the room (room deleted). */
   clear(room: RoomId): Promise<void>;
 }

@@ -126,7 +126,12 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     await u.listening;
     const roomIds = await live.membership.roomsOf(uid);
     const counts = await count(uid, roomIds);
-    if (users.get(uid) !== u) return;
+    if (users.get(uid) !== u) {
+      // The user's last socket left meanwhile: the rooms just listened to are let go again
+      // (unless the user is back, with a socket whose own load listens to them).
+      if (!users.has(uid)) for (const room of counts.keys()) unlistenRoom(room, uid);
+      return;
+    }
     for (const room of u.counts.keys()) if (!counts.has(room)) unlistenRoom(room, uid);
     // A re-read that found other counts than were kept tells the sockets.
     for (const [room, c] of counts) {

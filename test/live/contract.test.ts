@@ -519,6 +519,17 @@ for (const [name, factory] of Object.entries(factories)) {
       await s.live.mentions.clear(243);
     });
 
+    test('mentions: forget drops one message for every user it mentioned, and nothing else', async () => {
+      await s.live.mentions.record(244, 1, [71, 72]);
+      await s.live.mentions.record(244, 2, [71]);
+      await s.live.mentions.forget(244, 1);
+      assert.equal(await s.live.mentions.count(244, 71, 0), 1);
+      assert.equal(await s.live.mentions.count(244, 72, 0), 0);
+      await s.live.mentions.forget(244, 99);
+      await s.live.mentions.forget(245, 1);
+      assert.equal(await s.live.mentions.count(244, 71, 0), 1);
+    });
+
     test('the prune job forgets mentions in the messages it pruned', async () => {
       const ids: number[] = [];
       for (let i = 1; i <= 4; i++) ids.push((await s.live.messages.append({ ...msg(251, `pm${i}`), ts: i <= 2 ? 1000 + i : 9000 + i })).message.id);

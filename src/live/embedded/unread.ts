@@ -43,6 +43,9 @@ export function createSqlMentionIndex(db: Db): MentionIndex {
     async prune(room, beforeId) {
       await db.deleteFrom('live_mentions').where('room_id', '=', room).where('message_id', '<', beforeId).execute();
     },
+    async forget(room, messageId) {
+      await db.deleteFrom('live_mentions').where('room_id', '=', room).where('message_id', '=', messageId).execute();
+    },
     async clear(room) {
       await db.deleteFrom('live_mentions').where('room_id', '=', room).execute();
     },

@@ -31,6 +31,14 @@ export function createRedisMentionIndex(redis: RedisClient, keys: RedisKeys): Me
       for (const u of users) m.zremrangebyscore(keys.mentions(room, Number(u)), '-inf', `(${beforeId}`);
       await m.exec();
     },
+    async forget(room, messageId) {
+      // Who was mentioned (an @here's online set included) is known only from the users set.
+      const users = await redis.smembers(keys.mentioned(room));
+      if (users.length === 0) return;
+      const m = redis.multi();
+      for (const u of users) m.zrem(keys.mentions(room, Number(u)), String(messageId));
+      await m.exec();
+    },
     async clear(room) {
       const users = await redis.smembers(keys.mentioned(room));
       await redis.del(keys.mentioned(room), ...users.map((u) => keys.mentions(room, Number(u))));

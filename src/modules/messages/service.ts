@@ -10,6 +10,7 @@ import type { RoomAccess } from '../moderation/access.js';
 import { canModerate } from '../moderation/roles.js';
 import { serializeStoredPage, storedMentionIds, withCurrentName } from './history-json.js';
 import { resolveMentions, type MentionLookup } from './mentions.js';
+import { nameKey } from '../users/names.js';
 import { mentionText } from '../../../public/js/shared/markdown.js';
 import type { Room } from '../rooms/repository.js';
 import type { User, UserRepository } from '../users/repository.js';
@@ -57,6 +58,24 @@ export function createMessageService(deps: {
     byIds: (ids) => deps.users.refs(ids),
     isMember: async (id) => may(id),
   });
+  /**
+   * For an edit: only the users the message mentions already, by username or by their current
+   * display name, which is how the editor shows them (mentionSource in public/js/shared/markdown.js).
+   */
+  const editLookup = (kept: Set<number>): MentionLookup => {
+    const base = mentionLookup((uid) => kept.has(uid));
+    return {
+      ...base,
+      async byUsernames(keys) {
+        const [named, refs] = await Promise.all([base.byUsernames(keys), deps.users.refs([...kept])]);
+        const wanted = new Set(keys);
+        const byDisplayName = refs.flatMap((r) => (wanted.has(nameKey(r.name)) ? [{ ...r, key: nameKey(r.name) }] : []));
+        // A username match wins over another user's display name.
+        const taken = new Set(named.filter((u) => kept.has(u.id)).map((u) => u.key));
+        return [...named, ...byDisplayName.filter((u) => !taken.has(u.key))];
+      },
+    };
+  };
   const currentNames = async (ids: number[]) => new Map((await deps.users.refs([...new Set(ids)])).map((r) => [r.id, r.name]));
 
   /** The user's own stored message, or why not. */
@@ -131,7 +150,7 @@ export function createMessageService(deps: {
         // an edit adds none: the message's list of mentioned users, counted and notified when it
         // was sent, stays as it is.
         const kept = new Set((m.mentions ?? []).map((u) => u.id));
-        const { body: stored } = kept.size ? await resolveMentions(body, mentionLookup((uid) => kept.has(uid))) : { body };
+        const { body: stored } = kept.size ? await resolveMentions(body, editLookup(kept)) : { body };
         if (m.body === stored) return { type: 'edited', room: room.id, seq: 0, id, body: stored, editedAt: m.editedAt ?? m.ts };
         const edited = await deps.live.messages.edit(room.id, m, stored, deps.now());
         if (edited === undefined) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
@@ -146,7 +165,9 @@ export function createMessageService(deps: {
     /** The author deletes their own message, at any time, unless barred from the room or it is archived. */
     async remove(room: Room, user: User, id: MessageId): Promise<void> {
       if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
-      await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
+      const [, m] = await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
+      // A deleted message's mentions no longer count as unread ones: gone before the `deleted` frame goes out.
+      if (m.mentions || m.here) await deps.live.mentions.forget(room.id, id);
       if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
       deps.events.sent(room.id);
     },

@@ -65,6 +65,8 @@ export function createModerationService(deps: {
       if (author && !canActOn(actor, author, room)) throw new AppError('forbidden', 'You cannot delete messages of this user', 'mod.err.deleteRank');
     }
     // The log publishes the `deleted` frame (with its seq, so a resuming client learns of it).
+    // Its mentions first: gone before the `deleted` frame goes out.
+    if (message.mentions || message.here) await live.mentions.forget(roomId, messageId);
     if (!(await live.messages.remove(roomId, messageId, now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');
     events.sent(roomId);
     await audit.record({ room: roomId, actorId: actor.id, targetId: message.user.id, action: 'delete', reason, until: null, messageId, at: now() });

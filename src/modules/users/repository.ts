@@ -74,6 +74,9 @@ const NAME_CACHE_MS = 10_000;
 const USER_CACHE_MS = 30_000;
 const CACHE_MAX = 50_000;
 
+/** Member ids per statement of `mentionable`, well below every database's placeholder limit. */
+const MENTIONABLE_SLICE = 10_000;
+
 export function createUserRepository(db: Db) {
   const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
   const names = new RecentCache<number, string>(NAME_CACHE_MS, CACHE_MAX);
@@ -403,17 +406,24 @@ export function createUserRepository(db: Db) {
     async mentionable(ids: number[], prefix: string, limit: number): Promise<Array<{ id: number; username: string; name: string }>> {
       if (ids.length === 0) return [];
       const p = `${prefix.replace(/[%_\\]/g, '')}%`;
-      const rows = await db
-        .selectFrom('users')
-        .select(['id', 'username', 'display_name'])
-        .where('id', 'in', ids)
-        .where('deleted_at', 'is', null)
-        .where('disabled', '=', 0)
-        .where((eb) => eb.or([eb('username_key', 'like', nameKey(p)), eb('display_name', 'like', p)]))
-        .orderBy('username_key')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({ id: Number(r.id), username: r.username, name: r.display_name }));
+      // A big room's members in slices: one `IN (…)` of them all passes the placeholder limit
+      // of SQLite (32,766) and MariaDB (65,535). Each slice's first `limit`, merged, gives the first `limit`.
+      const found: Array<{ id: number; username: string; name: string; key: string }> = [];
+      for (let i = 0; i < ids.length; i += MENTIONABLE_SLICE) {
+        const rows = await db
+          .selectFrom('users')
+          .select(['id', 'username', 'display_name', 'username_key'])
+          .where('id', 'in', ids.slice(i, i + MENTIONABLE_SLICE))
+          .where('deleted_at', 'is', null)
+          .where('disabled', '=', 0)
+          .where((eb) => eb.or([eb('username_key', 'like', nameKey(p)), eb('display_name', 'like', p)]))
+          .orderBy('username_key')
+          .limit(limit)
+          .execute();
+        for (const r of rows) found.push({ id: Number(r.id), username: r.username, name: r.display_name, key: r.username_key });
+      }
+      found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return found.slice(0, limit).map(({ id, username, name }) => ({ id, username, name }));
     },
 
     /** The desktop-notification setting (users/notify.ts); this instance forgets the user at once. */

@@ -36,22 +36,33 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     ctx.unread.lastRead(conn.user.id, frame.room),
   ]);
   // Read after `missed`: every change made before that read is here, so none falls in between.
-  const changes = since === undefined ? [] : await allChanges(ctx, frame.room, since);
+  const { changes, seqs } = since === undefined ? { changes: [], seqs: [] } : await allChanges(ctx, frame.room, since);
   conn.send({ type: 'joined', room: frame.room, ...roster, missed: missed.messages, hasMore: missed.hasMore, changes, lastRead });
   ctx.unreadWatch.entered(conn, frame.room).catch((err) => ctx.log.warn({ err, room: frame.room }, 'unread: counting a new room failed'));
   // The client has everything up to `since` and now `missed`: live messages it has are not sent
   // again. Changes `joined` carried beyond that (seq above the last missed id) are skipped live.
   const lastId = missed.messages.at(-1)?.id ?? since ?? 0;
-  conn.markJoined(frame.room, lastId, changes.flatMap((c) => (c.seq !== undefined && c.seq > lastId ? [c.seq] : [])));
+  // Every seq read counts, the superseded ones too: their live frames must not arrive after the newer change.
+  conn.markJoined(frame.room, lastId, seqs.filter((s) => s > lastId));
 }
 
-/** Every change of the room after `since`, oldest first (pruned with the messages, so bounded). */
-async function allChanges(ctx: RealtimeContext, room: number, since: number): Promise<ChangeFrame[]> {
-  const all: ChangeFrame[] = [];
+/**
+ * The room's changes after `since`: each changed message's latest change only (a later edit
+ * or the deletion replaces what came before; applying that one is the same as applying them
+ * all), oldest first, and the seq of every change read. One message edited again and again
+ * is one frame, not one per edit (an edit body may be 4,000 characters).
+ */
+async function allChanges(ctx: RealtimeContext, room: number, since: number): Promise<{ changes: ChangeFrame[]; seqs: number[] }> {
+  const latest = new Map<number, ChangeFrame>();
+  const seqs: number[] = [];
   for (let after = since; ; ) {
     const { changes, hasMore } = await ctx.messages.changes(room, after, MISSED_LIMIT);
-    all.push(...changes);
+    for (const c of changes) {
+      latest.delete(c.id); // re-inserted last: the map stays in seq order
+      latest.set(c.id, c);
+      if (c.seq !== undefined) seqs.push(c.seq);
+    }
     after = changes.at(-1)?.seq ?? after;
-    if (!hasMore || changes.length === 0) return all;
+    if (!hasMore || changes.length === 0) return { changes: [...latest.values()], seqs };
   }
 }
