@@ -24,16 +24,17 @@ async function passwordStep(base: string, username: string, password: string): P
 const secondStep = (web: WebClient, code: string) => web.submit('/login/2fa', '/login/2fa', { code });
 
 /** Turns two-factor on from the account page; returns the secret (read from the page) and the recovery codes. */
-async function enrol(web: WebClient): Promise<{ secret: string; codes: string[] }> {
+async function enrol(web: WebClient): Promise<{ secret: string; codes: string[]; used: string }> {
   const page = await (await web.get('/account/2fa')).text();
   const secret = page.match(/id="twofa-secret">([A-Z2-7]+)</)![1]!;
   assert.match(page, /<img class="twofa-qr" src="data:image\/svg\+xml;base64,/, 'the QR code is inline, made here');
-  const res = await web.request('POST', '/account/2fa', { _csrf: extractCsrf(page), code: codeAt(secret) });
+  const used = codeAt(secret);
+  const res = await web.request('POST', '/account/2fa', { _csrf: extractCsrf(page), code: used });
   assert.equal(res.status, 200);
   const html = await res.text();
   const codes = [...html.matchAll(/<li><code>([a-z2-7-]+)<\/code><\/li>/g)].map((m) => m[1]!);
   assert.equal(codes.length, 10);
-  return { secret, codes };
+  return { secret, codes, used };
 }
 
 describe(`two-factor sign-in (${backend})`, () => {
@@ -83,10 +84,10 @@ describe(`two-factor sign-in (${backend})`, () => {
     await one.createUser('uma', 'uma-password-1');
     const first = new WebClient(one.url);
     await first.login('uma', 'uma-password-1');
-    const { secret } = await enrol(first);
-    // The enrolment used the current step: the same code again is a replay.
+    const { secret, used } = await enrol(first);
+    // The code that confirmed enrolment, again inside its window: a replay.
     const web = await passwordStep(one.url, 'uma', 'uma-password-1');
-    assert.equal((await secondStep(web, codeAt(secret))).status, 400, 'the code used to enrol is spent');
+    assert.equal((await secondStep(web, used)).status, 400, 'the code used to enrol is spent');
     const wrong = await secondStep(web, '000000' === codeAt(secret, 1) ? '111111' : '000000');
     assert.equal(wrong.status, 400);
     // The next step's code, sent to both instances at once: exactly one accepts it.
