@@ -48,7 +48,8 @@ describe(`two-factor sign-in in headless Chromium (${backend})`, () => {
     assert.equal(await page.locator('input[name=code]').getAttribute('aria-invalid'), 'true');
     await page.fill('input[name=code]', nextCode(secret));
     await Promise.all([page.waitForURL(/\/rooms$/), page.click('#twofa button[type=submit]')]);
-    assert.deepEqual(page.errors, []);
+    // The refused code's page answers 400, which Chromium reports on the console: nothing else.
+    assert.deepEqual(page.errors.filter((e) => !/status of 400/.test(e)), []);
     await bctx.close();
   });
 
