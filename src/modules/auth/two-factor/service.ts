@@ -24,7 +24,7 @@ const normalizeRecovery = (code: string) => code.toUpperCase().replace(/[\s-]/g,
 const hashRecovery = (code: string) => crypto.createHash('sha256').update(normalizeRecovery(code)).digest('hex');
 export const looksLikeRecoveryCode = (code: string) => /^[A-Z2-7]{16}$/.test(normalizeRecovery(code));
 
-/** Removes a user's two-factor data (disable, the CLI's reset); true when there was any. */
+/** Removes a user's two-factor data (disable; the CLI's reset-2fa, which has no key); true when there was any. */
 export async function deleteTwoFactor(ex: Kysely<Database>, userId: number): Promise<boolean> {
   await ex.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
   const r = await ex.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst();
@@ -128,10 +128,10 @@ export function createTwoFactor(deps: { db: Db; box: SecretBox; audit: SiteAudit
     },
 
     /** Turns two-factor off (the caller checked the password and a code); audited. */
-    async disable(userId: number, origin: Origin, actorId: number | null = userId, action: '2fa_disable' | '2fa_reset' = '2fa_disable'): Promise<boolean> {
+    async disable(userId: number, origin: Origin): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const had = await deleteTwoFactor(trx, userId);
-        if (had) await deps.audit.record({ actorId, targetId: userId, action, ip: origin.ip, at: deps.now() }, trx);
+        if (had) await deps.audit.record({ actorId: userId, targetId: userId, action: '2fa_disable', ip: origin.ip, at: deps.now() }, trx);
         return had;
       });
     },
