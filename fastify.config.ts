@@ -119,6 +119,12 @@ export const envSchema = z.object({
   REGISTER_RATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Site audit log entries older than this many days are pruned by the prune job. */
   AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
+  /**
+   * Key for secrets at rest (TOTP secrets, AES-256-GCM), at least 32 random characters. Required
+   * in production; otherwise generated once into DATA_DIR/encryption-key. Changing it makes
+   * enrolled two-factor secrets unreadable (reset them with `npm run user -- reset-2fa NAME`).
+   */
+  ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -133,6 +139,8 @@ export interface Config {
   /** One URL, or a cluster's seed nodes; `cluster` set when REDIS_CLUSTER is on. */
   redis: { nodes: string[]; prefix: string; cluster: { pubsub: 'sharded' | 'global' } | undefined } | undefined;
   session: { secret: string | undefined; ttlMs: number; idleMs: number };
+  /** ENCRYPTION_KEY, or undefined: generated into DATA_DIR (src/secrets.ts). */
+  encryptionKey: string | undefined;
   publicUrl: URL | undefined;
   trustProxy: boolean | number | string;
   admin: { username: string; password: string | undefined };
@@ -188,6 +196,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       'Invalid configuration:\n  PUBLIC_URL: required when NODE_ENV=production (the origin browsers use, e.g. https://chat.example.org; websocket Origin is checked against it)',
     );
   }
+  if (production && !e.ENCRYPTION_KEY) {
+    throw new ConfigError('Invalid configuration:\n  ENCRYPTION_KEY: required when NODE_ENV=production (at least 32 random characters; encrypts two-factor secrets at rest)');
+  }
   if (e.REDIS_URL?.includes(',') && !e.REDIS_CLUSTER) {
     throw new ConfigError('Invalid configuration:\n  REDIS_URL: several URLs are seed nodes of a cluster; set REDIS_CLUSTER=true');
   }
@@ -209,6 +220,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       : undefined,
     session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_HOURS * 3600_000, idleMs: e.SESSION_IDLE_MINUTES * 60_000 },
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
+    encryptionKey: e.ENCRYPTION_KEY,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     retentionMs: e.RETENTION_DAYS * 86_400_000,

@@ -28,7 +28,10 @@ import notifyRoutes from './modules/users/notify-routes.js';
 import authRoutes from './modules/auth/routes.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { createAuthService } from './modules/auth/service.js';
-import { createLoginThrottle, createPasswordCheckThrottle } from './modules/auth/throttle.js';
+import { createLoginThrottle, createPasswordCheckThrottle, createSecondFactorThrottle } from './modules/auth/throttle.js';
+import { createSecretBox } from './modules/auth/two-factor/secret-box.js';
+import { createTwoFactor } from './modules/auth/two-factor/service.js';
+import twoFactorRoutes from './modules/auth/two-factor/routes.js';
 import { createUserLimit } from './modules/limits/user-limit.js';
 import messageRoutes from './modules/messages/routes.js';
 import { createMessageService } from './modules/messages/service.js';
@@ -58,7 +61,7 @@ import { stopAccepting } from './realtime/stop-accepting.js';
 import realtimeRoute from './realtime/route.js';
 import healthRoutes from './routes/health.js';
 import languageRoutes from './routes/language.js';
-import { resolveSessionSecret } from './secrets.js';
+import { resolveEncryptionKey, resolveSessionSecret } from './secrets.js';
 import { MAX_FRAME_BYTES } from './shared/protocol.js';
 
 export interface AppOptions {
@@ -176,6 +179,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     auth: createAuthService({ users, hasher }),
     throttle: createLoginThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     passwordCheck: createPasswordCheckThrottle(live.counters),
+    twoFactor: createTwoFactor({ db, box: createSecretBox(resolveEncryptionKey(config)), audit: siteAudit, now, issuer: config.publicUrl?.host ?? 'hihi' }),
+    secondFactor: createSecondFactorThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
     admin: createAdminService({ users, hasher, live, events, audit: siteAudit, now }),
     siteAudit,
     settings,
@@ -235,6 +240,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     web.setNotFoundHandler(notFoundPage);
     await web.register(authRoutes);
     await web.register(accountRoutes);
+    await web.register(twoFactorRoutes);
     await web.register(languageRoutes);
     await web.register(roomRoutes);
     await web.register(messageRoutes);

@@ -6,7 +6,8 @@ import type { Metrics } from './observability/metrics.js';
 import type { LiveState } from './live/ports.js';
 import type { AdminService } from './modules/admin/service.js';
 import type { AuthService } from './modules/auth/service.js';
-import type { LoginThrottle, PasswordCheckThrottle } from './modules/auth/throttle.js';
+import type { LoginThrottle, PasswordCheckThrottle, SecondFactorThrottle } from './modules/auth/throttle.js';
+import type { TwoFactor } from './modules/auth/two-factor/service.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   auth: AuthService;
   throttle: LoginThrottle;
   passwordCheck: PasswordCheckThrottle;
+  twoFactor: TwoFactor;
+  secondFactor: SecondFactorThrottle;
   admin: AdminService;
   siteAudit: SiteAudit;
   settings: SiteSettings;

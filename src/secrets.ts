@@ -4,18 +4,18 @@ import path from 'node:path';
 import type { Config } from '../fastify.config.js';
 
 /**
- * SESSION_SECRET when set; otherwise a random secret generated once and kept in
- * DATA_DIR/session-secret (mode 0600), so sessions survive restarts of the embedded default.
+ * The configured value when set; otherwise a random one generated once and kept in
+ * DATA_DIR/<file> (mode 0600), so it survives restarts of the embedded default.
  */
-export function resolveSessionSecret(config: Config): string {
-  if (config.session.secret) return config.session.secret;
-  const file = path.join(config.dataDir, 'session-secret');
+function configuredOrGenerated(configured: string | undefined, dataDir: string, name: string): string {
+  if (configured) return configured;
+  const file = path.join(dataDir, name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true });
   const secret = crypto.randomBytes(48).toString('base64url');
   try {
     fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
@@ -26,3 +26,9 @@ export function resolveSessionSecret(config: Config): string {
     throw err;
   }
 }
+
+/** SESSION_SECRET, or DATA_DIR/session-secret. */
+export const resolveSessionSecret = (config: Config): string => configuredOrGenerated(config.session.secret, config.dataDir, 'session-secret');
+
+/** ENCRYPTION_KEY (required in production), or DATA_DIR/encryption-key. */
+export const resolveEncryptionKey = (config: Config): string => configuredOrGenerated(config.encryptionKey, config.dataDir, 'encryption-key');

@@ -177,4 +177,23 @@ export interface Database {
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
   audit_log: AuditLogTable;
+  user_totp: UserTotpTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+}
+
+/** Two-factor sign-in: a user's TOTP secret (AES-256-GCM, src/modules/auth/two-factor/crypto.ts). */
+export interface UserTotpTable {
+  user_id: number;
+  secret_enc: string;
+  /** 0 while enrolment awaits its confirming code. */
+  enabled: number;
+  /** The last accepted RFC 6238 time step: a code of this step or earlier is refused. */
+  last_step: number;
+  created_at: number;
+}
+
+/** SHA-256 (hex) of each unused recovery code; a used one is deleted. */
+export interface UserRecoveryCodesTable {
+  user_id: number;
+  code_hash: string;
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { sessionTimeout, useToRecord } from '../modules/auth/session-lifetime.js';
 import type { User } from '../modules/users/repository.js';
 import { CloseCodes } from '../shared/protocol.js';
+import { pendingOf, pendingPath } from '../modules/auth/two-factor/pending.js';
 import { useLocale } from './views.js';
 
 declare module 'fastify' {
@@ -60,6 +61,12 @@ export default fp(
     app.decorate('requireUser', async (req: FastifyRequest, reply: FastifyReply) => {
       if (req.user) return;
       const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+      // Password accepted, second factor due: that step is the only page (nothing else is granted).
+      const pending = pendingOf(req.session, app.deps.now());
+      if (pending) {
+        if (wantsPage) return reply.redirect(pendingPath(pending), 303);
+        throw new AppError('unauthorized', 'Second sign-in step due');
+      }
       if (wantsPage) {
         return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
       }

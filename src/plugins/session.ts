@@ -17,6 +17,11 @@ declare module 'fastify' {
     seenAt?: number;
     /** "Remember me" was ticked: the cookie persists until the session's absolute end. */
     remember?: true;
+    /**
+     * Password accepted, second factor (or, for an admin the site requires it of, enrolment)
+     * still due: grants nothing but /login/2fa… (modules/auth/two-factor/pending.ts). No userId.
+     */
+    pending2fa?: { userId: number; at: number; next?: string; remember?: true; enrol?: true };
   }
   interface FastifyReply {
     /** Tells the browser to drop the session cookie (sign-out, an ended session). */

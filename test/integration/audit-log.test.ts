@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { base32Decode, hotp, timeStep } from '../../src/modules/auth/two-factor/totp.js';
+import { ROOT } from '../../src/paths.js';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { WebClient } from '../support/http.js';
+import { extractCsrf, WebClient } from '../support/http.js';
 import type { SiteAction } from '../../src/modules/audit/log.js';
 
 const ADDRESS = '203.0.113.9';
@@ -73,7 +76,34 @@ describe(`site audit log (${backend})`, () => {
       target: () => idOf('invited'),
     },
     { action: 'user_delete', run: async () => userAction(await idOf('audited'), { action: 'delete', confirm: 'yes' }), target: async () => (await deps().db.selectFrom('users').select('id').where('username', 'like', 'deleted-%').executeTakeFirstOrThrow()).id },
+    // Two-factor sign-in: the admin turns it on and off for themself; the shell resets it.
+    {
+      action: '2fa_enable',
+      run: async () => {
+        const page = await (await admin.get('/account/2fa')).text();
+        const secret = page.match(/id="twofa-secret">([A-Z2-7]+)</)![1]!;
+        const res = await admin.request('POST', '/account/2fa', { _csrf: extractCsrf(page), code: hotp(base32Decode(secret), timeStep(Date.now())) });
+        recovery = (await res.clone().text()).match(/<li><code>([a-z2-7-]+)<\/code>/)![1]!;
+        return res;
+      },
+      target: () => idOf(ADMIN.username),
+    },
+    { action: '2fa_disable', run: () => admin.submit('/account', '/account/2fa/disable', { current: ADMIN.password, code: recovery }), target: () => idOf(ADMIN.username) },
+    {
+      action: '2fa_reset',
+      run: async () => {
+        const invited = await idOf('invited');
+        await deps().twoFactor.beginEnrolment({ id: invited, username: 'invited' });
+        await deps().db.updateTable('user_totp').set({ enabled: 1 }).where('user_id', '=', invited).execute();
+        const env = { ...process.env, ...storage.env, LOG_LEVEL: 'silent' };
+        const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', 'reset-2fa', 'invited'], { cwd: ROOT, env, encoding: 'utf8' });
+        assert.equal(cli.status, 0, cli.stderr);
+        return new Response(null, { status: 200 });
+      },
+      target: () => idOf('invited'),
+    },
   ];
+  let recovery = '';
 
   test('every action writes exactly one entry, with actor, target, address and time', async () => {
     const adminId = await idOf(ADMIN.username);
@@ -90,8 +120,10 @@ describe(`site audit log (${backend})`, () => {
       const target = await c.target?.();
       assert.equal(row!.target_id === null ? null : Number(row!.target_id), target === null || target === undefined ? null : Number(target), c.action);
       const selfService = c.action === 'user_register' || c.action === 'invite_use';
-      assert.equal(Number(row!.actor_id), selfService ? Number(target) : adminId, c.action);
-      assert.equal(row!.ip, ADDRESS, c.action);
+      // From the server's shell: no actor, no address.
+      const fromShell = c.action === '2fa_reset';
+      assert.equal(fromShell ? row!.actor_id : Number(row!.actor_id), fromShell ? null : selfService ? Number(target) : adminId, c.action);
+      assert.equal(row!.ip, fromShell ? null : ADDRESS, c.action);
       assert.ok(Number(row!.created_at) >= started - 1000, c.action);
       seen.add(c.action);
     }

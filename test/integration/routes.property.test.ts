@@ -15,6 +15,7 @@ const FIELDS = [
   'locale', 'theme', 'saved',
   'notify',
   'room', 'actor', 'target', 'from', 'to',
+  'code', 'require_admin_2fa',
 ];
 /** Valid-looking values among the hostile ones, so requests get past the first check. */
 const PLAUSIBLE = ['1', '0', '5', 'yes', 'mute', 'unmute', 'kick', 'ban', 'unban', 'delete', 'disable', 'enable', 'end_sessions', 'reset_password',
@@ -22,7 +23,8 @@ const PLAUSIBLE = ['1', '0', '5', 'yes', 'mute', 'unmute', 'kick', 'ban', 'unban
   'browser', 'system', 'light', 'dark',
   'mentions', 'all', 'off',
 
-  'open', 'invite', 'closed', 'room_create', '2026-12-03', '24'];
+  'open', 'invite', 'closed', 'room_create', '2026-12-03', '24',
+  '123456', 'abcd-efgh-ijkl-mnop'];
 /** An Authorization header (read by /readyz and /metrics): any value a client can send in one. */
 const authorization = fc.option(fc.oneof(fc.stringMatching(/^[\x20-\x7e\x80-\xff]{0,300}$/), fc.stringMatching(/^Bearer [\x21-\x7e]{0,200}$/)), { nil: undefined });
 

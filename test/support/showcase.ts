@@ -8,6 +8,7 @@ import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from './app.js';
 import { launchBrowser } from './browser.js';
+import { base32Decode, hotp, timeStep } from '../../src/modules/auth/two-factor/totp.js';
 
 export const PEOPLE = [
   { username: 'mei', password: 'mei-password-1' },
@@ -27,6 +28,13 @@ export interface Showcase {
 }
 
 const MINUTE = 60_000;
+
+/** A user with two-factor sign-in on; `enrol-1`… (same password) turn it on in the checks. */
+export const TWO_FACTOR_USER = { username: 'tove', password: 'tove-password-1' };
+/** Users ready to enrol: one per check of the recovery-codes page on one showcase. */
+const ENROLLERS = 16;
+/** The current TOTP code of a base32 secret. */
+export const totpNow = (secret: string) => hotp(base32Decode(secret), timeStep(Date.now()));
 
 export async function startShowcase(): Promise<Showcase> {
   const storage = await createStorage();
@@ -71,6 +79,11 @@ export async function startShowcase(): Promise<Showcase> {
   await deps.moderation.act(admin, room.id, { action: 'mute', target: { userId: lena!.id }, minutes: 30, reason: 'cool down' });
   await deps.moderation.act(admin, room.id, { action: 'kick', target: { userId: sam!.id }, minutes: 60, reason: 'spam' });
   const origin = { ip: '192.0.2.10' };
+  // Two-factor: one user with it on (the second sign-in step), and fresh ones to turn it on.
+  const tove = await hihi.createUser(TWO_FACTOR_USER.username, TWO_FACTOR_USER.password);
+  const { secret } = await deps.twoFactor.beginEnrolment(tove);
+  await deps.twoFactor.confirmEnrolment(tove.id, totpNow(secret), origin);
+  for (let n = 1; n <= ENROLLERS; n++) await hihi.createUser(`enrol-${n}`, TWO_FACTOR_USER.password);
   await deps.settings.setRegistration(admin, 'invite', origin);
   const { token: invite } = await deps.invites.create(admin, { uses: 5, expiresHours: 72, permissions: ['create_room'], rooms: [room.id] }, origin);
   await deps.invites.create(admin, { uses: 1, expiresHours: 24, permissions: [], rooms: [] }, origin);
@@ -122,6 +135,27 @@ async function openMemberMenu(page: Page) {
   await item.locator('select.duration').first().waitFor();
 }
 
+/** Signs in as the user with two-factor on: the page is the second step. */
+async function passwordStepOf2fa(page: Page) {
+  await page.fill('input[name=username]', TWO_FACTOR_USER.username);
+  await page.fill('input[name=password]', TWO_FACTOR_USER.password);
+  await Promise.all([page.waitForURL(/\/login\/2fa$/), page.click('button[type=submit].primary')]);
+}
+
+/** Turns two-factor on for a fresh user (one per call), reading the key from the page: the page is the recovery codes. */
+let enrolled = 0;
+async function enrolFresh(page: Page) {
+  enrolled++;
+  await page.fill('input[name=username]', `enrol-${enrolled}`);
+  await page.fill('input[name=password]', TWO_FACTOR_USER.password);
+  await Promise.all([page.waitForURL(/\/rooms$/), page.click('button[type=submit].primary')]);
+  await page.goto(page.url().replace(/\/rooms$/, '/account/2fa'));
+  const secret = (await page.locator('#twofa-secret').textContent())!.trim();
+  await page.fill('input[name=code]', totpNow(secret));
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#twofa-setup button[type=submit]')]);
+  await page.waitForSelector('#recovery-codes');
+}
+
 /** Every page, for the accessibility and overflow checks. */
 export const ALL_PAGES: ShowPage[] = [
   { name: 'login', path: () => '/login', as: null },
@@ -143,6 +177,9 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'account', path: () => '/account' },
   { name: 'error-403', path: () => '/admin/permissions', as: 'mei', status: 403 },
   { name: 'error-404', path: () => '/no-such-page', status: 404 },
+  { name: 'twofa-setup', path: () => '/account/2fa' },
+  { name: 'twofa-step', path: () => '/login', as: null, prepare: passwordStepOf2fa },
+  { name: 'twofa-codes', path: () => '/login', as: null, prepare: enrolFresh },
 ];
 
 /** Forms refused by the server, re-rendered with their messages (test/browser/forms.test.ts, screenshots). */

@@ -21,6 +21,7 @@ test('production settings are read and typed', () => {
     DATABASE_URL: 'mysql://hihi:pw@db:3306/hihi',
     REDIS_URL: 'redis://redis:6379/0',
     SESSION_SECRET: 's'.repeat(32),
+    ENCRYPTION_KEY: 'e'.repeat(32),
     PUBLIC_URL: 'https://chat.example.org',
     RETENTION_DAYS: '0.5',
     PRUNE_CRON: '*/30 * * * * *',
@@ -61,4 +62,11 @@ test('production refuses to start without SESSION_SECRET, or with a short one', 
 test('the first admin\'s username follows the username rules', () => {
   assert.equal(loadConfig({ ADMIN_USERNAME: ' boss ' }).admin.username, 'boss');
   for (const bad of ['admin\u3164', 'аdmin', 'a']) assert.throws(() => loadConfig({ ADMIN_USERNAME: bad }), /ADMIN_USERNAME: /, bad);
+});
+
+test('production refuses to start without ENCRYPTION_KEY, or with a short one', () => {
+  const env = { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), PUBLIC_URL: 'https://chat.example.org' };
+  assert.throws(() => loadConfig(env), /ENCRYPTION_KEY: required when NODE_ENV=production/);
+  assert.throws(() => loadConfig({ ENCRYPTION_KEY: 'short' }), /ENCRYPTION_KEY: must be at least 32/);
+  assert.equal(loadConfig({}).encryptionKey, undefined, 'development generates one into DATA_DIR');
 });

@@ -22,7 +22,7 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
   // Settings
   async function renderSettings(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     assertAdmin(req);
-    return reply.view('pages/admin/settings.njk', { registration: await settings.registration(), modes: REGISTRATION_MODES, csrf: reply.generateCsrf(), form: blankForm(), ...extra });
+    return reply.view('pages/admin/settings.njk', { registration: await settings.registration(), requireAdmin2fa: await settings.requireAdmin2fa(), modes: REGISTRATION_MODES, csrf: reply.generateCsrf(), form: blankForm(), ...extra });
   }
   app.get('/admin/settings', auth, (req, reply) => renderSettings(req, reply));
   app.post('/admin/settings', auth, async (req, reply) => {
@@ -31,6 +31,7 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
     return handleForm(reply, { fields: ['registration'], keep: [], render }, async () => {
       const form = parseInput(settingsFormSchema, req.body);
       await settings.setRegistration(req.user!, form.registration, { ip: req.ip });
+      await settings.setRequireAdmin2fa(req.user!, form.require_admin_2fa === '1', { ip: req.ip });
       req.log.info({ event: 'settings_changed', registration: form.registration, by: req.user!.id }, 'settings changed');
       return renderSettings(req, reply, { notice: req.t('settings.saved') });
     });

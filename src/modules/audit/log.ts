@@ -7,6 +7,7 @@ export const SITE_ACTIONS = [
   'user_create', 'user_register', 'invite_use', 'user_disable', 'user_enable', 'user_delete', 'password_reset',
   'permission_grant', 'permission_revoke', 'room_create', 'room_archive', 'room_unarchive', 'room_delete',
   'settings_change', 'invite_create', 'invite_revoke',
+  '2fa_enable', '2fa_disable', '2fa_reset',
 ] as const;
 export type SiteAction = (typeof SITE_ACTIONS)[number];
 

@@ -11,6 +11,7 @@ import { parseInput } from '../../plugins/validate.js';
 import { CloseCodes } from '../../shared/protocol.js';
 import { passwordSchema } from '../admin/schemas.js';
 import { isWeakPassword } from './common-passwords.js';
+import { disableFormSchema } from './two-factor/schemas.js';
 
 const changePasswordSchema = z.strictObject({
   current: z.string().max(1024),
@@ -32,6 +33,8 @@ const settingsSchema = z.strictObject({
 const SETTINGS_FIELDS = ['display_name', 'locale', 'theme'] as const;
 /** The password form's fields: messages beside them; nothing typed is written back. */
 const PASSWORD_FIELDS = ['current', 'password'] as const;
+/** The two-factor disable form's fields (two-factor/schemas.ts). */
+const TWO_FACTOR_FIELDS = ['current', 'code'] as const;
 
 const storedValues = (u: User) => ({ display_name: u.displayName, locale: u.locale ?? BROWSER, theme: u.theme });
 
@@ -42,18 +45,21 @@ const savedQuerySchema = z.object({ saved: z.literal('1').optional() });
  * (the current one is required).
  */
 export default async function accountRoutes(app: FastifyInstance) {
-  const { auth, users, hasher, live, events, now, passwordCheck, accountSettings } = app.deps;
+  const { auth, users, hasher, live, events, now, passwordCheck, accountSettings, twoFactor } = app.deps;
   const authOnly = { preHandler: app.requireUser };
 
   /**
    * The page: one form per section (views/pages/account/*.njk), each with its own values and
    * messages (plugins/form-errors.ts); a section not posted shows the stored settings.
    */
-  const render = (reply: FastifyReply, extra: { settings?: FormView; password?: FormView; notice?: string } = {}) =>
+  const render = async (reply: FastifyReply, extra: { settings?: FormView; password?: FormView; twoFactor?: FormView; notice?: string } = {}) =>
     reply.view('pages/account/account.njk', {
       csrf: reply.generateCsrf(),
       settings: extra.settings ?? blankForm(storedValues(reply.request.user!)),
       password: extra.password ?? blankForm(),
+      twoFactor: extra.twoFactor ?? blankForm(),
+      twoFactorOn: await twoFactor.enabled(reply.request.user!.id),
+      recoveryLeft: await twoFactor.remainingRecoveryCodes(reply.request.user!.id),
       ...(extra.notice ? { notice: extra.notice } : {}),
     });
 
@@ -99,6 +105,28 @@ export default async function accountRoutes(app: FastifyInstance) {
         req.session.createdAt = req.session.seenAt = now();
       }
       return render(reply, { notice: req.t('account.changed') });
+    });
+  });
+
+  // Two-factor off: the current password and a code (or recovery code), counted like the
+  // password check, so a stolen session is no way to guess either.
+  app.post('/account/2fa/disable', authOnly, async (req, reply) => {
+    const user = req.user!;
+    const form = { fields: TWO_FACTOR_FIELDS, keep: [], render: (twoFactor: FormView) => render(reply, { twoFactor }) };
+    return handleForm(reply, form, async () => {
+      const form = parseInput(disableFormSchema, req.body);
+      const wait = await passwordCheck.admit(user.id);
+      if (wait > 0) {
+        req.log.warn({ event: 'password_check_throttled', userId: user.id }, 'current-password check throttled');
+        reply.header('retry-after', Math.ceil(wait / 1000));
+        return sendError(req, reply, 429, req.t('limit.password'));
+      }
+      if (!(await auth.authenticate(user.username, form.current))) throw new AppError('bad_request', 'current: wrong password', 'account.wrongCurrent', 'current');
+      if (!(await twoFactor.verify(user.id, form.code))) throw new AppError('bad_request', 'code: wrong code', 'twofa.wrong', 'code');
+      await passwordCheck.succeeded(user.id);
+      await twoFactor.disable(user.id, { ip: req.ip });
+      req.log.info({ event: 'twofa_disabled', userId: user.id }, 'two-factor disabled');
+      return render(reply, { notice: req.t('twofa.disabled') });
     });
   });
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CloseCodes } from '../../shared/protocol.js';
 import { sendError } from '../../plugins/error-pages.js';
-import { rememberSession } from '../../plugins/session.js';
+import { pendingPath, startSignedInSession } from './two-factor/pending.js';
 import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { loginQuerySchema, loginSchema, safeNextPath } from './schemas.js';
 
 export default async function authRoutes(app: FastifyInstance) {
-  const { auth, config, events, throttle, now } = app.deps;
+  const { auth, config, events, throttle, now, twoFactor, settings } = app.deps;
 
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/rooms' : '/login', 303));
 
@@ -45,11 +45,18 @@ export default async function authRoutes(app: FastifyInstance) {
         return renderLogin(reply, { values: { username: form.username, next: form.next ?? '', remember: form.remember ? '1' : '' }, errors: {}, notice: req.t('login.failed') });
       }
       await throttle.succeeded(req.ip, form.username);
+      // Two-factor on, or an admin the site requires it of: the session only holds a pending
+      // second step, which grants nothing else (two-factor/routes.ts finishes signing in).
+      const hasSecondFactor = await twoFactor.enabled(user.id);
+      const enrol = !hasSecondFactor && user.permissions.includes('admin') && (await settings.requireAdmin2fa());
+      if (hasSecondFactor || enrol) {
+        await req.session.regenerate();
+        req.session.pending2fa = { userId: user.id, at: now(), ...(form.next ? { next: form.next } : {}), ...(form.remember ? { remember: true } : {}), ...(enrol ? { enrol: true } : {}) };
+        req.log.info({ event: 'login_password_ok', userId: user.id, enrol }, 'password accepted, second factor due');
+        return reply.redirect(pendingPath(req.session.pending2fa), 303);
+      }
       // A new session id at sign-in (no fixation); regenerate drops the old CSRF secret too.
-      await req.session.regenerate();
-      req.session.userId = user.id;
-      req.session.createdAt = req.session.seenAt = now();
-      if (form.remember) rememberSession(req, config.session.ttlMs);
+      await startSignedInSession(req, user.id, { now: now(), remember: !!form.remember, ttlMs: config.session.ttlMs });
       req.log.info({ event: 'login', userId: user.id, ip: req.ip, remember: !!form.remember }, 'signed in');
       return reply.redirect(safeNextPath(form.next), 303);
     });

@@ -63,3 +63,25 @@ export function createPasswordCheckThrottle(counters: Counters) {
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 export type PasswordCheckThrottle = ReturnType<typeof createPasswordCheckThrottle>;
+
+/**
+ * The second sign-in step (a two-factor code), shared by every instance: per address,
+ * LOGIN_RATE_PER_MINUTE attempts a minute; per account, 5 wrong codes in 15 minutes, then 429.
+ * Per account alone, unlike the password: only someone who knows the password reaches this
+ * step, and a per-address limit would let them spread guesses of a 6-digit code over addresses.
+ */
+export function createSecondFactorThrottle(deps: { counters: Counters; perIpPerMinute: number }) {
+  const { counters } = deps;
+  const failures = failureLimit(counters);
+  const key = (userId: number) => `2fa-user:${userId}`;
+  return {
+    async admit(ip: string, userId: number): Promise<number> {
+      const perIp = await counters.hit(`2fa-ip:${ip}`, 60_000);
+      if (perIp.count > deps.perIpPerMinute) return Math.max(1000, perIp.resetMs);
+      return failures.admit(key(userId));
+    },
+    succeeded: (userId: number) => failures.succeeded(key(userId)),
+  };
+}
+
+export type SecondFactorThrottle = ReturnType<typeof createSecondFactorThrottle>;

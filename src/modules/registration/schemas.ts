@@ -20,7 +20,12 @@ export const registerSchema = z
   })
   .refine((f) => f.password === f.password2, { path: ['password2'], params: { key: 'register.mismatch' }, message: 'does not match the password' });
 
-export const settingsFormSchema = z.strictObject({ registration: z.enum(REGISTRATION_MODES), _csrf: z.string() });
+export const settingsFormSchema = z.strictObject({
+  registration: z.enum(REGISTRATION_MODES),
+  /** A checkbox: absent when unticked. */
+  require_admin_2fa: z.literal('1').optional(),
+  _csrf: z.string(),
+});
 
 /** A repeated form field arrives as an array, a single one as a string. */
 const many = <T extends z.ZodType>(item: T) =>

@@ -22,8 +22,40 @@ export function createSiteSettings(deps: { db: Db; audit: SiteAudit; defaults: {
     return isMode(row?.value) ? row.value : deps.defaults.registration;
   }
 
+  /** `require_admin_2fa`: '1' when admins must use two-factor sign-in (off until stored). */
+  async function requireAdmin2fa(ex = db): Promise<boolean> {
+    const row = await ex.selectFrom('site_settings').select('value').where('name', '=', 'require_admin_2fa').executeTakeFirst();
+    return row?.value === '1';
+  }
+
   return {
     registration,
+    requireAdmin2fa,
+
+    /** Admins only; with its audit entry, in one transaction. Unchanged: nothing written. */
+    async setRequireAdmin2fa(actor: User, on: boolean, origin: Origin): Promise<void> {
+      if (!actor.permissions.includes('admin')) throw new AppError('forbidden', 'Only admins change site settings');
+      await db.transaction().execute(async (trx) => {
+        const before = await requireAdmin2fa(trx);
+        if (before === on) return;
+        const value = on ? '1' : '0';
+        const update = () => trx.updateTable('site_settings').set({ value }).where('name', '=', 'require_admin_2fa').execute();
+        const stored = await trx.selectFrom('site_settings').select('name').where('name', '=', 'require_admin_2fa').executeTakeFirst();
+        if (stored) await update();
+        else {
+          try {
+            await trx.insertInto('site_settings').values({ name: 'require_admin_2fa', value }).execute();
+          } catch (err) {
+            if (!isUniqueViolation(err)) throw err;
+            await update();
+          }
+        }
+        await deps.audit.record(
+          { actorId: actor.id, targetId: null, action: 'settings_change', ip: origin.ip, at: deps.now(), details: { setting: 'require_admin_2fa', from: before, to: on } },
+          trx,
+        );
+      });
+    },
 
     /** Admins only; the change and its audit entry are one transaction. Unchanged: nothing written. */
     async setRegistration(actor: User, mode: RegistrationMode, origin: Origin): Promise<void> {
