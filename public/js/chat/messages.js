@@ -120,8 +120,12 @@ function placeById(li, id) {
   list.insertBefore(li, before);
 }
 
-/** @param {MessageFrame | ChatMessage} m */
-export function showMessage(m) {
+/**
+ * @param {MessageFrame | ChatMessage} m
+ * @param {boolean} [inBatch] one of many shown at once: the caller keeps the view at the bottom
+ *   once after all of them, instead of a layout read and a scroll per message
+ */
+export function showMessage(m, inBatch = false) {
   if (m.room !== room) return;
   if (seen.has(m.id)) {
     // Confirmed by its ack first, with the typed text: the stored body has the mentions resolved.
@@ -129,7 +133,7 @@ export function showMessage(m) {
     if (shown && (m.mentions || m.here)) fillBody(shown, m);
     return;
   }
-  const stick = nearBottom();
+  const stick = !inBatch && nearBottom();
   seen.add(m.id);
   $('empty')?.remove();
   // My own message, typed in this tab: confirm the pending line instead of adding another.
@@ -218,10 +222,13 @@ async function fetchPage(query) {
 
 /** Messages that came with `joined` or a page: shown, and `lastId` moved past them. @param {ChatMessage[]} messages */
 export function showCaughtUp(messages) {
+  if (!messages.length) return;
+  const stick = nearBottom();
   for (const m of messages) {
-    showMessage(m);
+    showMessage(m, true);
     lastId = Math.max(lastId, m.id);
   }
+  if (stick) toBottom();
 }
 
 /**
