@@ -9,6 +9,7 @@ import * as messageEdits from './2026-12-03T01-00_message-edits.js';
 import * as readMarkers from './2026-12-03T03-00_read-markers.js';
 import * as mentions from './2026-12-03T04-00_mentions.js';
 import * as accounts from './2026-12-03T05-00_accounts.js';
+import * as privateRooms from './2026-12-03T07-00_private-rooms.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T03-00_read-markers': readMarkers,
   '2026-12-03T04-00_mentions': mentions,
   '2026-12-03T05-00_accounts': accounts,
+  '2026-12-03T07-00_private-rooms': privateRooms,
 };

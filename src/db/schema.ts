@@ -42,6 +42,8 @@ export interface RoomsTable {
   owner_id: number;
   created_at: number;
   archived: Generated<number>;
+  /** 'public' or 'private' (migrations/2026-12-03T07-00_private-rooms.ts). */
+  visibility: Generated<string>;
 }
 
 /** Embedded live-state adapter only (Redis holds these in production). */

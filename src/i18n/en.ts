@@ -422,6 +422,19 @@ export const en = {
   'audit.a.settings_change': 'Settings changed',
   'audit.a.invite_create': 'Invite created',
   'audit.a.invite_revoke': 'Invite revoked',
+  'rooms.visibility': 'Who can see it',
+  'rooms.visibility.public': 'Public: listed to everyone',
+  'rooms.visibility.private': 'Private: members only',
+  'rooms.private': 'Private',
+  'members.title': 'Members of this private room',
+  'members.help': 'Only members see this room. Add or remove someone by their username.',
+  'members.username': 'Username',
+  'members.add': 'Add member',
+  'members.remove': 'Remove member',
+  'members.err.forbidden': 'Only the room owner, moderators and admins may manage its members.',
+  'members.err.public': 'Members are managed only in private rooms.',
+  'members.err.rank': 'You cannot remove this member.',
+  'members.err.noUser': 'No user has that username.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,7 +10,11 @@ export interface Room {
   ownerId: number;
   createdAt: number;
   archived: boolean;
+  /** 'private': visible and readable only to its members, its owner and admins. */
+  visibility: RoomVisibility;
 }
+
+export type RoomVisibility = 'public' | 'private';
 
 /** A page of the room list in name order, with the cursors of its neighbours (null at either end). */
 export interface RoomPage {
@@ -28,16 +32,19 @@ export interface RoomPageQuery {
   after?: string | undefined;
   before?: string | undefined;
   limit: number;
+  /** Private rooms too (an admin's list); otherwise public rooms only. */
+  includePrivate?: boolean;
 }
 
-const columns = ['id', 'name', 'description', 'owner_id', 'created_at', 'archived'] as const;
-const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number; archived: number }): Room => ({
+const columns = ['id', 'name', 'description', 'owner_id', 'created_at', 'archived', 'visibility'] as const;
+const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number; archived: number; visibility: string }): Room => ({
   id: Number(r.id),
   name: r.name,
   description: r.description,
   ownerId: Number(r.owner_id),
   createdAt: Number(r.created_at),
   archived: Boolean(r.archived),
+  visibility: r.visibility === 'private' ? 'private' : 'public',
 });
 
 export function createRoomRepository(db: Db) {
@@ -58,6 +65,7 @@ export function createRoomRepository(db: Db) {
     async page(q: RoomPageQuery): Promise<RoomPage> {
       const backwards = q.before !== undefined;
       let query = db.selectFrom('rooms').select([...columns, 'name_key']);
+      if (!q.includePrivate) query = query.where('visibility', '=', 'public');
       if (q.search) {
         query = query.where('name_key', 'like', containsPattern(nameKey(q.search)));
       }
@@ -92,7 +100,7 @@ export function createRoomRepository(db: Db) {
       const id = await db.transaction().execute(async (trx) => {
         const res = await trx
           .insertInto('rooms')
-          .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt })
+          .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt, visibility: r.visibility })
           .executeTakeFirstOrThrow();
         await claimSkeletons(trx, 'room', Number(res.insertId), [r.name]);
         return Number(res.insertId);

@@ -8,12 +8,12 @@ import { tooMany } from '../limits/user-limit.js';
 import { createRestrictedList } from '../moderation/restricted.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
-import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
+import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomMemberSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
 /** The create form's fields: each shows its own message and keeps its value. */
-const CREATE_FIELDS = ['name', 'description'] as const;
+const CREATE_FIELDS = ['name', 'description', 'visibility'] as const;
 
 export default async function roomRoutes(app: FastifyInstance) {
   const { rooms, roomViews, unread } = app.deps;
@@ -29,7 +29,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { q, after, before } = parseInput(roomListQuerySchema, req.method === 'GET' ? req.query : {});
     // The user's own rooms, with unread counts, head the unfiltered first page.
     const first = q === undefined && after === undefined && before === undefined;
-    const [page, mine] = await Promise.all([rooms.page({ search: q, after, before }), first ? unread.summaries(user.id) : []]);
+    const [page, mine] = await Promise.all([rooms.page({ search: q, after, before }, user), first ? unread.summaries(user.id) : []]);
     return reply.view('pages/rooms/list.njk', {
       mine,
       unreadTotal: mine.reduce((n, s) => n + s.count, 0),
@@ -54,7 +54,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     try {
       return await handleForm(reply, { fields: CREATE_FIELDS, keep: CREATE_FIELDS, render }, async () => {
         const form = parseInput(createRoomSchema, req.body);
-        const room = await rooms.create(user, { name: form.name, description: form.description }, { ip: req.ip });
+        const room = await rooms.create(user, { name: form.name, description: form.description, visibility: form.visibility }, { ip: req.ip });
         req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
         return reply.redirect(`/rooms/${room.id}`, 303);
       });
@@ -143,6 +143,19 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     await rooms.leave(id, req.user!);
     return reply.redirect('/rooms', 303);
+  });
+
+  app.post('/rooms/:id/members', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const form = parseInput(roomMemberSchema, req.body);
+    const actor = req.user!;
+    // The room is checked first: for someone who may not see it, it does not exist.
+    const { room } = await rooms.enter(id, actor);
+    const target = await app.deps.users.findByUsername(form.username);
+    if (!target) throw new AppError('not_found', 'No such user', 'members.err.noUser');
+    await rooms.setMember(room.id, actor, target, form.action);
+    req.log.info({ event: 'room_member', action: form.action, roomId: id, actorId: actor.id, targetId: target.id }, 'room member changed');
+    return reply.redirect(`/rooms/${id}/moderation?done=1`, 303);
   });
 
   app.post('/rooms/:id/settings', auth, async (req, reply) => {

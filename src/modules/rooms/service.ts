@@ -8,9 +8,10 @@ import type { AuditLog } from '../moderation/audit.js';
 import type { Origin, SiteAction, SiteAudit } from '../audit/log.js';
 import type { ActiveRestrictions, RoomAccess } from '../moderation/access.js';
 import { hasPermission } from '../users/permissions.js';
+import { canActOn, canModerate } from '../moderation/roles.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { UserLimit } from '../limits/user-limit.js';
-import type { Room, RoomPage, RoomPageQuery, RoomRepository } from './repository.js';
+import type { Room, RoomPage, RoomPageQuery, RoomRepository, RoomVisibility } from './repository.js';
 
 /** Rooms a page of the room list shows. */
 const ROOMS_PAGE = 50;
@@ -51,7 +52,8 @@ export function createRoomService(deps: {
   const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
   /** The room list and its unfiltered first page, kept on the same terms: any room's change or deletion drops them. */
   const listCache = new RecentCache<'all', Room[]>(CACHE_MS, 1, deps.now);
-  const firstPageCache = new RecentCache<'first', RoomPage>(CACHE_MS, 1, deps.now);
+  /** Keyed by what it lists: public rooms only, or every room (admins). */
+  const firstPageCache = new RecentCache<'public' | 'all', RoomPage>(CACHE_MS, 2, deps.now);
   const forget = (id: number) => {
     cache.delete(id);
     listCache.clear();
@@ -70,12 +72,27 @@ export function createRoomService(deps: {
    */
   async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent', restrictions?: Promise<ActiveRestrictions>): Promise<Entered> {
     const [room, gate] = await Promise.allSettled([
-      read === 'fresh' ? get(roomId) : getRecent(roomId),
+      visible(read === 'fresh' ? get(roomId) : getRecent(roomId), user),
       access.assertCanEnter({ id: roomId }, user, restrictions),
     ]);
     if (room.status === 'rejected') throw room.reason;
     if (gate.status === 'rejected') throw gate.reason;
     return { room: room.value, mine: gate.value };
+  }
+
+  /**
+   * The one visibility rule (every path goes through it): a private room exists only for its
+   * members, its owner and admins; for anyone else it is answered exactly like an unknown room.
+   * Membership is read live (a removed member loses it at once, on every instance).
+   */
+  async function canSee(room: Room, user: Pick<User, 'id' | 'permissions'>): Promise<boolean> {
+    if (room.visibility === 'public' || room.ownerId === user.id || hasPermission(user as User, 'admin')) return true;
+    return live.membership.isMember(room.id, user.id);
+  }
+  async function visible(read: Promise<Room>, user: User): Promise<Room> {
+    const room = await read;
+    if (!(await canSee(room, user))) throw new AppError('not_found', 'No such room');
+    return room;
   }
 
   /** Makes the user a member, announced to the room the first time; true then. Check entry first. */
@@ -110,19 +127,26 @@ export function createRoomService(deps: {
     /** For the room list page: a recent read, saving a query per view. */
     list: async (): Promise<Room[]> => (await listCache.load('all', () => rooms.list())) ?? [],
     /** A page of the room list (ROOMS_PAGE rooms in name order); the first, unfiltered one is a recent read. */
-    async page(q: Omit<RoomPageQuery, 'limit'>): Promise<RoomPage> {
-      const read = () => rooms.page({ ...q, limit: ROOMS_PAGE });
+    async page(q: Omit<RoomPageQuery, 'limit' | 'includePrivate'>, user: User): Promise<RoomPage> {
+      // Private rooms are listed to admins only; members find theirs under "Your rooms".
+      const includePrivate = hasPermission(user, 'admin');
+      const read = () => rooms.page({ ...q, includePrivate, limit: ROOMS_PAGE });
       const first = q.search === undefined && q.after === undefined && q.before === undefined;
-      return first ? ((await firstPageCache.load('first', read)) ?? read()) : read();
+      return first ? ((await firstPageCache.load(includePrivate ? 'all' : 'public', read)) ?? read()) : read();
+    },
+    canSee,
+    /** Throws not_found (as for an unknown room) when the user may not see the room. */
+    async assertVisible(room: Room, user: User): Promise<void> {
+      if (!(await canSee(room, user))) throw new AppError('not_found', 'No such room');
     },
     canCreate: (user: User) => hasPermission(user, 'create_room'),
     canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
 
-    async create(user: User, input: { name: string; description: string }, origin = NO_ORIGIN): Promise<Room> {
+    async create(user: User, input: { name: string; description: string; visibility?: RoomVisibility }, origin = NO_ORIGIN): Promise<Room> {
       if (!hasPermission(user, 'create_room')) throw new AppError('forbidden', 'You may not create rooms');
       await deps.createLimit.take(user.id);
       try {
-        const room = await rooms.create({ ...input, ownerId: user.id, createdAt: deps.now() });
+        const room = await rooms.create({ ...input, visibility: input.visibility ?? 'public', ownerId: user.id, createdAt: deps.now() });
         forget(room.id);
         await logged(user, 'room_create', room, origin);
         await live.membership.join(room.id, user.id);
@@ -171,7 +195,7 @@ export function createRoomService(deps: {
 
     assertCanEnter: (room: Room, user: User) => access.assertCanEnter(room, user),
 
-    /** For history: anyone who may enter the room (not barred); rooms are public, as their pages are. */
+    /** For history: anyone who may enter the room (not barred) and see it (a private room: its members). */
     async requireReader(roomId: number, user: User): Promise<Room> {
       return (await getEnterable(roomId, user, 'recent')).room;
     },
@@ -181,6 +205,24 @@ export function createRoomService(deps: {
       const [{ room }, member] = await Promise.all([getEnterable(roomId, user, 'recent'), live.membership.isMember(roomId, user.id)]);
       if (!member) throw new AppError('not_member', 'Join the room first');
       return room;
+    },
+
+    /**
+     * Adds a member to a private room, or removes one (their sockets leave the room on every
+     * instance). The owner, moderators and admins who can see the room may; a removal follows
+     * the moderation ranks, and the owner cannot be removed.
+     */
+    async setMember(roomId: number, actor: User, target: User, action: 'add' | 'remove'): Promise<void> {
+      const { room } = await getEnterable(roomId, actor, 'fresh');
+      if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
+      if (room.visibility !== 'private') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
+      if (action === 'add') {
+        await addMember(roomId, target);
+        return;
+      }
+      if (target.id === room.ownerId || !canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot remove this member', 'members.err.rank');
+      await this.removeMember(roomId, target);
+      await events.control({ type: 'leave-room', room: roomId, userId: target.id });
     },
 
     async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }, origin = NO_ORIGIN): Promise<Room> {
