@@ -38,6 +38,7 @@ import moderationRoutes from './modules/moderation/routes.js';
 import { createModerationService } from './modules/moderation/service.js';
 import { createRoomRepository } from './modules/rooms/repository.js';
 import roomRoutes from './modules/rooms/routes.js';
+import dmRoutes from './modules/rooms/dm-routes.js';
 import { createRoomViews, HISTORY_PAGE } from './modules/rooms/room-views.js';
 import { createRoomService } from './modules/rooms/service.js';
 import { ensureFirstAdmin } from './modules/users/bootstrap.js';
@@ -237,6 +238,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(accountRoutes);
     await web.register(languageRoutes);
     await web.register(roomRoutes);
+    await web.register(dmRoutes);
     await web.register(messageRoutes);
     await web.register(mentionRoutes);
     await web.register(notifyRoutes);

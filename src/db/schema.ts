@@ -44,6 +44,9 @@ export interface RoomsTable {
   archived: Generated<number>;
   /** 'public' or 'private' (migrations/2026-12-03T07-00_private-rooms.ts). */
   visibility: Generated<string>;
+  /** 'room' or 'dm'; a DM's ordered user pair "low:high" (unique), else NULL. */
+  kind: Generated<string>;
+  dm_key: string | null;
 }
 
 /** Embedded live-state adapter only (Redis holds these in production). */

@@ -435,6 +435,11 @@ export const en = {
   'members.err.public': 'Members are managed only in private rooms.',
   'members.err.rank': 'You cannot remove this member.',
   'members.err.noUser': 'No user has that username.',
+  'dm.title': 'Direct messages',
+  'dm.open': 'Message',
+  'dm.openLabel': 'Send a direct message to {name}',
+  'dm.with': 'Direct message with {name}',
+  'dm.err.self': 'You cannot send a direct message to yourself.',
 } as const;
 
 export type MessageKey = keyof typeof en;

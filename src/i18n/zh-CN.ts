@@ -437,4 +437,9 @@ export const zhCN: Record<MessageKey, string> = {
   'members.err.public': '只有私密聊天室才需要管理成员。',
   'members.err.rank': '你无法移除此成员。',
   'members.err.noUser': '没有使用该用户名的用户。',
+  'dm.title': '私信',
+  'dm.open': '私信',
+  'dm.openLabel': '给 {name} 发私信',
+  'dm.with': '与 {name} 的私信',
+  'dm.err.self': '你不能给自己发私信。',
 };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { ADMIN, pairSuite } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { extractCsrf, WebClient } from '../support/http.js';
+import { WebClient } from '../support/http.js';
+import { probe } from '../support/probe.js';
 import { WsClient } from '../support/ws.js';
 
 /**
@@ -42,30 +43,6 @@ describe(`private rooms (${backend})`, () => {
     room = Number(res.headers.get('location')!.split('/').pop());
     publicRoom = await owner.createRoom('Open field');
   });
-
-  /** Every path a non-member could probe, with what it answered: must equal the unknown room's. */
-  async function probe(web: WebClient, url: string, id: number) {
-    const ws = await socket(web, url);
-    ws.send({ type: 'join', room: id });
-    const joinErr = await ws.next('error');
-    ws.send({ type: 'read', room: id, id: 1 });
-    const readErr = await ws.next('error');
-    ws.close();
-    const status = async (p: Promise<Response>) => (await p).status;
-    const csrf = extractCsrf(await (await web.get('/rooms')).text());
-    return {
-      page: await status(web.get(`/rooms/${id}`)),
-      head: await status(web.request('HEAD', `/rooms/${id}`)),
-      history: await status(web.get(`/rooms/${id}/messages`, { accept: 'application/json' })),
-      mentionable: await status(web.get(`/rooms/${id}/mentionable?q=`, { accept: 'application/json' })),
-      panel: await status(web.get(`/rooms/${id}/moderation`)),
-      joinForm: await status(web.request('POST', `/rooms/${id}/join`, { _csrf: csrf })),
-      members: await status(web.request('POST', `/rooms/${id}/members`, { _csrf: csrf, username: 'erin', action: 'add' })),
-      moderate: await status(web.request('POST', `/rooms/${id}/moderation`, { _csrf: csrf, username: 'erin', action: 'mute' })),
-      wsJoin: joinErr.code,
-      wsRead: readErr.code,
-    };
-  }
 
   const listed = async (web: WebClient, search = '') => (await (await web.get(`/rooms${search ? `?q=${encodeURIComponent(search)}` : ''}`)).text()).includes('Secret garden');
 

@@ -8,6 +8,7 @@ import { tooMany } from '../limits/user-limit.js';
 import { createRestrictedList } from '../moderation/restricted.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
+import type { Room } from './repository.js';
 import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomMemberSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
@@ -29,10 +30,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { q, after, before } = parseInput(roomListQuerySchema, req.method === 'GET' ? req.query : {});
     // The user's own rooms, with unread counts, head the unfiltered first page.
     const first = q === undefined && after === undefined && before === undefined;
-    const [page, mine] = await Promise.all([rooms.page({ search: q, after, before }, user), first ? unread.summaries(user.id) : []]);
+    const [page, summaries] = await Promise.all([rooms.page({ search: q, after, before }, user), first ? unread.summaries(user.id) : []]);
+    // Direct messages have their own section, each named by the other person.
+    const mine = summaries.filter((s) => s.room.kind !== 'dm');
+    const dmRows = summaries.filter((s) => s.room.kind === 'dm');
+    const otherOf = (s: (typeof dmRows)[number]) => s.room.dmUsers?.find((id) => id !== user.id) ?? user.id;
+    const names = new Map((await app.deps.users.refs(dmRows.map(otherOf))).map((r) => [r.id, r.name]));
+    const dms = dmRows.map((s) => ({ ...s, with: names.get(otherOf(s)) ?? '' }));
     return reply.view('pages/rooms/list.njk', {
       mine,
-      unreadTotal: mine.reduce((n, s) => n + s.count, 0),
+      dms,
+      unreadTotal: summaries.reduce((n, s) => n + s.count, 0),
       rooms: page.rooms,
       q: q ?? '',
       prev: page.prev,
@@ -99,7 +107,9 @@ export default async function roomRoutes(app: FastifyInstance) {
     const [entered, view] = await Promise.allSettled([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
     if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
     if (view.status === 'rejected') throw view.reason;
-    const { room, mine } = entered.value;
+    const { mine } = entered.value;
+    // A direct message is named by the other person (both, for an admin reading it).
+    const room = entered.value.room.kind === 'dm' ? await dmNamed(entered.value.room, user.id) : entered.value.room;
     const moderator = canModerate(user, room);
     // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
     const restricted = moderator ? await (early ?? restrictedIn(room.id)) : [];
@@ -125,6 +135,13 @@ export default async function roomRoutes(app: FastifyInstance) {
     });
     return reply.type('text/html; charset=utf-8').send(page);
   });
+
+  /** The DM as the reader sees it: named by the other person (a new object, so its page is built afresh). */
+  async function dmNamed(room: Room, readerId: number): Promise<Room> {
+    const others = (room.dmUsers ?? []).filter((id) => id !== readerId);
+    const refs = await app.deps.users.refs(others);
+    return { ...room, name: refs.map((r) => r.name).join(', ') };
+  }
 
   app.post('/rooms/:id/join', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);

@@ -86,7 +86,10 @@ export function createRoomService(deps: {
    * Membership is read live (a removed member loses it at once, on every instance).
    */
   async function canSee(room: Room, user: Pick<User, 'id' | 'permissions'>): Promise<boolean> {
-    if (room.visibility === 'public' || room.ownerId === user.id || hasPermission(user as User, 'admin')) return true;
+    if (room.visibility === 'public' || hasPermission(user as User, 'admin')) return true;
+    // A direct message: its two people, always (also after leaving it).
+    if (room.dmUsers) return room.dmUsers.includes(user.id);
+    if (room.ownerId === user.id) return true;
     return live.membership.isMember(room.id, user.id);
   }
   async function visible(read: Promise<Room>, user: User): Promise<Room> {
@@ -108,7 +111,7 @@ export function createRoomService(deps: {
    */
   async function assertOwner(room: Room, user: User) {
     if (hasPermission(user, 'admin')) return;
-    if (room.ownerId !== user.id) throw new AppError('forbidden', 'Only the room owner or an admin may change this room');
+    if (room.ownerId !== user.id || room.kind === 'dm') throw new AppError('forbidden', 'Only the room owner or an admin may change this room');
     await access.assertCanEnter(room, user);
   }
 
@@ -140,7 +143,7 @@ export function createRoomService(deps: {
       if (!(await canSee(room, user))) throw new AppError('not_found', 'No such room');
     },
     canCreate: (user: User) => hasPermission(user, 'create_room'),
-    canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
+    canManage: (room: Room, user: User) => (room.ownerId === user.id && room.kind !== 'dm') || hasPermission(user, 'admin'),
 
     async create(user: User, input: { name: string; description: string; visibility?: RoomVisibility }, origin = NO_ORIGIN): Promise<Room> {
       if (!hasPermission(user, 'create_room')) throw new AppError('forbidden', 'You may not create rooms');
@@ -215,7 +218,7 @@ export function createRoomService(deps: {
     async setMember(roomId: number, actor: User, target: User, action: 'add' | 'remove'): Promise<void> {
       const { room } = await getEnterable(roomId, actor, 'fresh');
       if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
-      if (room.visibility !== 'private') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
+      if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
       if (action === 'add') {
         await addMember(roomId, target);
         return;
@@ -223,6 +226,30 @@ export function createRoomService(deps: {
       if (target.id === room.ownerId || !canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot remove this member', 'members.err.rank');
       await this.removeMember(roomId, target);
       await events.control({ type: 'leave-room', room: roomId, userId: target.id });
+    },
+
+    /**
+     * The one conversation between the user and `other`, created on first use with both as
+     * members. Two creations at once (on any instances) make one: the ordered pair is a unique
+     * key, and the loser reads the winner's row.
+     */
+    async openDm(user: User, other: User): Promise<Room> {
+      if (other.id === user.id) throw new AppError('bad_request', 'You cannot message yourself', 'dm.err.self');
+      if (other.disabled || other.deleted) throw new AppError('not_found', 'No such user', 'members.err.noUser');
+      await deps.enterLimit.take(user.id);
+      let room = await rooms.findDm(user.id, other.id);
+      if (!room) {
+        try {
+          room = await rooms.createDm(user.id, other.id, deps.now());
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          room = found(await rooms.findDm(user.id, other.id));
+        }
+        forget(room.id);
+        await addMember(room.id, other);
+      }
+      await addMember(room.id, user);
+      return room;
     },
 
     async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }, origin = NO_ORIGIN): Promise<Room> {
