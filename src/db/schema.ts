@@ -49,6 +49,13 @@ export interface RoomsTable {
   dm_key: string | null;
 }
 
+/** Who blocked whom (src/modules/users/blocks.ts). */
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: number;
+}
+
 /** Embedded live-state adapter only (Redis holds these in production). */
 export interface LiveMessagesTable {
   room_id: number;
@@ -170,6 +177,7 @@ export interface Database {
   permissions: PermissionsTable;
   name_skeletons: NameSkeletonsTable;
   rooms: RoomsTable;
+  blocks: BlocksTable;
   live_messages: LiveMessagesTable;
   live_message_seqs: LiveMessageSeqsTable;
   live_message_changes: LiveMessageChangesTable;

@@ -440,6 +440,20 @@ export const en = {
   'dm.openLabel': 'Send a direct message to {name}',
   'dm.with': 'Direct message with {name}',
   'dm.err.self': 'You cannot send a direct message to yourself.',
+  'block.err.mine': 'You blocked this person: unblock them to send them messages.',
+  'block.err.theirs': 'This person does not accept your messages.',
+  'block.err.self': 'You cannot block yourself.',
+  'block.block': 'Block',
+  'block.unblock': 'Unblock',
+  'block.blockLabel': 'Block {name}',
+  'block.unblockLabel': 'Unblock {name}',
+  'block.collapsed': 'Message from a blocked user',
+  'block.show': 'Show',
+  'block.title': 'Blocked people',
+  'block.help': 'People you blocked cannot send you direct messages, and their messages in shared rooms are collapsed for you.',
+  'block.none': 'You have not blocked anyone.',
+  'block.manage': 'Manage blocked people',
+  'block.youBlocked': 'You blocked this person.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -104,12 +104,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     early?.catch(() => {}); // awaited below, unless the entry fails first
     const lastRead = unread.lastRead(user.id, id);
     lastRead.catch(() => {}); // awaited below, unless the entry fails first
+    const blockedIds = app.deps.blocks.blockedBy(user.id);
+    blockedIds.catch(() => {}); // awaited below, unless the entry fails first
     const [entered, view] = await Promise.allSettled([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
     if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
     if (view.status === 'rejected') throw view.reason;
     const { mine } = entered.value;
     // A direct message is named by the other person (both, for an admin reading it).
     const room = entered.value.room.kind === 'dm' ? await dmNamed(entered.value.room, user.id) : entered.value.room;
+    const blocked = new Set(await blockedIds);
+    const otherId = room.dmUsers?.includes(user.id) ? room.dmUsers.find((u) => u !== user.id) : undefined;
+    const dmWith = otherId === undefined ? undefined : { id: otherId, name: room.name, blocked: blocked.has(otherId) };
     const moderator = canModerate(user, room);
     // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
     const restricted = moderator ? await (early ?? restrictedIn(room.id)) : [];
@@ -132,6 +137,8 @@ export default async function roomRoutes(app: FastifyInstance) {
       csrf: reply.generateCsrf(),
       path: req.url,
       lastRead: await lastRead,
+      blocked,
+      ...(dmWith ? { dmWith } : {}),
     });
     return reply.type('text/html; charset=utf-8').send(page);
   });

@@ -6,7 +6,8 @@ import type { UserRef } from '../../shared/protocol.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import type { AuditLog } from '../moderation/audit.js';
 import type { Origin, SiteAction, SiteAudit } from '../audit/log.js';
-import type { ActiveRestrictions, RoomAccess } from '../moderation/access.js';
+import { dmBlocked, type ActiveRestrictions, type RoomAccess } from '../moderation/access.js';
+import type { Blocks } from '../users/blocks.js';
 import { hasPermission } from '../users/permissions.js';
 import { canActOn, canModerate } from '../moderation/roles.js';
 import type { User, UserRepository } from '../users/repository.js';
@@ -42,6 +43,7 @@ export function createRoomService(deps: {
   createLimit: UserLimit;
   /** Joins and leaves: each changes membership or presence, which every member is told of. */
   enterLimit: UserLimit;
+  blocks: Pick<Blocks, 'between'>;
   now: () => number;
 }) {
   const { rooms, live, events, access } = deps;
@@ -237,6 +239,8 @@ export function createRoomService(deps: {
       if (other.id === user.id) throw new AppError('bad_request', 'You cannot message yourself', 'dm.err.self');
       if (other.disabled || other.deleted) throw new AppError('not_found', 'No such user', 'members.err.noUser');
       await deps.enterLimit.take(user.id);
+      const blocked = await deps.blocks.between(user.id, other.id);
+      if (blocked) throw dmBlocked(blocked === 'a' ? 'mine' : 'theirs');
       let room = await rooms.findDm(user.id, other.id);
       if (!room) {
         try {
