@@ -78,8 +78,8 @@ interface ClientSettings {
   lastRead: number;
   /** Desktop notifications (users/notify.ts). */
   notify: NotifyLevel;
-  /** Users the reader blocked: their live messages arrive collapsed. */
-  blocked: number[];
+  /** Users the reader blocked (absent: none): their live messages arrive collapsed. */
+  blocked?: number[];
 }
 
 export interface ChatPageInput {
@@ -195,7 +195,8 @@ export function createChatPage(deps: {
       editWindowMs: deps.editWindowMs,
       lastRead: input.lastRead ?? 0,
       notify: user.notify ?? 'mentions',
-      blocked: [...(input.blocked ?? [])],
+      // Only when there are some: most readers block nobody.
+      ...(input.blocked?.size ? { blocked: [...input.blocked] } : {}),
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),
