@@ -3,8 +3,9 @@ import { WsClient } from './ws.js';
 
 /**
  * What every path a reader could probe a room id with answers (page, HEAD, history JSON,
- * mention autocomplete, moderation panel and form, join and members forms, websocket join and
- * read): a room they may not see must answer exactly as an unknown id does.
+ * mention autocomplete, moderation panel and form, the join, members, send, settings, archive,
+ * delete and leave forms, websocket join and read): a room they may not see must answer
+ * exactly as an unknown id does. For non-members only (it posts leave, delete and the like).
  */
 export async function probe(web: WebClient, url: string, id: number) {
   const ws = await WsClient.connect(url, { cookie: web.cookieHeader, origin: url });
@@ -24,7 +25,12 @@ export async function probe(web: WebClient, url: string, id: number) {
     joinForm: await status(web.request('POST', `/rooms/${id}/join`, { _csrf: csrf })),
     members: await status(web.request('POST', `/rooms/${id}/members`, { _csrf: csrf, username: 'erin', action: 'add' })),
     moderate: await status(web.request('POST', `/rooms/${id}/moderation`, { _csrf: csrf, username: 'erin', action: 'mute' })),
+    send: await status(web.request('POST', `/rooms/${id}/messages`, { _csrf: csrf, body: 'probe', clientId: 'probe-1' })),
+    settings: await status(web.request('POST', `/rooms/${id}/settings`, { _csrf: csrf, description: 'x' })),
+    archive: await status(web.request('POST', `/rooms/${id}/archive`, { _csrf: csrf, archived: '1' })),
+    delete: await status(web.request('POST', `/rooms/${id}/delete`, { _csrf: csrf, confirm: 'yes' })),
     wsJoin: joinErr.code,
+    leave: await status(web.request('POST', `/rooms/${id}/leave`, { _csrf: csrf })),
     wsRead: readErr.code,
   };
 }

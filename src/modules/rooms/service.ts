@@ -186,7 +186,7 @@ export function createRoomService(deps: {
 
     async leave(roomId: number, user: User): Promise<void> {
       await deps.enterLimit.take(user.id);
-      await get(roomId);
+      await visible(get(roomId), user);
       await this.removeMember(roomId, user);
       // Every socket of the user, on every instance, stops listening to the room.
       await events.control({ type: 'leave-room', room: roomId, userId: user.id });
@@ -257,7 +257,7 @@ export function createRoomService(deps: {
     },
 
     async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }, origin = NO_ORIGIN): Promise<Room> {
-      const room = await get(roomId);
+      const room = await visible(get(roomId), user);
       await assertOwner(room, user);
       await rooms.update(roomId, changes);
       const action = changes.archived === undefined ? 'edit' : changes.archived ? 'archive' : 'unarchive';
@@ -270,7 +270,7 @@ export function createRoomService(deps: {
 
     /** Deletes the room, its messages and memberships, and detaches every socket from it. */
     async delete(roomId: number, user: User, origin = NO_ORIGIN): Promise<void> {
-      const room = await get(roomId);
+      const room = await visible(get(roomId), user);
       await assertOwner(room, user);
       // Two deletes at once: one entry, by the one that removed the row.
       if (await rooms.delete(roomId)) await logged(user, 'room_delete', room, origin);
