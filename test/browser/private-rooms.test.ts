@@ -60,7 +60,13 @@ describe(`private rooms, direct messages and blocking in the browser (${backend}
     await saveScreenshot(eli, 'private-blocked-live.png');
     await eli.locator('#messages li.msg.blocked .show-blocked').click();
     assert.equal(await eli.locator('#messages li.msg:has-text("a secret hello") .body').isVisible(), true, 'shown on request');
-    // Dana can no longer open the conversation.
+    // Dana's message in the conversation is refused, and says why.
+    await dana.goto(`${hihi.url}/rooms/${dm}`);
+    await dana.waitForSelector('#conn[data-state="online"]');
+    await dana.fill('#body', 'hello?');
+    await dana.press('#body', 'Enter');
+    await dana.locator('#messages li.failed .state:has-text("This person does not accept your messages")').waitFor();
+    // Nor can she open the conversation again.
     await dana.goto(`${hihi.url}/rooms/${room}`);
     await dana.waitForSelector('#conn[data-state="online"]');
     await Promise.all([dana.waitForLoadState(), dana.locator('#members li:has-text("eli") .dm-open').click()]);

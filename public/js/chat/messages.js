@@ -200,8 +200,8 @@ export function showPending(item) {
   toBottom();
 }
 
-/** @param {string} clientId */
-export function markFailed(clientId) {
+/** @param {string} clientId @param {string} [reason] */
+export function markFailed(clientId, reason = '') {
   outbox.delete(clientId);
   saveOutbox();
   const li = list.querySelector(`li[data-client-id="${CSS.escape(clientId)}"]`);
@@ -209,7 +209,8 @@ export function markFailed(clientId) {
   li.classList.remove('pending');
   li.classList.add('failed');
   const state = li.querySelector('.state');
-  if (state) state.textContent = cfg.strings['msg.failed'] ?? '!';
+  // The server's reason, when it gave one (e.g. a direct message to someone who blocked the sender).
+  if (state) state.textContent = `${cfg.strings['msg.failed'] ?? '!'}${reason ? `: ${reason}` : ''}`;
 }
 
 /** A line in the conversation that is not a message (moderation notices). @param {string} text */
