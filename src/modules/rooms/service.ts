@@ -87,8 +87,8 @@ export function createRoomService(deps: {
    * members, its owner and admins; for anyone else it is answered exactly like an unknown room.
    * Membership is read live (a removed member loses it at once, on every instance).
    */
-  async function canSee(room: Room, user: Pick<User, 'id' | 'permissions'>): Promise<boolean> {
-    if (room.visibility === 'public' || hasPermission(user as User, 'admin')) return true;
+  async function canSee(room: Room, user: User): Promise<boolean> {
+    if (room.visibility === 'public' || hasPermission(user, 'admin')) return true;
     // A direct message: its two people, always (also after leaving it).
     if (room.dmUsers) return room.dmUsers.includes(user.id);
     if (room.ownerId === user.id) return true;
@@ -222,6 +222,7 @@ export function createRoomService(deps: {
       if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
       if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
       if (action === 'add') {
+        if (target.disabled || target.deleted) throw new AppError('not_found', 'No such user', 'members.err.noUser');
         await addMember(roomId, target);
         return;
       }
