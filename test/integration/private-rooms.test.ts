@@ -106,6 +106,20 @@ describe(`private rooms (${backend})`, () => {
     assert.equal((await erin.get(`/rooms/${room}`)).status, 403, 'a member again, but banned');
   });
 
+  test('a user manager cannot learn of a private room through the invite form: it is an unknown room there too', async () => {
+    await ctx.one.createUser('uma', 'uma-password-1', ['manage_users']);
+    const uma = await login(ctx.one.url, 'uma', 'uma-password-1');
+    const form = await (await uma.get('/admin/invites')).text();
+    assert.doesNotMatch(form, /Secret garden/, 'not offered');
+    const invite = async (id: number) => {
+      const res = await uma.submit('/admin/invites', '/admin/invites', { uses: '1', expiresHours: '24', room: String(id) });
+      return { status: res.status, noRoom: (await res.text()).includes('One of the rooms does not exist.') };
+    };
+    const unknown = await invite(UNKNOWN);
+    assert.equal(unknown.noRoom, true);
+    assert.deepEqual(await invite(room), unknown);
+  });
+
   test('an admin sees every private room, lists it, moderates it and manages its members', async () => {
     assert.equal(await listed(admin), true);
     assert.equal(await listed(admin, 'Secret'), true);
