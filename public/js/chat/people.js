@@ -7,6 +7,10 @@ import { $, cfg, tr } from './env.js';
 import { fillAvatar, fromTemplate } from './templates.js';
 import { fmtUntil } from './time.js';
 
+// The page's rows may be shared by every reader, so the reader's own row came with a Message
+// button too: nobody messages themselves.
+document.querySelector(`#members li[data-user="${cfg.me.id}"] .dm-form`)?.remove();
+
 /** @param {'members' | 'online'} listId @param {UserRef} user @param {boolean} present */
 export function setPerson(listId, user, present) {
   const ul = $(listId);
