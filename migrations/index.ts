@@ -10,6 +10,7 @@ import * as readMarkers from './2026-12-03T03-00_read-markers.js';
 import * as mentions from './2026-12-03T04-00_mentions.js';
 import * as accounts from './2026-12-03T05-00_accounts.js';
 import * as twoFactor from './2026-12-03T06-00_two-factor.js';
+import * as privateRooms from './2026-12-03T07-00_private-rooms.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T04-00_mentions': mentions,
   '2026-12-03T05-00_accounts': accounts,
   '2026-12-03T06-00_two-factor': twoFactor,
+  '2026-12-03T07-00_private-rooms': privateRooms,
 };

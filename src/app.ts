@@ -41,8 +41,11 @@ import moderationRoutes from './modules/moderation/routes.js';
 import { createModerationService } from './modules/moderation/service.js';
 import { createRoomRepository } from './modules/rooms/repository.js';
 import roomRoutes from './modules/rooms/routes.js';
+import dmRoutes from './modules/rooms/dm-routes.js';
+import blockRoutes from './modules/users/block-routes.js';
 import { createRoomViews, HISTORY_PAGE } from './modules/rooms/room-views.js';
 import { createRoomService } from './modules/rooms/service.js';
+import { createBlocks } from './modules/users/blocks.js';
 import { ensureFirstAdmin } from './modules/users/bootstrap.js';
 import { createUserRepository } from './modules/users/repository.js';
 import { createAccountSettings } from './modules/users/settings.js';
@@ -117,12 +120,13 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const users = createUserRepository(db);
   const hasher = createPasswordHasher({ maxConcurrent: Math.max(2, os.availableParallelism()) });
   const roomRepository = createRoomRepository(db);
-  const access = createRoomAccess({ live, now });
+  const blocks = createBlocks({ db, now });
+  const access = createRoomAccess({ live, now, blocks });
   const audit = createAuditLog(db);
   const siteAudit = createSiteAudit(db);
   const createLimit = createUserLimit({ counters: live.counters, name: 'room-create', max: config.limits.roomCreatePerHour, windowMs: 3600_000, now, message: 'Too many rooms created' });
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
-  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, siteAudit, createLimit, enterLimit, now });
+  const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, siteAudit, createLimit, enterLimit, blocks, now });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
   const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs,
     // Mentions feed the unread badges' counts; a failed write costs a count, never the message.
@@ -185,6 +189,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     siteAudit,
     settings,
     invites,
+    blocks,
     registration: createRegistration({ users, hasher, settings, invites, rooms, audit: siteAudit, counters: live.counters, perHour: config.limits.registerPerHour, now }),
     rooms,
     roomViews,
@@ -243,6 +248,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     await web.register(twoFactorRoutes);
     await web.register(languageRoutes);
     await web.register(roomRoutes);
+    await web.register(dmRoutes);
+    await web.register(blockRoutes);
     await web.register(messageRoutes);
     await web.register(mentionRoutes);
     await web.register(notifyRoutes);

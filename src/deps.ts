@@ -13,6 +13,7 @@ import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
 import type { SiteAudit } from './modules/audit/log.js';
 import type { Invites } from './modules/registration/invites.js';
+import type { Blocks } from './modules/users/blocks.js';
 import type { Registration } from './modules/registration/service.js';
 import type { SiteSettings } from './modules/registration/settings.js';
 import type { ModerationService } from './modules/moderation/service.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   siteAudit: SiteAudit;
   settings: SiteSettings;
   invites: Invites;
+  /** Who blocked whom (direct messages refused, messages collapsed). */
+  blocks: Blocks;
   registration: Registration;
   rooms: RoomService;
   roomViews: RoomViews;

@@ -120,7 +120,7 @@ function onFrame(f) {
       if (f.code === 'muted') setMuted({ until: f.until ?? null });
       if (f.id !== undefined) changeRefused(f);
       if (!f.clientId) break;
-      if (f.code === 'too_long' || f.code === 'invalid' || f.code === 'forbidden' || f.code === 'muted') markFailed(f.clientId);
+      if (f.code === 'too_long' || f.code === 'invalid' || f.code === 'forbidden' || f.code === 'muted') markFailed(f.clientId, f.code === 'invalid' ? f.message : '');
       else if (f.code === 'rate_limited' || f.code === 'unavailable') {
         // Still in the outbox: send again once allowed.
         setTimeout(flushOutbox, Math.max(1000, (f.until ?? 0) - Date.now()));

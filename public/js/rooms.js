@@ -8,7 +8,9 @@
 import { liveSocket } from './live-socket.js';
 import { unreadTotals } from './unread-title.js';
 
-const list = document.getElementById('my-rooms');
+// "Your rooms" and "Direct messages": the same rows, kept the same way.
+const lists = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('ul.my-rooms')]);
+const list = lists[0];
 
 /** @param {string} template @param {number} n */
 const fill = (template, n) => template.replace('{n}', String(n));
@@ -17,7 +19,7 @@ if (list) {
   /** @type {{ count: string, mentions: string }} */
   const strings = JSON.parse(list.dataset.strings ?? '{}');
   const totals = unreadTotals();
-  for (const li of list.querySelectorAll('li[data-room]')) {
+  for (const li of lists.flatMap((l) => [...l.querySelectorAll('li[data-room]')])) {
     const el = /** @type {HTMLElement} */ (li);
     totals.set(Number(el.dataset.room), Number(el.dataset.count));
   }
@@ -34,8 +36,9 @@ if (list) {
   /** @param {UnreadFrame} f */
   const onUnread = (f) => {
     totals.set(f.room, f.count);
-    const li = /** @type {HTMLElement | null} */ (list.querySelector(`li[data-room="${f.room}"]`));
-    if (!li) return;
+    const li = /** @type {HTMLElement | null} */ (lists.map((l) => l.querySelector(`li[data-room="${f.room}"]`)).find(Boolean) ?? null);
+    const own = li?.parentElement;
+    if (!li || !own) return;
     const before = Number(li.dataset.count);
     li.dataset.count = String(f.count);
     li.dataset.mentions = String(f.mentions);
@@ -43,7 +46,7 @@ if (list) {
     setBadge(li.querySelector('.badge.unread'), f.count > 99 ? '99+' : String(f.count), fill(strings.count, f.count), f.count > 0);
     setBadge(li.querySelector('.badge.mention'), `@${f.mentions}`, fill(strings.mentions, f.mentions), f.mentions > 0);
     // New activity: the room moves up to where the newest activity is.
-    if (f.count > before && list.firstElementChild !== li) list.prepend(li);
+    if (f.count > before && own.firstElementChild !== li) own.prepend(li);
   };
 
   liveSocket({

@@ -42,6 +42,18 @@ export interface RoomsTable {
   owner_id: number;
   created_at: number;
   archived: Generated<number>;
+  /** 'public' or 'private' (migrations/2026-12-03T07-00_private-rooms.ts). */
+  visibility: Generated<string>;
+  /** 'room' or 'dm'; a DM's ordered user pair "low:high" (unique), else NULL. */
+  kind: Generated<string>;
+  dm_key: string | null;
+}
+
+/** Who blocked whom (src/modules/users/blocks.ts). */
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: number;
 }
 
 /** Embedded live-state adapter only (Redis holds these in production). */
@@ -165,6 +177,7 @@ export interface Database {
   permissions: PermissionsTable;
   name_skeletons: NameSkeletonsTable;
   rooms: RoomsTable;
+  blocks: BlocksTable;
   live_messages: LiveMessagesTable;
   live_message_seqs: LiveMessageSeqsTable;
   live_message_changes: LiveMessageChangesTable;

@@ -65,7 +65,8 @@ export default fp(
       const shown = err instanceof AppError || err instanceof RestrictedError ? err.shown(req.t) : err instanceof RateLimitedError && req.t ? req.t('limit.generic') : err.message;
       const message = status === 503 ? 'Temporarily unavailable' : status >= 500 ? 'Internal error' : shown;
       const extra = err instanceof RestrictedError ? { code: err.restriction, until: err.until } : {};
-      return sendError(req, reply, status, message, extra, err instanceof InputError ? shown : '');
+      // A keyed AppError's text is written for users (errors.ts): the page says it too.
+      return sendError(req, reply, status, message, extra, err instanceof InputError || (err instanceof AppError && err.key && status < 500) ? shown : '');
     });
   },
   { name: 'error-pages', dependencies: ['views'] },

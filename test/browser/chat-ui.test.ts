@@ -69,11 +69,16 @@ describe(`chat page details in headless Chromium (${backend})`, () => {
       admin.evaluate(async () => {
         const html = await (await fetch(location.href)).text();
         const docs = [document, new DOMParser().parseFromString(html, 'text/html')];
+        const me = String(JSON.parse(document.getElementById('chat')!.dataset.client ?? '{}').me.id);
         const [live, server] = docs.map((doc) => ['members', 'online'].map((id) => [...doc.querySelectorAll(`#${id} > li`)].map((li) => {
           // The menu is the member-menu template's (its CSRF token is per page, and the script adapts it).
           const row = li.cloneNode(true) as Element;
           const menu = row.querySelector('.mod-menu');
           menu?.replaceWith(menu ? 'MENU' : '');
+          // So is the Message (direct message) form; the reader's own row has none once the script runs.
+          const dm = row.querySelector('.dm-form');
+          if (dm && li.getAttribute('data-user') === me) dm.remove();
+          else dm?.replaceWith('DM');
           return row.outerHTML;
         }).sort()));
         return { live: live!, server: server! };

@@ -21,7 +21,7 @@ describe('the chat page from a kept shell', () => {
     await storage?.cleanup();
   });
 
-  const room: Room = { id: 4, name: 'Lobby <b>&"\'', description: 'about \\ things', ownerId: 1, createdAt: 0, archived: false };
+  const room: Room = { id: 4, name: 'Lobby <b>&"\'', description: 'about \\ things', ownerId: 1, createdAt: 0, archived: false, visibility: 'public', kind: 'room', dmUsers: null };
   const person = (id: number, name: string, permissions: User['permissions'] = [], theme: User['theme'] = 'system'): User => ({
     id, username: `u${id}`, displayName: name, disabled: false, deleted: false, permissions, locale: null, theme,
   });

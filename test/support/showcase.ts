@@ -15,6 +15,8 @@ export const PEOPLE = [
   { username: 'omar', password: 'omar-password-1' },
   { username: 'lena', password: 'lena-password-1' },
   { username: 'sam', password: 'sam-password-1' },
+  // Blocked omar: his messages are collapsed on her pages.
+  { username: 'kai', password: 'kai-password-1' },
 ];
 
 export interface Showcase {
@@ -22,6 +24,10 @@ export interface Showcase {
   hihi: RunningApp;
   /** The seeded room with messages. */
   room: number;
+  /** A private room the admin owns (mei and kai are members). */
+  privateRoom: number;
+  /** The admin's direct message with mei. */
+  dm: number;
   /** A usable invite link's token (registration is set to invites only). */
   invite: string;
   close: () => Promise<void>;
@@ -44,12 +50,18 @@ export async function startShowcase(): Promise<Showcase> {
   const hihi = await startApp(storage, { LOGIN_RATE_PER_MINUTE: '100000' }, { now: () => Date.now() - offset });
   const { deps } = hihi.app;
   const admin = (await deps.users.findByUsername(ADMIN.username))!;
-  const [mei, omar, lena, sam] = await Promise.all(PEOPLE.map((p) => hihi.createUser(p.username, p.password)));
+  const [mei, omar, lena, sam, kai] = await Promise.all(PEOPLE.map((p) => hihi.createUser(p.username, p.password)));
   await hihi.createUser('a-user-with-a-rather-long-name', 'long-password-1');
   const room = await deps.rooms.create(admin, { name: 'Design review', description: 'Mock-ups, feedback and the weekly demo' });
   await deps.rooms.create(admin, { name: '产品讨论', description: '新功能和路线图' });
   await deps.rooms.create(admin, { name: 'random', description: '' });
-  for (const u of [mei!, omar!, lena!, sam!]) await deps.rooms.join(room.id, u);
+  for (const u of [mei!, omar!, lena!, sam!, kai!]) await deps.rooms.join(room.id, u);
+  // A private room and direct messages: the admin's room list shows both sections.
+  const privateRoom = await deps.rooms.create(admin, { name: 'Launch plans', description: 'Members only', visibility: 'private' });
+  for (const u of [mei!, kai!]) await deps.rooms.setMember(privateRoom.id, admin, u, 'add');
+  const dm = await deps.rooms.openDm(admin, mei!);
+  await deps.rooms.openDm(admin, omar!);
+  await deps.blocks.block(kai!.id, omar!.id);
   const script: Array<[typeof admin, string, number]> = [
     [mei!, 'Morning! The new sign-in page is up on staging.', 0],
     [mei!, 'Feedback welcome before Thursday’s demo.', 1],
@@ -72,6 +84,10 @@ export async function startShowcase(): Promise<Showcase> {
   // An edited message and (above) a reply, so every page check sees their markup too.
   const edited = (await deps.live.messages.get(room.id, posted[6]!))!;
   await deps.live.messages.edit(room.id, edited, 'Also tightened the spacing on the room list and the chat header.', edited.ts + 2 * MINUTE);
+  offset = 27 * 60 * MINUTE - 60 * 26 * MINUTE - 10 * MINUTE;
+  await deps.messages.post(dm, mei!, 'seed-dm-1', 'Can you look at the launch checklist before Friday?');
+  await deps.messages.post(dm, admin, 'seed-dm-2', 'Sure, on it after lunch.');
+  await deps.messages.post(privateRoom, admin, 'seed-private-1', 'Launch date moves to **Monday**.');
   offset = 0;
   // Mei read up to Lena's message: her chat page opens at the "new messages" divider.
   deps.readMarkers.advance(mei!.id, room.id, 5);
@@ -91,6 +107,8 @@ export async function startShowcase(): Promise<Showcase> {
     storage,
     hihi,
     room: room.id,
+    privateRoom: privateRoom.id,
+    dm: dm.id,
     invite,
     close: async () => {
       await hihi.close();
@@ -180,6 +198,10 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'twofa-setup', path: () => '/account/2fa' },
   { name: 'twofa-step', path: () => '/login', as: null, prepare: passwordStepOf2fa },
   { name: 'twofa-codes', path: () => '/login', as: null, prepare: enrolFresh },
+  { name: 'chat-dm', path: (s) => `/rooms/${s.dm}` },
+  { name: 'chat-blocked', path: (s) => `/rooms/${s.room}`, as: 'kai' },
+  { name: 'blocks', path: () => '/blocks', as: 'kai' },
+  { name: 'moderation-private', path: (s) => `/rooms/${s.privateRoom}/moderation` },
 ];
 
 /** Forms refused by the server, re-rendered with their messages (test/browser/forms.test.ts, screenshots). */

@@ -11,7 +11,7 @@ export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id)
 /**
  * @type {{ room: number, me: UserRef, lastId: number, firstId: number, hasOlder: boolean, live: boolean, member: boolean,
  *   canModerate: boolean, muted: false | { until: number | null, reason?: string | null }, archived: boolean,
- *   editWindowMs: number, lastRead?: number, strings: Record<string, string>, notify?: 'mentions' | 'all' | 'off' }}
+ *   editWindowMs: number, lastRead?: number, strings: Record<string, string>, notify?: 'mentions' | 'all' | 'off', blocked?: number[] }}
  */
 export const cfg = JSON.parse($('chat').dataset.client ?? '{}');
 export const room = cfg.room;

@@ -98,8 +98,27 @@ function messageElement(m) {
   time.dateTime = new Date(m.ts).toISOString();
   localTime(time);
   fillBody(li, m);
+  if (blockedAuthors.has(m.user.id)) collapse(li);
   return li;
 }
+
+/** Authors the reader blocked: their messages come collapsed, as the server renders them. */
+const blockedAuthors = new Set(/** @type {number[]} */ (cfg.blocked ?? []));
+/** @param {HTMLElement} li */
+function collapse(li) {
+  const note = /** @type {HTMLTemplateElement | null} */ (document.getElementById('tpl-blocked-note'))?.content.firstElementChild?.cloneNode(true);
+  if (!note) return;
+  li.classList.add('blocked');
+  li.prepend(note);
+}
+// "Show" on a collapsed message opens it for this page view.
+list.addEventListener('click', (e) => {
+  const button = e.target instanceof Element ? e.target.closest('.show-blocked') : null;
+  const li = button?.closest('li.msg');
+  if (!button || !li) return;
+  li.classList.remove('blocked');
+  button.closest('.blocked-note')?.remove();
+});
 
 export const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
 export const toBottom = () => {
@@ -187,8 +206,8 @@ export function showPending(item) {
   toBottom();
 }
 
-/** @param {string} clientId */
-export function markFailed(clientId) {
+/** @param {string} clientId @param {string} [reason] */
+export function markFailed(clientId, reason = '') {
   outbox.delete(clientId);
   saveOutbox();
   const li = list.querySelector(`li[data-client-id="${CSS.escape(clientId)}"]`);
@@ -196,7 +215,8 @@ export function markFailed(clientId) {
   li.classList.remove('pending');
   li.classList.add('failed');
   const state = li.querySelector('.state');
-  if (state) state.textContent = cfg.strings['msg.failed'] ?? '!';
+  // The server's reason, when it gave one (e.g. a direct message to someone who blocked the sender).
+  if (state) state.textContent = `${cfg.strings['msg.failed'] ?? '!'}${reason ? `: ${reason}` : ''}`;
 }
 
 /** A line in the conversation that is not a message (moderation notices). @param {string} text */

@@ -7,6 +7,10 @@ import { $, cfg, tr } from './env.js';
 import { fillAvatar, fromTemplate } from './templates.js';
 import { fmtUntil } from './time.js';
 
+// The page's rows may be shared by every reader, so the reader's own row came with a Message
+// button too: nobody messages themselves.
+document.querySelector(`#members li[data-user="${cfg.me.id}"] .dm-form`)?.remove();
+
 /** @param {'members' | 'online'} listId @param {UserRef} user @param {boolean} present */
 export function setPerson(listId, user, present) {
   const ul = $(listId);
@@ -19,6 +23,13 @@ export function setPerson(listId, user, present) {
   if (listId === 'members' && document.querySelector(`#restricted li[data-user="${user.id}"][data-kind="mute"]`)) li.dataset.state = 'muted';
   fillAvatar(li.querySelector('.av'), user);
   /** @type {HTMLElement} */ (li.querySelector('bdi')).textContent = user.name;
+  if (listId === 'members' && user.id !== cfg.me.id) {
+    // The member's "Message" button (a direct message); none on the reader's own entry.
+    const dm = fromTemplate('tpl-dm', 'userId', user.id);
+    const name = dm?.querySelector('.dm-name');
+    if (name) name.textContent = user.name;
+    if (dm) li.append(dm);
+  }
   if (listId === 'members' && cfg.canModerate && user.id !== cfg.me.id) li.append(fromTemplate('tpl-member-menu', 'userId', user.id) ?? '');
   ul.append(li);
 }

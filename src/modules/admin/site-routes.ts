@@ -48,7 +48,8 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
     const rows = list.map((i) => ({ ...i, state: inviteState(i, at), revocable: i.revokedAt === null && (admin.isAdmin(actor) || i.permissions.length === 0) }));
     return reply.view('pages/admin/invites.njk', {
       invites: rows,
-      rooms: roomList.filter((r) => !r.archived),
+      // Public rooms only: an invite cannot add anyone to a private room or a direct message.
+      rooms: roomList.filter((r) => !r.archived && r.visibility === 'public'),
       roomNames: Object.fromEntries(roomList.map((r) => [r.id, r.name])),
       permissions: admin.isAdmin(actor) ? PERMISSIONS : [],
       registration: await settings.registration(),

@@ -32,7 +32,9 @@ export function createMessageHtml<V extends MessageView>(render: (m: ShownMessag
   }
 
   return {
-    list: (messages: readonly ShownMessage[], view: V): string => messages.map((m) => one(m, view)).join(''),
+    /** `blocked`: authors whose messages render collapsed (not kept: they are the reader's own view). */
+    list: (messages: readonly ShownMessage[], view: V, blocked?: ReadonlySet<number>): string =>
+      messages.map((m) => (blocked?.has(m.user.id) ? render(Object.assign({ blocked: true }, m), view) : one(m, view))).join(''),
     get size() {
       return kept.size;
     },

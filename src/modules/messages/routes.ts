@@ -46,7 +46,8 @@ export default async function messageRoutes(app: FastifyInstance) {
     try {
       await messages.post(room, req.user!, form.clientId, form.body);
     } catch (err) {
-      if (err instanceof RestrictedError) throw err;
+      // Refusals (a mute, a bar, a block in a direct message) are the sender's to read.
+      if (err instanceof RestrictedError || (err instanceof AppError && err.code === 'bad_request')) throw err;
       // The sender's own limit, shared with their sockets (SEND_RATE_PER_10S).
       if (err instanceof RateLimitedError) return tooMany(req, reply, err, req.t('limit.send'));
       req.log.error({ err, room: id }, 'storing a message failed');

@@ -33,6 +33,8 @@ export function createModerationService(deps: {
 
   async function moderatedRoom(actor: User, roomId: number) {
     const room = await rooms.get(roomId);
+    // A private room the actor may not see does not exist for them, moderator or not.
+    await rooms.assertVisible(room, actor);
     if (!canModerate(actor, room)) throw new AppError('forbidden', 'You may not moderate this room', 'mod.err.forbidden');
     // An owner (rank 1: no global permission) kicked or banned from their own room by a moderator
     // or an admin cannot moderate it, read its audit log, or lift their own bar meanwhile.

@@ -83,7 +83,9 @@ export function createInvites(deps: { db: Db; rooms: RoomRepository; audit: Site
       }
       const rooms = [...new Set(input.rooms)];
       for (const id of rooms) {
-        if (!(await deps.rooms.findById(id))) throw new AppError('not_found', 'No such room', 'invite.noRoom', 'room');
+        // A private room (or direct message) is answered as an unknown one: invites add to public rooms only.
+        const room = await deps.rooms.findById(id);
+        if (!room || room.visibility !== 'public') throw new AppError('not_found', 'No such room', 'invite.noRoom', 'room');
       }
       const token = newToken();
       const now = deps.now();

@@ -78,6 +78,8 @@ interface ClientSettings {
   lastRead: number;
   /** Desktop notifications (users/notify.ts). */
   notify: NotifyLevel;
+  /** Users the reader blocked (absent: none): their live messages arrive collapsed. */
+  blocked?: number[];
 }
 
 export interface ChatPageInput {
@@ -101,6 +103,10 @@ export interface ChatPageInput {
   path: string;
   /** The reader's read marker in the room (0: none). */
   lastRead?: number;
+  /** Users the reader blocked: their messages are collapsed (a page of its own when any shows). */
+  blocked?: ReadonlySet<number>;
+  /** In a direct message: the other person, and whether the reader blocked them (the Block/Unblock form). */
+  dmWith?: { id: number; name: string; blocked: boolean };
 }
 
 /**
@@ -112,7 +118,7 @@ export interface ChatPageInput {
  */
 export function createChatPage(deps: {
   render: (template: string, context: object) => string;
-  messagesHtml: (messages: RoomView['page']['messages'], view: { locale: Locale; canModerate: boolean; t: Translate }) => string;
+  messagesHtml: (messages: RoomView['page']['messages'], view: { locale: Locale; canModerate: boolean; t: Translate }, blocked?: ReadonlySet<number>) => string;
   editWindowMs: number;
 }) {
   const shells = new WeakMap<RoomView, Map<string, Shell>>();
@@ -134,7 +140,8 @@ export function createChatPage(deps: {
       user: { displayName: mark('name'), permissions: user.permissions, theme: mark('theme') },
       room,
       messages: view.page.messages,
-      messagesHtml: deps.messagesHtml(view.page.messages, { locale, canModerate: moderator, t }),
+      messagesHtml: deps.messagesHtml(view.page.messages, { locale, canModerate: moderator, t }, input.blocked),
+      dmWith: input.dmWith ?? null,
       hasOlder: view.page.hasMore,
       viewingOlder: input.viewingOlder,
       roster: view.roster,
@@ -162,7 +169,9 @@ export function createChatPage(deps: {
     // Only the kept newest view's shells are kept; a muted reader's page is their own, and so is
     // a moderator's while someone is restricted (it shows who).
     let kept: Map<string, Shell> | undefined;
-    if (!input.viewingOlder && muted === false && input.restricted.length === 0) {
+    // A reader who blocked an author on the page has it collapsed: their own page, like a muted reader's.
+    const collapses = input.blocked !== undefined && input.blocked.size > 0 && view.page.messages.some((m) => input.blocked!.has(m.user.id));
+    if (!input.viewingOlder && muted === false && input.restricted.length === 0 && !collapses && !input.dmWith) {
       kept = shells.get(view);
       if (!kept) shells.set(view, (kept = new Map()));
     }
@@ -186,6 +195,8 @@ export function createChatPage(deps: {
       editWindowMs: deps.editWindowMs,
       lastRead: input.lastRead ?? 0,
       notify: user.notify ?? 'mentions',
+      // Only when there are some: most readers block nobody.
+      ...(input.blocked?.size ? { blocked: [...input.blocked] } : {}),
     };
     const values: Record<Slot, Buffer> = {
       csrf: Buffer.from(escape(input.csrf)),

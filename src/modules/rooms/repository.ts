@@ -10,7 +10,14 @@ export interface Room {
   ownerId: number;
   createdAt: number;
   archived: boolean;
+  /** 'private': visible and readable only to its members, its owner and admins. */
+  visibility: RoomVisibility;
+  /** 'dm': a direct conversation, private, of exactly the two users in `dmUsers`. */
+  kind: 'room' | 'dm';
+  dmUsers: [number, number] | null;
 }
+
+export type RoomVisibility = 'public' | 'private';
 
 /** A page of the room list in name order, with the cursors of its neighbours (null at either end). */
 export interface RoomPage {
@@ -28,17 +35,25 @@ export interface RoomPageQuery {
   after?: string | undefined;
   before?: string | undefined;
   limit: number;
+  /** Private rooms too (an admin's list); otherwise public rooms only. */
+  includePrivate?: boolean;
 }
 
-const columns = ['id', 'name', 'description', 'owner_id', 'created_at', 'archived'] as const;
-const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number; archived: number }): Room => ({
+const columns = ['id', 'name', 'description', 'owner_id', 'created_at', 'archived', 'visibility', 'kind', 'dm_key'] as const;
+const toRoom = (r: { id: number; name: string; description: string; owner_id: number; created_at: number; archived: number; visibility: string; kind: string; dm_key: string | null }): Room => ({
   id: Number(r.id),
   name: r.name,
   description: r.description,
   ownerId: Number(r.owner_id),
   createdAt: Number(r.created_at),
   archived: Boolean(r.archived),
+  visibility: r.visibility === 'private' ? 'private' : 'public',
+  kind: r.kind === 'dm' ? 'dm' : 'room',
+  dmUsers: r.dm_key ? (r.dm_key.split(':').map(Number) as [number, number]) : null,
 });
+
+/** The one key of the conversation between two users: the ordered pair. */
+export const dmKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 export function createRoomRepository(db: Db) {
   return {
@@ -58,6 +73,9 @@ export function createRoomRepository(db: Db) {
     async page(q: RoomPageQuery): Promise<RoomPage> {
       const backwards = q.before !== undefined;
       let query = db.selectFrom('rooms').select([...columns, 'name_key']);
+      // Direct messages are never on the room list.
+      query = query.where('kind', '=', 'room');
+      if (!q.includePrivate) query = query.where('visibility', '=', 'public');
       if (q.search) {
         query = query.where('name_key', 'like', containsPattern(nameKey(q.search)));
       }
@@ -88,16 +106,34 @@ export function createRoomRepository(db: Db) {
       });
     },
     /** Throws a unique violation when the name, or one that looks like it, is taken. */
-    async create(r: Omit<Room, 'id' | 'archived'>): Promise<Room> {
+    async findDm(a: number, b: number): Promise<Room | undefined> {
+      const r = await db.selectFrom('rooms').select(columns).where('dm_key', '=', dmKey(a, b)).executeTakeFirst();
+      return r && toRoom(r);
+    },
+    /**
+     * The conversation of two users; throws a unique violation when it exists (created meanwhile,
+     * maybe by another instance). Its name key cannot be a room's (room names have no control
+     * characters), and it claims no lookalike names.
+     */
+    async createDm(a: number, b: number, createdAt: number): Promise<Room> {
+      const key = dmKey(a, b);
+      const res = await db
+        .insertInto('rooms')
+        .values({ name: `dm ${key}`, name_key: `\u0001dm:${key}`, description: '', owner_id: a, created_at: createdAt, visibility: 'private', kind: 'dm', dm_key: key })
+        .executeTakeFirstOrThrow();
+      const [lo, hi] = key.split(':').map(Number) as [number, number];
+      return { id: Number(res.insertId), name: `dm ${key}`, description: '', ownerId: a, createdAt, archived: false, visibility: 'private', kind: 'dm', dmUsers: [lo, hi] };
+    },
+    async create(r: Omit<Room, 'id' | 'archived' | 'kind' | 'dmUsers'>): Promise<Room> {
       const id = await db.transaction().execute(async (trx) => {
         const res = await trx
           .insertInto('rooms')
-          .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt })
+          .values({ name: r.name, name_key: nameKey(r.name), description: r.description, owner_id: r.ownerId, created_at: r.createdAt, visibility: r.visibility })
           .executeTakeFirstOrThrow();
         await claimSkeletons(trx, 'room', Number(res.insertId), [r.name]);
         return Number(res.insertId);
       });
-      return { ...r, id, archived: false };
+      return { ...r, id, archived: false, kind: 'room', dmUsers: null };
     },
   };
 }

@@ -8,12 +8,13 @@ import { tooMany } from '../limits/user-limit.js';
 import { createRestrictedList } from '../moderation/restricted.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
-import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
+import type { Room } from './repository.js';
+import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomMemberSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
 /** The create form's fields: each shows its own message and keeps its value. */
-const CREATE_FIELDS = ['name', 'description'] as const;
+const CREATE_FIELDS = ['name', 'description', 'visibility'] as const;
 
 export default async function roomRoutes(app: FastifyInstance) {
   const { rooms, roomViews, unread } = app.deps;
@@ -29,10 +30,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { q, after, before } = parseInput(roomListQuerySchema, req.method === 'GET' ? req.query : {});
     // The user's own rooms, with unread counts, head the unfiltered first page.
     const first = q === undefined && after === undefined && before === undefined;
-    const [page, mine] = await Promise.all([rooms.page({ search: q, after, before }), first ? unread.summaries(user.id) : []]);
+    const [page, summaries] = await Promise.all([rooms.page({ search: q, after, before }, user), first ? unread.summaries(user.id) : []]);
+    // Direct messages have their own section, each named by the other person.
+    const mine = summaries.filter((s) => s.room.kind !== 'dm');
+    const dmRows = summaries.filter((s) => s.room.kind === 'dm');
+    const otherOf = (s: (typeof dmRows)[number]) => s.room.dmUsers?.find((id) => id !== user.id) ?? user.id;
+    const names = new Map((await app.deps.users.refs(dmRows.map(otherOf))).map((r) => [r.id, r.name]));
+    const dms = dmRows.map((s) => ({ ...s, with: names.get(otherOf(s)) ?? '' }));
     return reply.view('pages/rooms/list.njk', {
       mine,
-      unreadTotal: mine.reduce((n, s) => n + s.count, 0),
+      dms,
+      unreadTotal: summaries.reduce((n, s) => n + s.count, 0),
       rooms: page.rooms,
       q: q ?? '',
       prev: page.prev,
@@ -54,7 +62,7 @@ export default async function roomRoutes(app: FastifyInstance) {
     try {
       return await handleForm(reply, { fields: CREATE_FIELDS, keep: CREATE_FIELDS, render }, async () => {
         const form = parseInput(createRoomSchema, req.body);
-        const room = await rooms.create(user, { name: form.name, description: form.description }, { ip: req.ip });
+        const room = await rooms.create(user, { name: form.name, description: form.description, visibility: form.visibility }, { ip: req.ip });
         req.log.info({ event: 'room_created', roomId: room.id, userId: user.id }, 'room created');
         return reply.redirect(`/rooms/${room.id}`, 303);
       });
@@ -96,10 +104,17 @@ export default async function roomRoutes(app: FastifyInstance) {
     early?.catch(() => {}); // awaited below, unless the entry fails first
     const lastRead = unread.lastRead(user.id, id);
     lastRead.catch(() => {}); // awaited below, unless the entry fails first
+    const blockedIds = app.deps.blocks.blockedBy(user.id);
+    blockedIds.catch(() => {}); // awaited below, unless the entry fails first
     const [entered, view] = await Promise.allSettled([rooms.enter(id, user, earlyGate.take(req, user.id)), readView()]);
     if (entered.status === 'rejected') return removedPage(req, reply, id, entered.reason);
     if (view.status === 'rejected') throw view.reason;
-    const { room, mine } = entered.value;
+    const { mine } = entered.value;
+    // A direct message is named by the other person (both, for an admin reading it).
+    const room = entered.value.room.kind === 'dm' ? await dmNamed(entered.value.room, user.id) : entered.value.room;
+    const blocked = new Set(await blockedIds);
+    const otherId = room.dmUsers?.includes(user.id) ? room.dmUsers.find((u) => u !== user.id) : undefined;
+    const dmWith = otherId === undefined ? undefined : { id: otherId, name: room.name, blocked: blocked.has(otherId) };
     const moderator = canModerate(user, room);
     // A moderator's page lists who is restricted (with a one-click lift) and menus that fit each member.
     const restricted = moderator ? await (early ?? restrictedIn(room.id)) : [];
@@ -122,9 +137,18 @@ export default async function roomRoutes(app: FastifyInstance) {
       csrf: reply.generateCsrf(),
       path: req.url,
       lastRead: await lastRead,
+      blocked,
+      ...(dmWith ? { dmWith } : {}),
     });
     return reply.type('text/html; charset=utf-8').send(page);
   });
+
+  /** The DM as the reader sees it: named by the other person (a new object, so its page is built afresh). */
+  async function dmNamed(room: Room, readerId: number): Promise<Room> {
+    const others = (room.dmUsers ?? []).filter((id) => id !== readerId);
+    const refs = await app.deps.users.refs(others);
+    return { ...room, name: refs.map((r) => r.name).join(', ') };
+  }
 
   app.post('/rooms/:id/join', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
@@ -143,6 +167,19 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     await rooms.leave(id, req.user!);
     return reply.redirect('/rooms', 303);
+  });
+
+  app.post('/rooms/:id/members', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const form = parseInput(roomMemberSchema, req.body);
+    const actor = req.user!;
+    // The room is checked first: for someone who may not see it, it does not exist.
+    const { room } = await rooms.enter(id, actor);
+    const target = await app.deps.users.findByUsername(form.username);
+    if (!target) throw new AppError('not_found', 'No such user', 'members.err.noUser');
+    await rooms.setMember(room.id, actor, target, form.action);
+    req.log.info({ event: 'room_member', action: form.action, roomId: id, actorId: actor.id, targetId: target.id }, 'room member changed');
+    return reply.redirect(`/rooms/${id}/moderation?done=1`, 303);
   });
 
   app.post('/rooms/:id/settings', auth, async (req, reply) => {

@@ -17,6 +17,15 @@ export const roomListQuerySchema = z
 export const createRoomSchema = z.strictObject({
   name: nameSchema(1, 64),
   description: freeTextSchema(500).default(''),
+  /** 'private': visible only to its members (docs/moderation.md, Private rooms). */
+  visibility: z.enum(['public', 'private']).default('public'),
+  _csrf: z.string(),
+});
+
+/** POST /rooms/:id/members: add someone to a private room, or remove them. */
+export const roomMemberSchema = z.strictObject({
+  username: z.string().trim().min(1).max(64),
+  action: z.enum(['add', 'remove']),
   _csrf: z.string(),
 });
 

@@ -6,11 +6,13 @@ import type { UserRef } from '../../shared/protocol.js';
 import { RecentCache } from '../../util/recent-cache.js';
 import type { AuditLog } from '../moderation/audit.js';
 import type { Origin, SiteAction, SiteAudit } from '../audit/log.js';
-import type { ActiveRestrictions, RoomAccess } from '../moderation/access.js';
+import { dmBlocked, type ActiveRestrictions, type RoomAccess } from '../moderation/access.js';
+import type { Blocks } from '../users/blocks.js';
 import { hasPermission } from '../users/permissions.js';
+import { canActOn, canModerate } from '../moderation/roles.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { UserLimit } from '../limits/user-limit.js';
-import type { Room, RoomPage, RoomPageQuery, RoomRepository } from './repository.js';
+import type { Room, RoomPage, RoomPageQuery, RoomRepository, RoomVisibility } from './repository.js';
 
 /** Rooms a page of the room list shows. */
 const ROOMS_PAGE = 50;
@@ -41,6 +43,7 @@ export function createRoomService(deps: {
   createLimit: UserLimit;
   /** Joins and leaves: each changes membership or presence, which every member is told of. */
   enterLimit: UserLimit;
+  blocks: Pick<Blocks, 'between'>;
   now: () => number;
 }) {
   const { rooms, live, events, access } = deps;
@@ -51,7 +54,8 @@ export function createRoomService(deps: {
   const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
   /** The room list and its unfiltered first page, kept on the same terms: any room's change or deletion drops them. */
   const listCache = new RecentCache<'all', Room[]>(CACHE_MS, 1, deps.now);
-  const firstPageCache = new RecentCache<'first', RoomPage>(CACHE_MS, 1, deps.now);
+  /** Keyed by what it lists: public rooms only, or every room (admins). */
+  const firstPageCache = new RecentCache<'public' | 'all', RoomPage>(CACHE_MS, 2, deps.now);
   const forget = (id: number) => {
     cache.delete(id);
     listCache.clear();
@@ -70,12 +74,30 @@ export function createRoomService(deps: {
    */
   async function getEnterable(roomId: number, user: User, read: 'fresh' | 'recent', restrictions?: Promise<ActiveRestrictions>): Promise<Entered> {
     const [room, gate] = await Promise.allSettled([
-      read === 'fresh' ? get(roomId) : getRecent(roomId),
+      visible(read === 'fresh' ? get(roomId) : getRecent(roomId), user),
       access.assertCanEnter({ id: roomId }, user, restrictions),
     ]);
     if (room.status === 'rejected') throw room.reason;
     if (gate.status === 'rejected') throw gate.reason;
     return { room: room.value, mine: gate.value };
+  }
+
+  /**
+   * The one visibility rule (every path goes through it): a private room exists only for its
+   * members, its owner and admins; for anyone else it is answered exactly like an unknown room.
+   * Membership is read live (a removed member loses it at once, on every instance).
+   */
+  async function canSee(room: Room, user: User): Promise<boolean> {
+    if (room.visibility === 'public' || hasPermission(user, 'admin')) return true;
+    // A direct message: its two people, always (also after leaving it).
+    if (room.dmUsers) return room.dmUsers.includes(user.id);
+    if (room.ownerId === user.id) return true;
+    return live.membership.isMember(room.id, user.id);
+  }
+  async function visible(read: Promise<Room>, user: User): Promise<Room> {
+    const room = await read;
+    if (!(await canSee(room, user))) throw new AppError('not_found', 'No such room');
+    return room;
   }
 
   /** Makes the user a member, announced to the room the first time; true then. Check entry first. */
@@ -91,7 +113,7 @@ export function createRoomService(deps: {
    */
   async function assertOwner(room: Room, user: User) {
     if (hasPermission(user, 'admin')) return;
-    if (room.ownerId !== user.id) throw new AppError('forbidden', 'Only the room owner or an admin may change this room');
+    if (room.ownerId !== user.id || room.kind === 'dm') throw new AppError('forbidden', 'Only the room owner or an admin may change this room');
     await access.assertCanEnter(room, user);
   }
 
@@ -110,19 +132,26 @@ export function createRoomService(deps: {
     /** For the room list page: a recent read, saving a query per view. */
     list: async (): Promise<Room[]> => (await listCache.load('all', () => rooms.list())) ?? [],
     /** A page of the room list (ROOMS_PAGE rooms in name order); the first, unfiltered one is a recent read. */
-    async page(q: Omit<RoomPageQuery, 'limit'>): Promise<RoomPage> {
-      const read = () => rooms.page({ ...q, limit: ROOMS_PAGE });
+    async page(q: Omit<RoomPageQuery, 'limit' | 'includePrivate'>, user: User): Promise<RoomPage> {
+      // Private rooms are listed to admins only; members find theirs under "Your rooms".
+      const includePrivate = hasPermission(user, 'admin');
+      const read = () => rooms.page({ ...q, includePrivate, limit: ROOMS_PAGE });
       const first = q.search === undefined && q.after === undefined && q.before === undefined;
-      return first ? ((await firstPageCache.load('first', read)) ?? read()) : read();
+      return first ? ((await firstPageCache.load(includePrivate ? 'all' : 'public', read)) ?? read()) : read();
+    },
+    canSee,
+    /** Throws not_found (as for an unknown room) when the user may not see the room. */
+    async assertVisible(room: Room, user: User): Promise<void> {
+      if (!(await canSee(room, user))) throw new AppError('not_found', 'No such room');
     },
     canCreate: (user: User) => hasPermission(user, 'create_room'),
-    canManage: (room: Room, user: User) => room.ownerId === user.id || hasPermission(user, 'admin'),
+    canManage: (room: Room, user: User) => (room.ownerId === user.id && room.kind !== 'dm') || hasPermission(user, 'admin'),
 
-    async create(user: User, input: { name: string; description: string }, origin = NO_ORIGIN): Promise<Room> {
+    async create(user: User, input: { name: string; description: string; visibility?: RoomVisibility }, origin = NO_ORIGIN): Promise<Room> {
       if (!hasPermission(user, 'create_room')) throw new AppError('forbidden', 'You may not create rooms');
       await deps.createLimit.take(user.id);
       try {
-        const room = await rooms.create({ ...input, ownerId: user.id, createdAt: deps.now() });
+        const room = await rooms.create({ ...input, visibility: input.visibility ?? 'public', ownerId: user.id, createdAt: deps.now() });
         forget(room.id);
         await logged(user, 'room_create', room, origin);
         await live.membership.join(room.id, user.id);
@@ -157,7 +186,7 @@ export function createRoomService(deps: {
 
     async leave(roomId: number, user: User): Promise<void> {
       await deps.enterLimit.take(user.id);
-      await get(roomId);
+      await visible(get(roomId), user);
       await this.removeMember(roomId, user);
       // Every socket of the user, on every instance, stops listening to the room.
       await events.control({ type: 'leave-room', room: roomId, userId: user.id });
@@ -171,7 +200,7 @@ export function createRoomService(deps: {
 
     assertCanEnter: (room: Room, user: User) => access.assertCanEnter(room, user),
 
-    /** For history: anyone who may enter the room (not barred); rooms are public, as their pages are. */
+    /** For history: anyone who may enter the room (not barred) and see it (a private room: its members). */
     async requireReader(roomId: number, user: User): Promise<Room> {
       return (await getEnterable(roomId, user, 'recent')).room;
     },
@@ -183,8 +212,53 @@ export function createRoomService(deps: {
       return room;
     },
 
+    /**
+     * Adds a member to a private room, or removes one (their sockets leave the room on every
+     * instance). The owner, moderators and admins who can see the room may; a removal follows
+     * the moderation ranks, and the owner cannot be removed.
+     */
+    async setMember(roomId: number, actor: User, target: User, action: 'add' | 'remove'): Promise<void> {
+      const { room } = await getEnterable(roomId, actor, 'fresh');
+      if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
+      if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
+      if (action === 'add') {
+        if (target.disabled || target.deleted) throw new AppError('not_found', 'No such user', 'members.err.noUser');
+        await addMember(roomId, target);
+        return;
+      }
+      if (target.id === room.ownerId || !canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot remove this member', 'members.err.rank');
+      await this.removeMember(roomId, target);
+      await events.control({ type: 'leave-room', room: roomId, userId: target.id });
+    },
+
+    /**
+     * The one conversation between the user and `other`, created on first use with both as
+     * members. Two creations at once (on any instances) make one: the ordered pair is a unique
+     * key, and the loser reads the winner's row.
+     */
+    async openDm(user: User, other: User): Promise<Room> {
+      if (other.id === user.id) throw new AppError('bad_request', 'You cannot message yourself', 'dm.err.self');
+      if (other.disabled || other.deleted) throw new AppError('not_found', 'No such user', 'members.err.noUser');
+      await deps.enterLimit.take(user.id);
+      const blocked = await deps.blocks.between(user.id, other.id);
+      if (blocked) throw dmBlocked(blocked === 'a' ? 'mine' : 'theirs');
+      let room = await rooms.findDm(user.id, other.id);
+      if (!room) {
+        try {
+          room = await rooms.createDm(user.id, other.id, deps.now());
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          room = found(await rooms.findDm(user.id, other.id));
+        }
+        forget(room.id);
+        await addMember(room.id, other);
+      }
+      await addMember(room.id, user);
+      return room;
+    },
+
     async update(roomId: number, user: User, changes: { description?: string; archived?: boolean }, origin = NO_ORIGIN): Promise<Room> {
-      const room = await get(roomId);
+      const room = await visible(get(roomId), user);
       await assertOwner(room, user);
       await rooms.update(roomId, changes);
       const action = changes.archived === undefined ? 'edit' : changes.archived ? 'archive' : 'unarchive';
@@ -197,7 +271,7 @@ export function createRoomService(deps: {
 
     /** Deletes the room, its messages and memberships, and detaches every socket from it. */
     async delete(roomId: number, user: User, origin = NO_ORIGIN): Promise<void> {
-      const room = await get(roomId);
+      const room = await visible(get(roomId), user);
       await assertOwner(room, user);
       // Two deletes at once: one entry, by the one that removed the row.
       if (await rooms.delete(roomId)) await logged(user, 'room_delete', room, origin);
