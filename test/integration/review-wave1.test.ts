@@ -88,6 +88,20 @@ describe(`review wave 1: edits, deletions, mentions (${backend})`, () => {
     assert.ok(changes[0]!.seq! < changes[1]!.seq!, 'in seq order');
   });
 
+  test("a read is clamped to the room's newest message even after a join claimed a huge since", async () => {
+    const room = await newRoom();
+    const { c: a } = await socket('alice', room);
+    const newest = await say(a, room, 'the only message');
+    const { c: b } = await socket('bob', room, 1_000_000);
+    b.send({ type: 'read', room, id: 999_999 });
+    // Frames are handled in order: a later join's answer means the read was handled.
+    b.send({ type: 'join', room });
+    await b.next('joined', (f) => f.room === room && f.missed.length === 0 && f !== undefined);
+    assert.equal(await hihi.app.deps.unread.lastRead(bob.id, room), newest, 'not beyond the newest message');
+    await say(a, room, 'a new one');
+    assert.equal(await hihi.app.deps.live.unread.countAfter(room, await hihi.app.deps.unread.lastRead(bob.id, room)), 1, 'the next message counts as unread');
+  });
+
   test('a deleted message that mentioned her no longer counts as an unread mention', async () => {
     const room = await newRoom();
     const { c: a } = await socket('alice', room);

@@ -5,16 +5,16 @@ import type { RealtimeContext } from '../context.js';
 /**
  * Moves the reader's marker forward. Only in a room the user is a member of: a socket joined
  * to the room was one at its join (and leaves it with the membership), otherwise membership is
- * read now. An id beyond what the reader can have is clamped: to the newest id this socket
- * was sent, or to the room's newest stored id.
+ * read now. An id beyond the room's newest stored id is clamped to it.
  */
 export async function handleRead(ctx: RealtimeContext, conn: Connection, frame: ReadFrame): Promise<void> {
   const { room } = frame;
   const joined = conn.isJoined(room);
   if (!joined && !(await ctx.unread.isMember(room, conn.user.id))) {
-    return conn.send({ type: 'error', code: 'not_member', message: 'Join the room first', room });
+    return conn.send({ type: 'error', code: 'not_member', message: conn.t('ws.joinFirst'), room });
   }
-  const sent = joined ? (conn.rooms.get(room)?.lastId ?? 0) : 0;
-  const id = frame.id <= sent ? frame.id : Math.min(frame.id, await ctx.unread.newestId(room));
+  // Clamped to the room's newest id, always: the socket's own cursor is no bound, since a
+  // join's `since` (the client's word) sets it.
+  const id = Math.min(frame.id, await ctx.unread.newestId(room));
   if (id > 0) await ctx.unread.markRead(conn.user.id, room, id);
 }
