@@ -10,7 +10,7 @@ import { ROOT } from '../src/paths.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { ALL_PAGES, FORM_PAGES, LANGS, openPage, showContext, startShowcase, THEMES, VIEWPORTS } from '../test/support/showcase.js';
 
-const MAIN = ['login', 'rooms', 'chat', 'chat-menu', 'chat-muted', 'removed', 'moderation', 'admin-users', 'admin-system'];
+const MAIN = ['login', 'rooms', 'chat', 'chat-unread', 'chat-menu', 'chat-muted', 'removed', 'moderation', 'admin-users', 'admin-system'];
 /** `npm run screenshots -- NAME…` takes only those pages (any of ALL_PAGES), whole pages, not just the viewport. */
 const only = process.argv.slice(2);
 /** Committed: what a visitor of the README should see. */
@@ -20,6 +20,10 @@ const CURATED = new Set([
   'chat-zh-CN-light-mobile',
   'chat-en-dark-mobile',
   'rooms-zh-CN-dark-desktop',
+  // Conversations: unread badges on the room list (taken before the admin opens the room), and
+  // Mei's first visit: the new-messages divider, a reply, an edit and a formatted message.
+  'rooms-en-light-desktop',
+  'chat-unread-en-light-desktop',
   'login-en-light-mobile',
   'moderation-en-light-desktop',
   'admin-users-zh-CN-light-mobile',
