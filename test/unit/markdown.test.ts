@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
-import { mentionSource, renderMarkdown, trimTrailing } from '../../public/js/shared/markdown.js';
+import { markdownText, mentionSource, renderMarkdown, trimTrailing } from '../../public/js/shared/markdown.js';
 import { A, CORPUS, markdownInput } from '../support/markdown-corpus.js';
 
 test('the corpus renders as expected', () => {
@@ -104,4 +104,17 @@ test('hostile inputs render in linear time', { timeout: 60_000 }, async (t) => {
     assert.ok(html.length >= src.length / 2, name);
   }
   assert.equal(trimTrailing(`http://a${'.'.repeat(N)}`), 'http://a');
+});
+
+test('markdownText is what a reader sees, without Markdown or tags (room list previews)', () => {
+  const mentions = [{ id: 8, name: 'Bo Li' }];
+  assert.equal(markdownText('hi <@8> the **release notes**, _briefly_:\n- ~~old~~ `a<b`\n```\ncode & more\n```', { mentions }), 'hi @Bo Li the release notes, briefly: old a<b code & more');
+  assert.equal(markdownText('<script>alert("x")</script>'), '<script>alert("x")</script>', 'text stays text (escaped where shown)');
+  fc.assert(
+    fc.property(markdownInput, (body) => {
+      const text = markdownText(body);
+      assert.ok(!/\s{2}/.test(text) && text === text.trim());
+    }),
+    { numRuns: 500 },
+  );
 });

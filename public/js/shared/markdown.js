@@ -285,3 +285,23 @@ export function mentionText(body, mentions = []) {
     return name === undefined ? token : `@${name}`;
   });
 }
+
+/** @type {Record<string, string>} */
+const UNESCAPE = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * The body as the words a reader sees, without its Markdown (a one-line preview): rendered,
+ * then its tags dropped (a block's as a space, so blocks do not run together) and its text
+ * unescaped.
+ * The result is plain text, to be escaped wherever it is shown.
+ * @param {string} body
+ * @param {RenderOptions} [opts]
+ */
+export function markdownText(body, opts = {}) {
+  return renderMarkdown(body, opts)
+    .replace(/<\/?(?:p|pre|blockquote|ul|ol|li)\b[^>]*>/g, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => UNESCAPE[e] ?? e)
+    .replace(/\s+/g, ' ')
+    .trim();
+}

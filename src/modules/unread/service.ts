@@ -3,7 +3,7 @@ import type { RoomId, UnreadFrame } from '../../shared/protocol.js';
 import type { Room } from '../rooms/repository.js';
 import { userChannel } from './channels.js';
 import type { ReadMarkers } from './markers.js';
-import { mentionText } from '../../../public/js/shared/markdown.js';
+import { markdownText } from '../../../public/js/shared/markdown.js';
 
 /** Rooms of one user shown with counts on the room list, at most (newest activity first). */
 export const MY_ROOMS_MAX = 100;
@@ -74,7 +74,7 @@ export function createUnreadService(deps: { live: LiveState; markers: ReadMarker
           ]);
           if (!room) return undefined;
           const last = page.messages[0];
-          return { room, count, mentions, lastTs: last?.ts ?? null, preview: last ? { author: last.user.name, body: previewLine(mentionText(last.body, last.mentions)) } : null };
+          return { room, count, mentions, lastTs: last?.ts ?? null, preview: last ? { author: last.user.name, body: previewLine(markdownText(last.body, { mentions: last.mentions, here: last.here })) } : null };
         }),
       );
       const found = rows.filter((r): r is RoomSummary => r !== undefined);
