@@ -179,6 +179,8 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
     // Required in production; the bench's sockets send it as their Origin, whichever instance they reach.
     PUBLIC_URL: BENCH_ORIGIN,
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    // Required in production too (two-factor secrets at rest).
+    ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
     ADMIN_USERNAME: 'bench',
     ADMIN_PASSWORD: 'bench-password-1',
     DATA_DIR: dataDir,
