@@ -28,7 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('blocks').execute();
-  await db.schema.dropIndex('rooms_dm_key').on('rooms').execute();
+  // MySQL names the table of an index to drop; SQLite's DROP INDEX takes none.
+  const drop = db.schema.dropIndex('rooms_dm_key');
+  await (db.getExecutor().adapter instanceof MysqlAdapter ? drop.on('rooms') : drop).execute();
   await db.schema.alterTable('rooms').dropColumn('dm_key').execute();
   await db.schema.alterTable('rooms').dropColumn('kind').execute();
   await db.schema.alterTable('rooms').dropColumn('visibility').execute();
