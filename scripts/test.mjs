@@ -85,9 +85,12 @@ const totals = { pass: 0, fail: 0, skipped: 0 };
 for (const backend of backends) {
   console.log(`\n=== test run: ${backend} ===`);
   const cluster = await clusterFor(backend);
+  // A file's time limit: an a11y file walks every page of the showcase (about 50 now) with axe
+  // in one browser, about a minute and a half on a quiet 2-core host; 240 s leaves room for a
+  // busy one while a hung file still fails the run in minutes.
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...testFiles],
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=240000', ...testFiles],
     {
       env: { ...process.env, ...cluster.env, HIHI_TEST_BACKEND: backend, CHROMIUM_PATH: chromium },
       encoding: 'utf8',
