@@ -25,15 +25,28 @@ describe(`websocket fuzz (${backend})`, () => {
   });
 
   test('1,500 random frames: every one answered or refused, the server healthy afterwards', async () => {
-    const value = fc.oneof(fc.jsonValue(), fc.string(), fc.integer(), fc.constant(room), fc.constant(null));
+    // Every frame type and field a client may send (edit, delete, typing and read included),
+    // with hostile strings (lone surrogates, controls, tabs), huge numbers and real ids.
+    const value = fc.oneof(fc.jsonValue(), fc.string(), fc.string({ unit: 'binary', maxLength: 200 }), fc.integer(), fc.double(), fc.constant(room), fc.constantFrom(1, 2, 3), fc.constant(null));
     const frame = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }).map((s) => ({ raw: s })),
-      fc.record({ type: fc.constantFrom('join', 'send', 'leave', 'ack', '__proto__', 'constructor'), room: value, clientId: value, body: value, since: value }, { requiredKeys: ['type'] }).map((o) => ({ raw: JSON.stringify(o) })),
+      fc
+        .record(
+          { type: fc.constantFrom('join', 'send', 'leave', 'edit', 'delete', 'typing', 'read', 'ack', '__proto__', 'constructor'), room: value, clientId: value, body: value, since: value, id: value, replyTo: value },
+          { requiredKeys: ['type'] },
+        )
+        .map((o) => ({ raw: JSON.stringify(o) })),
       fc.jsonValue().map((v) => ({ raw: JSON.stringify(v) })),
       fc.uint8Array({ maxLength: 64 }).map((b) => ({ binary: Buffer.from(b) })),
     );
     const frames = fc.sample(frame, { numRuns: 1500, seed: 4242 });
     let socket = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+    // Joined, with messages 1–3 stored, so edits, deletions, replies and reads reach their handlers.
+    await socket.join(room);
+    for (const n of [1, 2, 3]) {
+      socket.send({ type: 'send', room, clientId: `seed-${n}`, body: `seed ${n}` });
+      await socket.next('ack', (a) => a.clientId === `seed-${n}`);
+    }
     let reopened = 0;
     for (const f of frames) {
       if (socket.closed) {
