@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { sendError } from '../../plugins/error-pages.js';
@@ -80,18 +80,30 @@ export default async function accountRoutes(app: FastifyInstance) {
     });
   });
 
+  /**
+   * The signed-in user's current password, checked under the per-account throttle: false when
+   * throttled (the 429 page is sent), throws a field error when wrong. The caller records a
+   * success (`passwordCheck.succeeded`) once everything it asks for is right.
+   */
+  async function currentPasswordChecked(req: FastifyRequest, reply: FastifyReply, current: string): Promise<boolean> {
+    const user = req.user!;
+    const wait = await passwordCheck.admit(user.id);
+    if (wait > 0) {
+      req.log.warn({ event: 'password_check_throttled', userId: user.id }, 'current-password check throttled');
+      reply.header('retry-after', Math.ceil(wait / 1000));
+      await sendError(req, reply, 429, req.t('limit.password'));
+      return false;
+    }
+    if (!(await auth.authenticate(user.username, current))) throw new AppError('bad_request', 'current: wrong password', 'account.wrongCurrent', 'current');
+    return true;
+  }
+
   app.post('/account/password', authOnly, async (req, reply) => {
     const user = req.user!;
     const form = { fields: PASSWORD_FIELDS, keep: [], render: (password: FormView) => render(reply, { password }) };
     return handleForm(reply, form, async () => {
       const form = parseInput(changePasswordSchema, req.body);
-      const wait = await passwordCheck.admit(user.id);
-      if (wait > 0) {
-        req.log.warn({ event: 'password_check_throttled', userId: user.id }, 'current-password check throttled');
-        reply.header('retry-after', Math.ceil(wait / 1000));
-        return sendError(req, reply, 429, req.t('limit.password'));
-      }
-      if (!(await auth.authenticate(user.username, form.current))) throw new AppError('bad_request', 'current: wrong password', 'account.wrongCurrent', 'current');
+      if (!(await currentPasswordChecked(req, reply, form.current))) return reply;
       await passwordCheck.succeeded(user.id);
       if (isWeakPassword(form.password, user.username)) throw new AppError('bad_request', 'password: must not be based on the username', 'password.username', 'password');
       await users.setPasswordHash(user.id, await hasher.hash(form.password));
@@ -115,13 +127,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     const form = { fields: TWO_FACTOR_FIELDS, keep: [], render: (twoFactor: FormView) => render(reply, { twoFactor }) };
     return handleForm(reply, form, async () => {
       const form = parseInput(disableFormSchema, req.body);
-      const wait = await passwordCheck.admit(user.id);
-      if (wait > 0) {
-        req.log.warn({ event: 'password_check_throttled', userId: user.id }, 'current-password check throttled');
-        reply.header('retry-after', Math.ceil(wait / 1000));
-        return sendError(req, reply, 429, req.t('limit.password'));
-      }
-      if (!(await auth.authenticate(user.username, form.current))) throw new AppError('bad_request', 'current: wrong password', 'account.wrongCurrent', 'current');
+      if (!(await currentPasswordChecked(req, reply, form.current))) return reply;
       if (!(await twoFactor.verify(user.id, form.code))) throw new AppError('bad_request', 'code: wrong code', 'twofa.wrong', 'code');
       await passwordCheck.succeeded(user.id);
       await twoFactor.disable(user.id, { ip: req.ip });
