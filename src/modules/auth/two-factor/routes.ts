@@ -84,6 +84,19 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
     return renderSetup(reply, user, '/login/2fa/setup', blankForm(), true);
   });
 
+  /**
+   * The enrolment form's code, checked under the second-step throttle: the new recovery codes,
+   * or undefined when throttled (its page is sent); a wrong code throws the field error.
+   */
+  async function enrolmentConfirmed(req: FastifyRequest, reply: FastifyReply, userId: number): Promise<string[] | undefined> {
+    const form = parseInput(codeFormSchema, req.body);
+    if (await throttled(req, reply, userId)) return undefined;
+    const codes = await twoFactor.confirmEnrolment(userId, form.code, { ip: req.ip });
+    if (!codes) throw wrongCode();
+    await secondFactor.succeeded(userId);
+    return codes;
+  }
+
   app.post('/login/2fa/setup', async (req, reply) => {
     const pending = pendingOr(req, reply, true);
     if (!pending) return reply;
@@ -93,12 +106,8 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
       return reply.redirect('/login', 303);
     }
     return handleForm(reply, { fields: CODE_FIELDS, keep: [], render: (form) => renderSetup(reply, user, '/login/2fa/setup', form, true) }, async () => {
-      const form = parseInput(codeFormSchema, req.body);
-      const limited = await throttled(req, reply, user.id);
-      if (limited) return limited;
-      const codes = await twoFactor.confirmEnrolment(user.id, form.code, { ip: req.ip });
-      if (!codes) throw wrongCode();
-      await secondFactor.succeeded(user.id);
+      const codes = await enrolmentConfirmed(req, reply, user.id);
+      if (!codes) return reply;
       await startSignedInSession(req, user.id, { now: now(), remember: !!pending.remember, ttlMs: config.session.ttlMs });
       req.log.info({ event: 'twofa_enabled', userId: user.id, atSignIn: true }, 'two-factor enabled');
       req.log.info({ event: 'login', userId: user.id, ip: req.ip, remember: !!pending.remember, factor: 'enrolment' }, 'signed in');
@@ -116,12 +125,8 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
   app.post('/account/2fa', authOnly, async (req, reply) => {
     const user = req.user!;
     return handleForm(reply, { fields: CODE_FIELDS, keep: [], render: (form) => renderSetup(reply, user, '/account/2fa', form) }, async () => {
-      const form = parseInput(codeFormSchema, req.body);
-      const limited = await throttled(req, reply, user.id);
-      if (limited) return limited;
-      const codes = await twoFactor.confirmEnrolment(user.id, form.code, { ip: req.ip });
-      if (!codes) throw wrongCode();
-      await secondFactor.succeeded(user.id);
+      const codes = await enrolmentConfirmed(req, reply, user.id);
+      if (!codes) return reply;
       req.log.info({ event: 'twofa_enabled', userId: user.id }, 'two-factor enabled');
       return renderCodes(reply, codes, '/account');
     });
