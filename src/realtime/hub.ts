@@ -9,6 +9,7 @@ import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
 import { RoomFeed } from './room-feed.js';
+import { changeSeq, messageId, messageTs } from './frame-fields.js';
 import { messageFrames } from './message-frames.js';
 import { textFrame } from './ws-frame.js';
 
@@ -18,29 +19,6 @@ interface RoomEntry {
   feed: RoomFeed;
   /** The bus subscription, with the room's newest id read after it; resolved once live delivery can start. */
   subscribed: Promise<Unsubscribe>;
-}
-
-/** `{"type":"message","room":R,"id":N,…}`: our own serialization puts the id first, so no JSON parse. */
-const MESSAGE_PREFIX = Buffer.from('{"type":"message","room":');
-function messageId(bytes: Buffer): number {
-  if (bytes.length < MESSAGE_PREFIX.length + 8 || !bytes.subarray(0, MESSAGE_PREFIX.length).equals(MESSAGE_PREFIX)) return 0;
-  const m = /^,"id":(\d+)/.exec(bytes.toString('latin1', MESSAGE_PREFIX.length, MESSAGE_PREFIX.length + 40).replace(/^\d+/, ''));
-  return m ? Number(m[1]) : 0;
-}
-
-/** `{"type":"edited"|"deleted","room":R,"seq":S,…}`: a change's seq, in the same sequence as message ids (0: none). */
-const CHANGE_PREFIXES = [Buffer.from('{"type":"edited","room":'), Buffer.from('{"type":"deleted","room":')];
-function changeSeq(bytes: Buffer): number {
-  const prefix = CHANGE_PREFIXES.find((p) => bytes.subarray(0, p.length).equals(p));
-  if (!prefix) return 0;
-  const m = /^\d+,"seq":(\d+)/.exec(bytes.toString('latin1', prefix.length, prefix.length + 40));
-  return m ? Number(m[1]) : 0;
-}
-
-/** The `"ts":` that follows the id in our own serialization. */
-function messageTs(bytes: Buffer): number {
-  const m = /,"ts":(\d+)/.exec(bytes.toString('latin1', MESSAGE_PREFIX.length, MESSAGE_PREFIX.length + 60));
-  return m ? Number(m[1]) : 0;
 }
 
 /** Sessions (or rooms) read together in one heartbeat's re-check. */

@@ -5,6 +5,7 @@ import type { ReadMarkers } from '../modules/unread/markers.js';
 import type { RoomId, UnreadFrame } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, roomChannel } from './events.js';
+import { mentionedIds, messageAuthor, messageId } from './frame-fields.js';
 import { textFrame } from './ws-frame.js';
 
 interface Counts {
@@ -34,7 +35,6 @@ const RECENT_IDS = 256;
 export const RESYNC_MS = 5 * 60_000;
 /** Users re-read per resync tick, at most: the storage reads are spread out. */
 const RESYNC_BATCH = 200;
-const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
 
 /**
  * Unread counts for the users with a socket on this instance (docs/architecture.md, Unread).
@@ -64,24 +64,21 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
   }
 
   function onMessage(room: RoomId, bytes: Buffer) {
-    if (!bytes.subarray(0, MESSAGE_PREFIX.length).equals(MESSAGE_PREFIX)) return;
+    // Read from the bytes, not parsed: every message of every watched room passes here.
+    const id = messageId(bytes);
     const entry = rooms.get(room);
-    if (!entry) return;
-    let m: { id: number; user: { id: number }; mentions?: Array<{ id: number }> };
-    try {
-      m = JSON.parse(bytes.toString());
-    } catch {
-      return;
-    }
-    if (entry.recent.has(m.id)) return;
-    entry.recent.add(m.id);
+    if (!entry || id === 0) return;
+    if (entry.recent.has(id)) return;
+    entry.recent.add(id);
     if (entry.recent.size > RECENT_IDS) entry.recent.delete(entry.recent.values().next().value!);
+    const author = messageAuthor(bytes);
+    const mentioned = mentionedIds(bytes);
     for (const uid of entry.users) {
       const u = users.get(uid);
       const c = u?.counts.get(room);
-      if (!u || !c || m.user.id === uid) continue;
+      if (!u || !c || author === uid) continue;
       c.count++;
-      if (m.mentions?.some((u) => u.id === uid)) c.mentions++;
+      if (mentioned.includes(uid)) c.mentions++;
       tell(u, room, frameFor(room, c));
     }
   }
