@@ -20,9 +20,9 @@ export interface Child {
 }
 
 /** Spawns a node process (with tsx) and waits until `ready` answers; SIGTERM stops it (and writes its profile). */
-export async function spawnNode(script: string, env: Record<string, string>, ready: () => Promise<boolean>, profileDir?: string): Promise<Child> {
+export async function spawnNode(script: string, env: Record<string, string>, ready: () => Promise<boolean>, profileDir?: string, cwd?: string): Promise<Child> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 30_000;
   while (!(await ready().catch(() => false))) {
     if (child.exitCode !== null) throw new Error(`${script} exited`);

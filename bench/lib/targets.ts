@@ -219,7 +219,8 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
   for (let i = 0; i < opts.instances; i++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const proc = await spawnNode('src/server.ts', { ...env, PORT: String(port) }, async () => (await fetch(`${url}/readyz`)).ok, opts.profileDir);
+    // BENCH_HIHI_DIR: another checkout's server under this harness (an A/B of two commits).
+    const proc = await spawnNode('src/server.ts', { ...env, PORT: String(port) }, async () => (await fetch(`${url}/readyz`)).ok, opts.profileDir, process.env.BENCH_HIHI_DIR);
     servers.push({ url, proc });
   }
   const base = servers[0]!.url;
