@@ -49,7 +49,8 @@ export interface MessageLog {
    * Stores a message with the room's next id, unless (user, clientId) was stored already, and
    * publishes its `message` frame on the room's channel (`roomChannel`) on the log's bus: in
    * the same atomic step on Redis, right after the commit in SQL. A duplicate is not published
-   * again.
+   * again. Appends to one room called in turn (without waiting) are stored in that order: a
+   * socket's pipelined sends rely on it (realtime/connection.ts).
    */
   append(input: AppendInput): Promise<AppendResult>;
   page(room: RoomId, query: PageQuery): Promise<Page>;

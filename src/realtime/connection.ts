@@ -35,6 +35,11 @@ export interface ConnectionLimits {
  */
 export const MAX_PENDING_FRAMES = 32;
 
+/** Sends a frame's reply (ack or error) once the replies before it are out. */
+export type Reply = () => void;
+/** Starts a frame's store at once (in frame order) and resolves with its reply. */
+export type Store = () => Promise<Reply | undefined>;
+
 /** An idle connection's frame chain: one shared settled promise, not one per socket. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -47,8 +52,12 @@ export class Connection {
   readonly rooms = new SmallMap<RoomId, RoomState>();
   /** Answered the last ping (or sent something) since the previous heartbeat. */
   alive = true;
-  /** Frames are handled one at a time, in order, per connection (`inOrder`). */
+  /** Settles once every frame queued so far is done (replies sent): frames reply in order. */
   private chain: Promise<void> = SETTLED;
+  /** Settles once every frame queued so far that may not be overlapped (`inOrder`) is done. */
+  private barrier: Promise<void> = SETTLED;
+  /** Settles once the last frame queued so far has started its store (`pipelined`) or is done. */
+  private started: Promise<void> = SETTLED;
   private draining = false;
   private pending = 0;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -66,20 +75,74 @@ export class Connection {
   ) {}
 
   /**
-   * Runs `task` after every task queued before it. Once the last one is done the chain is the
-   * shared settled promise again, so a quiet socket holds no promise of its own.
+   * Runs `task` after every frame queued before it is done. Once the last one is done the
+   * chains are the shared settled promise again, so a quiet socket holds no promise of its own.
    */
   inOrder(task: () => Promise<void>): void {
     if (this.draining) return;
-    const ws = this.socket;
-    if (++this.pending === MAX_PENDING_FRAMES) ws.pause();
-    // A frame still queued when its socket closed is dropped: nobody is there to answer.
-    const run = () => (ws.readyState === ws.OPEN ? task() : undefined);
-    const next: Promise<void> = this.chain.then(run).then(() => {
-      if (--this.pending === MAX_PENDING_FRAMES - 1 && ws.isPaused) ws.resume();
-      if (this.chain === next) this.chain = SETTLED;
-    });
+    const next: Promise<void> = this.chain.then(() => (this.isOpen() ? task() : undefined)).then((): void => this.settle(next));
+    this.admit(next);
+    this.barrier = next;
+    this.started = next;
+  }
+
+  /**
+   * A frame whose reads may overlap those of the frames before it, for a burst of sends: one
+   * store round trip per send in turn would bound a socket to ~1 / RTT sends a second, the
+   * limit the scale-out bench hit (docs/performance.md). `prepare` (checks and reads) starts
+   * once the `inOrder` frames before it are done; the `store` it returns is called only after
+   * the frame before it started its own, so stores start in frame order (and the live state
+   * keeps that order: MessageLog.append); the `reply` the store resolves to is sent after every
+   * earlier frame's reply. `prepare` and `store` must not throw: they turn failures into replies.
+   */
+  pipelined(prepare: () => Promise<Store>): void {
+    if (this.draining) return;
+    const prepared = this.barrier.then(() => (this.isOpen() ? prepare() : undefined));
+    let started!: () => void;
+    const turn = new Promise<void>((resolve) => (started = resolve));
+    const stored = Promise.all([prepared, this.started]).then(
+      ([store]) => {
+        try {
+          return store?.();
+        } finally {
+          started();
+        }
+      },
+      (err: unknown) => {
+        started();
+        throw err;
+      },
+    );
+    const next: Promise<void> = Promise.all([stored, this.chain])
+      .then(
+        ([reply]) => {
+          if (reply && this.isOpen()) reply();
+        },
+        // A handler broke its promise not to throw: the socket's order is lost, so it goes
+        // (the client resumes with `since`); the process and other sockets carry on.
+        () => this.socket.terminate(),
+      )
+      .then((): void => this.settle(next));
+    this.admit(next);
+    this.started = turn;
+  }
+
+  /** Counts a queued frame; past MAX_PENDING_FRAMES the socket stops being read. */
+  private admit(next: Promise<void>): void {
     this.chain = next;
+    if (++this.pending === MAX_PENDING_FRAMES) this.socket.pause();
+  }
+
+  /** A frame is done: reads resume below the cap; the last one lets the chains go. */
+  private settle(done: Promise<void>): void {
+    const ws = this.socket;
+    if (--this.pending === MAX_PENDING_FRAMES - 1 && ws.isPaused) ws.resume();
+    if (this.chain === done) this.chain = this.barrier = this.started = SETTLED;
+  }
+
+  /** A frame still queued when its socket closed is dropped: nobody is there to answer. */
+  private isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
   }
 
   /** Shutdown: frames received from now on are dropped unhandled (never stored, never acked). */

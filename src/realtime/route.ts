@@ -70,7 +70,7 @@ export default async function realtimeRoute(app: FastifyInstance) {
       return;
     }
     const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
-    conn.inOrder(() => dispatch(ctx, conn, text));
+    dispatch(ctx, conn, text);
   }
 
   function onError(this: WebSocket, err: Error) {

@@ -239,6 +239,43 @@ describe(`websocket protocol (${backend})`, () => {
     assert.deepEqual(fromA, ['a0', 'a1', 'a2', 'a3', 'a4']);
   });
 
+  test('a burst of frames sent without waiting: join first, sends stored and answered in the order sent, a refusal in its place, leave last', async () => {
+    const room = await newRoom();
+    const other = await newRoom();
+    const c = await connect(admin);
+    const n = 60;
+    // Nothing awaited: the sends overlap on the server (Connection.pipelined), yet must keep order.
+    c.send({ type: 'join', room });
+    for (let i = 0; i < n; i++) {
+      if (i === 20) c.send({ type: 'send', room, clientId: `p${i}`, body: `m${i}`, replyTo: 999_999 });
+      else if (i === 40) c.send({ type: 'send', room: other, clientId: `p${i}`, body: `m${i}` });
+      else c.send({ type: 'send', room, clientId: `p${i}`, body: `m${i}` });
+    }
+    c.send({ type: 'leave', room });
+    c.send({ type: 'send', room, clientId: 'late', body: 'after leaving' });
+    const answers = () => c.frames.filter((f) => (f.type === 'ack' || f.type === 'error') && 'clientId' in f && f.clientId !== undefined);
+    const deadline = Date.now() + 10_000;
+    while (answers().length < n + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const got = answers() as Array<{ type: string; clientId: string; id?: number; code?: string }>;
+    assert.deepEqual(got.map((f) => f.clientId), [...Array.from({ length: n }, (_, i) => `p${i}`), 'late'], 'answered in the order sent');
+    assert.equal(got[20]!.type, 'error');
+    assert.equal(got[20]!.code, 'invalid');
+    assert.equal(got[40]!.code, 'not_member');
+    assert.equal(got[n]!.code, 'not_member', 'the send after leave is refused: leave waited for the sends before it');
+    const acked = got.filter((f) => f.type === 'ack');
+    assert.equal(acked.length, n - 2);
+    const ids = acked.map((f) => f.id!);
+    assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'stored in the order sent');
+    assert.equal(new Set(ids).size, ids.length);
+    // And the room's history agrees: bodies in the order they were sent.
+    const { c: reader, j } = await joined(erin, room, 0);
+    reader.close();
+    const bodies = (j.missed ?? []).map((m: { body: string }) => m.body);
+    const sent = Array.from({ length: n }, (_, i) => `m${i}`).filter((_, i) => i !== 20 && i !== 40);
+    assert.ok(bodies.length > 0);
+    assert.deepEqual(bodies, sent.slice(0, bodies.length));
+  });
+
   test('after a dropped connection: rejoin with since fills the gap, resending the unacked message stores it once', async () => {
     const room = await newRoom();
     const { c: stay } = await joined(admin, room);

@@ -132,6 +132,19 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal((await s.live.messages.page(105, { limit: 50 })).messages.length, 1);
     });
 
+    test('appends to a room called in turn, without waiting, are stored in that order, reads in between', async () => {
+      // A socket's pipelined sends (realtime/connection.ts) start their appends in frame order.
+      const appends: Array<Promise<{ message: { id: number } }>> = [];
+      const reads: Array<Promise<unknown>> = [];
+      for (let i = 0; i < 60; i++) {
+        appends.push(s.live.messages.append(msg(160, `o${i}`)));
+        reads.push(s.live.messages.page(160, { limit: 5 }), s.live.counters.hit(`order:${i % 3}`, 10_000));
+      }
+      const ids = (await Promise.all(appends)).map((r) => r.message.id);
+      await Promise.all(reads);
+      assert.deepEqual(ids, Array.from({ length: 60 }, (_, i) => i + 1));
+    });
+
     test('pages: newest, before, after, and hasMore, always oldest first', async () => {
       for (let i = 1; i <= 7; i++) await s.live.messages.append(msg(106, `p${i}`));
       const ids = (p: { messages: { id: number }[] }) => p.messages.map((m) => m.id);

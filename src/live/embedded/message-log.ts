@@ -4,6 +4,7 @@ import { retryOnConflict } from '../../db/errors.js';
 import type { LiveMessageChangesTable, LiveMessagesTable } from '../../db/schema.js';
 import type { ChangeFrame, ChatMessage, RoomId, UserRef } from '../../shared/protocol.js';
 import { changeFrame, messageFrame, roomChannel } from '../channels.js';
+import { createKeyedQueue } from '../../util/keyed-queue.js';
 import type { AppendInput, AppendResult, EventBus, MessageLog } from '../ports.js';
 
 function toMessage(r: Omit<Selectable<LiveMessagesTable>, 'mentions' | 'here'> & { mentions?: string | null; here?: number }): ChatMessage {
@@ -110,9 +111,12 @@ async function insert(db: Db, input: AppendInput): Promise<AppendResult> {
 
 /** Messages in a SQL table; ids come from a per-room counter row updated in the same transaction. */
 export function createSqlMessageLog(db: Db, bus: EventBus): MessageLog {
+  // Appends to a room run in call order (MessageLog.append's promise): one at a time per room,
+  // as the room's counter row serializes them anyway.
+  const inRoomOrder = createKeyedQueue<RoomId>();
   return {
     async append(input) {
-      const result = await insert(db, input);
+      const result = await inRoomOrder(input.room, () => insert(db, input));
       // After the commit: appends that commit in one order may resume in another; subscribers
       // put messages back in id order (realtime/room-feed.ts).
       if (!result.duplicate) await bus.publish(roomChannel(input.room), messageFrame(result.message));

@@ -94,24 +94,25 @@ export function createMessageService(deps: {
     return page;
   }
 
-  return {
-    /**
-     * Stores the message (or finds the copy stored under the same clientId); the append
-     * publishes it (live/ports.ts). A duplicate is not published again: its first publish went
-     * out with the append, and a socket that missed it gets it by repair or `since`.
-     */
-    async post(room: Room, user: User, clientId: string, body: string, replyTo?: MessageId): Promise<ChatMessage> {
-      // Checked here, at the moment of sending, on every path (websocket and form). The two reads
-      // go out together (on Redis in one write), so the shared limit adds no round trip.
-      const [, , original] = await Promise.all([
-        deps.sendLimit.take(user.id),
-        deps.access.assertCanSend(room, user),
-        replyTo === undefined ? undefined : deps.live.messages.get(room.id, replyTo),
-      ]);
-      if (replyTo !== undefined && !original) throw new AppError('bad_request', 'replyTo: no such message in this room', 'ws.noReplyTarget');
-      const resolved = await resolveMentions(body, mentionLookup((id) => deps.live.membership.isMember(room.id, id)));
-      // `@here` is a moderator's call; from anyone else it stays plain text.
-      const here = resolved.here && canModerate(user, room);
+  /**
+   * `post` in two steps, so a socket's burst of sends can overlap (realtime/connection.ts,
+   * `pipelined`): every check and read now; the returned `store` starts the append the
+   * moment it is called, so calls in order are stored in that order (the MessageLog's
+   * contract), and resolves with the message.
+   */
+  async function prepare(room: Room, user: User, clientId: string, body: string, replyTo?: MessageId): Promise<() => Promise<ChatMessage>> {
+    // Checked here, at the moment of sending, on every path (websocket and form). The two reads
+    // go out together (on Redis in one write), so the shared limit adds no round trip.
+    const [, , original] = await Promise.all([
+      deps.sendLimit.take(user.id),
+      deps.access.assertCanSend(room, user),
+      replyTo === undefined ? undefined : deps.live.messages.get(room.id, replyTo),
+    ]);
+    if (replyTo !== undefined && !original) throw new AppError('bad_request', 'replyTo: no such message in this room', 'ws.noReplyTarget');
+    const resolved = await resolveMentions(body, mentionLookup((id) => deps.live.membership.isMember(room.id, id)));
+    // `@here` is a moderator's call; from anyone else it stays plain text.
+    const here = resolved.here && canModerate(user, room);
+    return async () => {
       const { message, duplicate } = await deps.live.messages.append({
         room: room.id,
         user: { id: user.id, name: user.displayName },
@@ -134,7 +135,20 @@ export function createMessageService(deps: {
       }
       deps.events.sent(room.id);
       return message;
+    };
+  }
+
+  return {
+    /**
+     * Stores the message (or finds the copy stored under the same clientId); the append
+     * publishes it (live/ports.ts). A duplicate is not published again: its first publish went
+     * out with the append, and a socket that missed it gets it by repair or `since`.
+     */
+    async post(room: Room, user: User, clientId: string, body: string, replyTo?: MessageId): Promise<ChatMessage> {
+      return (await prepare(room, user, clientId, body, replyTo))();
     },
+
+    prepare,
 
     /**
      * The author replaces their message's body, within the edit window, if they may still send

@@ -1,45 +1,58 @@
 import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
-import { CloseCodes, type SendFrame } from '../../shared/protocol.js';
+import { CloseCodes, type ChatMessage, type ErrorFrame, type SendFrame } from '../../shared/protocol.js';
 import { restrictionError } from './restriction.js';
-import type { Connection } from '../connection.js';
+import type { Connection, Reply, Store } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
 
-export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: SendFrame): Promise<void> {
+type SendError = Omit<ErrorFrame, 'type' | 'clientId' | 'room'>;
+
+/**
+ * A `send`, pipelined (Connection.pipelined): the checks run now, overlapping the socket's
+ * earlier sends; the store starts in frame order; the ack or error goes out in frame order.
+ * Never throws: every failure becomes the error frame that answers it.
+ */
+export async function prepareSend(ctx: RealtimeContext, conn: Connection, frame: SendFrame): Promise<Store> {
   const { room, clientId } = frame;
-  if (!conn.isJoined(room)) {
-    ctx.metrics.sendErrors.inc({ code: 'not_member' });
-    return conn.send({ type: 'error', code: 'not_member', message: conn.t('ws.joinFirst'), clientId, room });
-  }
-  let message;
+  const refusal = (error: SendError): Reply => {
+    ctx.metrics.sendErrors.inc({ code: error.code });
+    return () => conn.send({ type: 'error', ...error, clientId, room });
+  };
+  // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
+  const unavailable = (err: unknown): Reply => {
+    ctx.log.error({ err, room }, 'storing a message failed');
+    return refusal({ code: 'unavailable', message: conn.t('ws.storeFailed') });
+  };
+  const answer = (reply: Reply): Store => async () => reply;
+
+  if (!conn.isJoined(room)) return answer(refusal({ code: 'not_member', message: conn.t('ws.joinFirst') }));
+  let store: () => Promise<ChatMessage>;
   try {
-    message = await ctx.messages.post(await ctx.rooms.getRecent(room), conn.user, clientId, frame.body, frame.replyTo);
+    store = await ctx.messages.prepare(await ctx.rooms.getRecent(room), conn.user, clientId, frame.body, frame.replyTo);
   } catch (err) {
     if (err instanceof RateLimitedError) {
       // The user's limit (all their sockets, every instance); a client that ignores it is cut off.
       if (conn.strike(ctx.now())) {
         ctx.log.warn({ event: 'ws_abuse', userId: conn.user.id }, 'closing a socket that ignores rate limits');
-        return conn.close(CloseCodes.policyViolation, 'rate limit ignored');
+        return answer(() => conn.close(CloseCodes.policyViolation, 'rate limit ignored'));
       }
       ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
-      ctx.metrics.sendErrors.inc({ code: 'rate_limited' });
-      return conn.send({ type: 'error', code: 'rate_limited', message: conn.t('limit.send'), clientId, room, until: err.until });
+      return answer(refusal({ code: 'rate_limited', message: conn.t('limit.send'), until: err.until }));
     }
-    if (err instanceof RestrictedError) {
-      const frame = restrictionError(err, conn.t);
-      ctx.metrics.sendErrors.inc({ code: frame.code });
-      return conn.send({ type: 'error', ...frame, clientId, room });
-    }
-    if (err instanceof AppError && err.code === 'bad_request') {
-      // replyTo names no message of the room: nothing was stored.
-      ctx.metrics.sendErrors.inc({ code: 'invalid' });
-      return conn.send({ type: 'error', code: 'invalid', message: err.shown(conn.t), clientId, room });
-    }
-    // Not stored, so not acked: the client keeps it and sends it again with the same clientId.
-    ctx.log.error({ err, room }, 'storing a message failed');
-    ctx.metrics.sendErrors.inc({ code: 'unavailable' });
-    return conn.send({ type: 'error', code: 'unavailable', message: conn.t('ws.storeFailed'), clientId, room });
+    if (err instanceof RestrictedError) return answer(refusal(restrictionError(err, conn.t)));
+    // replyTo names no message of the room: nothing was stored.
+    if (err instanceof AppError && err.code === 'bad_request') return answer(refusal({ code: 'invalid', message: err.shown(conn.t) }));
+    return answer(unavailable(err));
   }
-  conn.send({ type: 'ack', clientId, id: message.id, ts: message.ts });
-  // The sender has read their own message (in memory; written with the next batch of markers).
-  ctx.unread.sent(conn.user.id, room, message.id);
+  return async () => {
+    try {
+      const message = await store();
+      return () => {
+        conn.send({ type: 'ack', clientId, id: message.id, ts: message.ts });
+        // The sender has read their own message (in memory; written with the next batch of markers).
+        ctx.unread.sent(conn.user.id, room, message.id);
+      };
+    } catch (err) {
+      return unavailable(err);
+    }
+  };
 }
