@@ -35,6 +35,21 @@ export const controlEventSchema = z.discriminatedUnion('type', [
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 
+/**
+ * A bus message checked against its schema, like any input from outside the process;
+ * undefined when it is not JSON or not of that shape.
+ */
+export function parseBusEvent<T extends z.ZodTypeAny>(schema: T, bytes: Buffer): z.infer<T> | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString());
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export function createEventPublisher(bus: EventBus) {
   const beforeRoomEvent: Array<(room: RoomId) => void> = [];
   return {

@@ -7,7 +7,7 @@ import type { RoomId, ServerFrame } from '../shared/protocol.js';
 import { RestrictedError } from '../errors.js';
 import { CloseCodes } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
-import { CONTROL_CHANNEL, controlEventSchema, roomChannel, type EventPublisher } from './events.js';
+import { CONTROL_CHANNEL, controlEventSchema, parseBusEvent, roomChannel, type EventPublisher } from './events.js';
 import { RoomFeed } from './room-feed.js';
 import { changeSeq, messageId, messageTs } from './frame-fields.js';
 import { messageFrames } from './message-frames.js';
@@ -209,9 +209,8 @@ export function createHub(deps: {
   }
 
   async function onControl(bytes: Buffer): Promise<void> {
-    const parsed = controlEventSchema.safeParse(JSON.parse(bytes.toString()));
-    if (!parsed.success) return log.warn({ issues: parsed.error.issues }, 'bad control event');
-    const ev = parsed.data;
+    const ev = parseBusEvent(controlEventSchema, bytes);
+    if (!ev) return log.warn({ bytes: bytes.length }, 'bad control event ignored');
     switch (ev.type) {
       case 'close-sessions':
         for (const sid of ev.sessionIds) for (const c of [...(bySession.get(sid) ?? [])]) c.close(ev.code, 'session ended');

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveState, Unsubscribe } from '../live/ports.js';
-import { userChannel } from '../modules/unread/channels.js';
+import { userChannel, userEventSchema } from '../modules/unread/channels.js';
+import { controlEventSchema, parseBusEvent } from './events.js';
 import type { ReadMarkers } from '../modules/unread/markers.js';
 import type { RoomId, UnreadFrame } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
@@ -153,13 +154,8 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
   function onUserEvent(uid: number, bytes: Buffer) {
     const u = users.get(uid);
     if (!u) return;
-    let f: UnreadFrame;
-    try {
-      f = JSON.parse(bytes.toString());
-    } catch {
-      return;
-    }
-    if (f.type !== 'unread') return;
+    const f = parseBusEvent(userEventSchema, bytes);
+    if (!f) return log.warn({ userId: uid }, 'unread: a malformed event on the user channel was ignored');
     const c = u.counts.get(f.room);
     if (c) {
       c.count = f.count;
@@ -177,13 +173,10 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
   return {
     start(): void {
       stopControl = live.bus.subscribe(CONTROL_CHANNEL, (bytes) => {
-        try {
-          const ev = JSON.parse(bytes.toString()) as { type: string; room?: number; userId?: number };
-          if ((ev.type === 'leave-room' || ev.type === 'bar') && ev.room !== undefined && ev.userId !== undefined) dropRoomOf(ev.userId, ev.room);
-          if (ev.type === 'room-deleted' && ev.room !== undefined) for (const uid of rooms.get(ev.room)?.users ?? []) dropRoomOf(uid, ev.room);
-        } catch {
-          // not ours to judge: the hub logs bad control events
-        }
+        // A malformed event is the hub's to log (it subscribes to the same channel).
+        const ev = parseBusEvent(controlEventSchema, bytes);
+        if (ev?.type === 'leave-room' || ev?.type === 'bar') dropRoomOf(ev.userId, ev.room);
+        if (ev?.type === 'room-deleted') for (const uid of rooms.get(ev.room)?.users ?? []) dropRoomOf(uid, ev.room);
       });
       stopControl.catch((err) => log.error({ err }, 'unread: control subscription failed'));
       resyncTimer = setInterval(resync, 10_000);

@@ -139,6 +139,28 @@ describe(`read markers and unread counts (${backend})`, () => {
     assert.equal((await fresh.next('unread', (f) => f.room === room)).count, 1);
   });
 
+  test('malformed events on her user channel and the control channel are dropped, never forwarded; counts carry on', async () => {
+    const room = await admin.createRoom('Garbage in');
+    const a = await connect(hihi, admin);
+    await a.join(room);
+    const member = await connect(hihi, erinWeb);
+    await member.join(room); // a member: her room list counts it
+    member.close();
+    const list = await connect(hihi, erinWeb);
+    await sendMany(a, room, 1, 'g');
+    await list.next('unread', (f) => f.room === room);
+    const bus = hihi.app.deps.live.bus;
+    for (const junk of ['not json', '{"type":"unread","room":"x","count":1,"mentions":0}', '{"type":"unread","room":1}', '[]', 'null']) {
+      await bus.publish(`user:${erin.id}`, junk);
+      await bus.publish('control', junk);
+    }
+    await bus.publish('control', JSON.stringify({ type: 'leave-room' }));
+    await sendMany(a, room, 1, 'h');
+    assert.equal((await list.next('unread', (f) => f.room === room)).count, 2, 'still counting, the junk ignored');
+    const others = list.frames.filter((f) => !(f.type === 'unread' && f.room !== room));
+    assert.deepEqual(others, [], 'nothing else reached the socket (other rooms\' counts aside)');
+  });
+
   test('an @mention of her counts as a mention, live and from storage; editing the message keeps it', async () => {
     const room = await admin.createRoom('Mentioning');
     const e = await connect(hihi, erinWeb);

@@ -291,6 +291,18 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.deepEqual((await s.live.messages.changes(123, 0, 10)).changes, []);
     });
 
+    test("a deleted message's clientId answers a resend with its id until the deletion is pruned, then a resend is new", async () => {
+      const gone = (await s.live.messages.append({ ...msg(124, 'late'), ts: 1000 })).message;
+      await s.live.messages.append({ ...msg(124, 'kept'), ts: 9000 });
+      await s.live.messages.remove(124, gone.id, 1100);
+      const again = await s.live.messages.append({ ...msg(124, 'late'), ts: 1200 });
+      assert.deepEqual([again.duplicate, again.message.id], [true, gone.id], 'within retention: the first id, still deleted');
+      await s.live.messages.prune(124, 4000, 10);
+      const later = await s.live.messages.append({ ...msg(124, 'late'), ts: 9500 });
+      assert.equal(later.duplicate, false, 'nothing is kept of it once pruned: no idempotency entry left behind');
+      assert.ok(later.message.id > gone.id);
+    });
+
     test('restrictions: set, replace, active until they end, lift', async () => {
       const now = s.clock.t;
       await s.live.moderation.set({ room: 401, userId: 5, kind: 'mute', until: now + 60_000 });

@@ -9,6 +9,8 @@ export function redisKeys(prefix: string) {
     messages: (id: number) => `${room(id)}:msgs`,
     seq: (id: number) => `${room(id)}:seq`,
     clientIds: (id: number) => `${room(id)}:cids`,
+    /** Deleted messages' idempotency fields (message id → `user:clientId`), dropped with their change. */
+    deletedClientIds: (id: number) => `${room(id)}:gonecids`,
     /** Edits and deletions, each its frame, scored by its seq (from the room's message counter). */
     changes: (id: number) => `${room(id)}:changes`,
     members: (id: number) => `${room(id)}:members`,

@@ -55,15 +55,22 @@ return n
  * stored JSON it must still be, else -1; ARGV[3]: its new JSON) or removed (ARGV[3] empty); the
  * room's next id is the change's seq; its frame (ARGV[4] .. seq .. ARGV[5]) is kept in the
  * changes set and published, as APPEND publishes a message. 0 when the message is gone.
- * KEYS: msgs, seq, changes. ARGV: id, expected JSON (or empty: any), new JSON (or empty: delete),
- * frame head, frame tail, channel, PUBLISH or SPUBLISH.
+ * A deleted message's idempotency field is noted (KEYS[4]) so that pruning its change can drop it.
+ * KEYS: msgs, seq, changes, deleted cids. ARGV: id, expected JSON (or empty: any), new JSON (or
+ * empty: delete), frame head, frame tail, channel, PUBLISH or SPUBLISH.
  */
 const CHANGE = `
 local cur = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
 if #cur == 0 then return 0 end
 if ARGV[2] ~= '' and cur[1] ~= ARGV[2] then return -1 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
-if ARGV[3] ~= '' then redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3]) end
+if ARGV[3] ~= '' then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+else
+  local uid = string.match(cur[1], '"user":{"id":(%d+)')
+  local cid = string.match(cur[1], '"clientId":"([^"]*)"')
+  if uid and cid then redis.call('HSET', KEYS[4], ARGV[1], uid .. ':' .. cid) end
+end
 local seq = redis.call('INCR', KEYS[2])
 local frame = ARGV[4] .. seq .. ARGV[5]
 redis.call('ZADD', KEYS[3], seq, frame)
@@ -73,8 +80,9 @@ return seq
 
 /*
  * Deletes up to ARGV[2] of the oldest changes made before ARGV[1]. Each frame ends with its
- * time (`"editedAt":N}` or `"deletedAt":N}`); a change is never older than its message.
- * KEYS: changes.
+ * time (`"editedAt":N}` or `"deletedAt":N}`); a change is never older than its message. With a
+ * deletion's change goes the deleted message's idempotency field: a resend that late is new.
+ * KEYS: changes, cids, deleted cids.
  */
 const PRUNE_CHANGES = `
 local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
@@ -84,6 +92,14 @@ for i, c in ipairs(items) do
   local at = tonumber(string.match(c, 'At":(%d+)}$'))
   if at == nil or at >= cutoff then break end
   n = i
+  if string.find(c, '"deletedAt":', 1, true) then
+    local id = string.match(c, '"id":(%d+)')
+    local field = id and redis.call('HGET', KEYS[3], id)
+    if field then
+      redis.call('HDEL', KEYS[2], field)
+      redis.call('HDEL', KEYS[3], id)
+    end
+  end
 end
 if n > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1) end
 return n
@@ -118,13 +134,13 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
   const publish = mode === 'sharded' ? 'SPUBLISH' : 'PUBLISH';
   redis.defineCommand('hihiAppend', { numberOfKeys: 3, lua: APPEND });
   redis.defineCommand('hihiPrune', { numberOfKeys: 2, lua: PRUNE });
-  redis.defineCommand('hihiChange', { numberOfKeys: 3, lua: CHANGE });
-  redis.defineCommand('hihiPruneChanges', { numberOfKeys: 1, lua: PRUNE_CHANGES });
+  redis.defineCommand('hihiChange', { numberOfKeys: 4, lua: CHANGE });
+  redis.defineCommand('hihiPruneChanges', { numberOfKeys: 3, lua: PRUNE_CHANGES });
   /** Runs CHANGE for a frame built with seq 0; returns the seq, 0 (gone) or -1 (changed meanwhile). */
   const change = (room: RoomId, id: number, expected: string, next: string, frame: ChangeFrame) => {
     const [head, tail] = splitAtSeq(changeFrame(frame));
     const cmd = redis as unknown as { hihiChange(...a: Array<string | number>): Promise<number> };
-    return cmd.hihiChange(keys.messages(room), keys.seq(room), keys.changes(room), id, expected, next, head, tail, keys.roomChannel(room), publish);
+    return cmd.hihiChange(keys.messages(room), keys.seq(room), keys.changes(room), keys.deletedClientIds(room), id, expected, next, head, tail, keys.roomChannel(room), publish);
   };
   const append = (...args: string[]) =>
     (redis as unknown as { hihiAppend(...a: string[]): Promise<[number, number, string | null]> }).hihiAppend(...args);
@@ -213,12 +229,12 @@ export function createRedisMessageLog(redis: RedisClient, keys: RedisKeys, mode:
       const cmd = redis as unknown as { hihiPrune(...a: string[]): Promise<number>; hihiPruneChanges(...a: string[]): Promise<number> };
       const n = await cmd.hihiPrune(keys.messages(room), keys.clientIds(room), String(cutoffTs), String(batch));
       // A change is never older than its message: with the messages gone, so can the changes.
-      if (n < batch) while ((await cmd.hihiPruneChanges(keys.changes(room), String(cutoffTs), String(batch))) === batch);
+      if (n < batch) while ((await cmd.hihiPruneChanges(keys.changes(room), keys.clientIds(room), keys.deletedClientIds(room), String(cutoffTs), String(batch))) === batch);
       return n;
     },
 
     async clear(room) {
-      await redis.del(keys.messages(room), keys.seq(room), keys.clientIds(room), keys.changes(room));
+      await redis.del(keys.messages(room), keys.seq(room), keys.clientIds(room), keys.changes(room), keys.deletedClientIds(room));
     },
   };
 }
