@@ -1,26 +1,14 @@
 /** A client flooding frames: the socket stops being read, and what is queued at close is dropped (review finding). */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WebSocket, WebSocketServer } from 'ws';
-import { Connection, MAX_PENDING_FRAMES } from '../../src/realtime/connection.js';
-import { createWriteBatcher } from '../../src/realtime/write-batcher.js';
-import type { User } from '../../src/modules/users/repository.js';
+import { MAX_PENDING_FRAMES } from '../../src/realtime/connection.js';
+import { connectionPair } from '../support/connection-pair.js';
 
 /** A real socket pair on loopback: the server side wrapped in a Connection. */
-async function pair() {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await once(server, 'listening');
-  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const [socket] = (await once(server, 'connection')) as [WebSocket];
-  await once(client, 'open');
-  const conn = new Connection(socket, { id: 1 } as User, 'sid', createWriteBatcher(), { maxBufferedBytes: 1 << 20 });
-  return { server, client, socket, conn };
-}
 
 test('frames queued past the limit pause reading until the queue drains', async () => {
-  const { server, client, socket, conn } = await pair();
+  const { server, client, socket, conn } = await connectionPair();
   try {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -41,7 +29,7 @@ test('frames queued past the limit pause reading until the queue drains', async 
 });
 
 test('frames still queued when the socket closes are dropped, not handled for nobody', async () => {
-  const { server, client, socket, conn } = await pair();
+  const { server, client, socket, conn } = await connectionPair();
   try {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -1,26 +1,7 @@
 /** Pipelined sends (Connection.pipelined): checks overlap, stores start and replies go out in frame order. */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WebSocket, WebSocketServer } from 'ws';
-import { Connection } from '../../src/realtime/connection.js';
-import { createWriteBatcher } from '../../src/realtime/write-batcher.js';
-import type { User } from '../../src/modules/users/repository.js';
-
-async function pair() {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await once(server, 'listening');
-  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const [socket] = (await once(server, 'connection')) as [WebSocket];
-  await once(client, 'open');
-  const conn = new Connection(socket, { id: 1 } as User, 'sid', createWriteBatcher(), { maxBufferedBytes: 1 << 20 });
-  const done = () => {
-    client.terminate();
-    server.close();
-  };
-  return { socket, conn, done };
-}
+import { connectionPair } from '../support/connection-pair.js';
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
@@ -31,7 +12,7 @@ function deferred<T = void>() {
 const tick = () => new Promise((r) => setImmediate(r));
 
 test('checks overlap; stores start in frame order and replies go out in frame order, whatever order they finish in', async () => {
-  const { conn, done } = await pair();
+  const { conn, done } = await connectionPair();
   try {
     const log: string[] = [];
     const checks = [deferred(), deferred(), deferred()];
@@ -69,7 +50,7 @@ test('checks overlap; stores start in frame order and replies go out in frame or
 });
 
 test('an in-order frame waits for every send before it, and a send waits for the in-order frame before it', async () => {
-  const { conn, done } = await pair();
+  const { conn, done } = await connectionPair();
   try {
     const log: string[] = [];
     const store = deferred();
@@ -103,7 +84,7 @@ test('an in-order frame waits for every send before it, and a send waits for the
 });
 
 test('a check that throws (a broken promise) closes that socket only, with no unhandled rejection, and the queue still drains', async () => {
-  const { socket, conn, done } = await pair();
+  const { socket, conn, done } = await connectionPair();
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
