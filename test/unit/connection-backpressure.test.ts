@@ -5,8 +5,6 @@ import { test } from 'node:test';
 import { MAX_PENDING_FRAMES } from '../../src/realtime/connection.js';
 import { connectionPair } from '../support/connection-pair.js';
 
-/** A real socket pair on loopback: the server side wrapped in a Connection. */
-
 test('frames queued past the limit pause reading until the queue drains', async () => {
   const { server, client, socket, conn } = await connectionPair();
   try {
