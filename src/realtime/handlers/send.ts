@@ -1,5 +1,6 @@
 import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
-import { CloseCodes, type SendFrame } from '../../shared/protocol.js';
+import type { SendFrame } from '../../shared/protocol.js';
+import { cutOffIfIgnoring } from './rate.js';
 import { restrictionError } from './restriction.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
@@ -16,10 +17,7 @@ export async function handleSend(ctx: RealtimeContext, conn: Connection, frame: 
   } catch (err) {
     if (err instanceof RateLimitedError) {
       // The user's limit (all their sockets, every instance); a client that ignores it is cut off.
-      if (conn.strike(ctx.now())) {
-        ctx.log.warn({ event: 'ws_abuse', userId: conn.user.id }, 'closing a socket that ignores rate limits');
-        return conn.close(CloseCodes.policyViolation, 'rate limit ignored');
-      }
+      if (cutOffIfIgnoring(ctx, conn)) return;
       ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
       ctx.metrics.sendErrors.inc({ code: 'rate_limited' });
       return conn.send({ type: 'error', code: 'rate_limited', message: conn.t('limit.send'), clientId, room, until: err.until });
