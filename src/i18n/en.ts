@@ -513,6 +513,7 @@ export const en = {
   'audit.d.goneRoom': 'a room since deleted',
   'audit.d.other.one': 'One more recorded detail is not described here.',
   'audit.d.other': '{n} more recorded details are not described here.',
+  'unread.jump.one': '1 new message',
 } as const;
 
 export type MessageKey = keyof typeof en;

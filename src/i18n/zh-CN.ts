@@ -515,4 +515,5 @@ export const zhCN: Record<MessageKey, string> = {
   'audit.d.goneRoom': '已删除的聊天室',
   'audit.d.other.one': '另有 1 项记录的详情未在此说明。',
   'audit.d.other': '另有 {n} 项记录的详情未在此说明。',
+  'unread.jump.one': '1 条新消息',
 };
