@@ -10,11 +10,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { User } from '../../src/modules/users/repository.js';
-import { ADMIN, type RunningApp } from '../support/app.js';
+import type { RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { browserSuite, signIn, type WatchedPage } from '../support/browser.js';
-import { WebClient } from '../support/http.js';
-import { WsClient } from '../support/ws.js';
+import { adminSocket, browserSuite, type AdminSocket, signIn, type WatchedPage } from '../support/browser.js';
 
 const BOB = { username: 'bob', password: 'bob-password-1' };
 
@@ -44,22 +42,6 @@ describe(`desktop notifications in headless Chromium (${backend})`, () => {
   const suite = browserSuite(async (hihi) => {
     bob = await hihi.createUser(BOB.username, BOB.password);
   });
-  let seq = 0;
-
-  async function adminSocket(hihi: RunningApp) {
-    const web = new WebClient(hihi.url);
-    await web.login(ADMIN.username, ADMIN.password);
-    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    return {
-      web,
-      ws,
-      async say(room: number, body: string): Promise<number> {
-        const clientId = `n${++seq}`;
-        ws.send({ type: 'send', room, clientId, body });
-        return (await ws.next('ack', (a) => a.clientId === clientId)).id;
-      },
-    };
-  }
 
   async function bobContext(hihi: RunningApp, grant = true): Promise<BrowserContext> {
     const ctx = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
@@ -90,14 +72,14 @@ describe(`desktop notifications in headless Chromium (${backend})`, () => {
   }
 
   /** Sends `body` and waits until bob's page shows it: whatever notification it raises is recorded by then. */
-  async function deliver(page: WatchedPage, admin: Awaited<ReturnType<typeof adminSocket>>, room: number, body: string) {
+  async function deliver(page: WatchedPage, admin: AdminSocket, room: number, body: string) {
     const id = await admin.say(room, body);
     await page.locator(`#messages li[data-id="${id}"]`).waitFor({ state: 'attached' });
   }
 
   const shown = (page: WatchedPage) => page.evaluate(() => (window as unknown as { __shown: Array<{ title: string; body: string }> }).__shown);
 
-  async function sharedRoom(hihi: RunningApp, admin: Awaited<ReturnType<typeof adminSocket>>, name: string) {
+  async function sharedRoom(hihi: RunningApp, admin: AdminSocket, name: string) {
     const room = await admin.web.createRoom(name);
     await hihi.app.deps.rooms.join(room, bob);
     await admin.ws.join(room);

@@ -10,12 +10,10 @@ import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { User } from '../../src/modules/users/repository.js';
 import { axeViolations } from '../support/a11y.js';
-import { ADMIN, type RunningApp } from '../support/app.js';
+import type { RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { browserSuite, saveScreenshot, signIn } from '../support/browser.js';
-import { WebClient } from '../support/http.js';
+import { adminSocket, browserSuite, type AdminSocket, saveScreenshot, signIn } from '../support/browser.js';
 import { eventually } from '../support/wait.js';
-import { WsClient } from '../support/ws.js';
 
 const BOB = { username: 'bob', password: 'bob-password-1' };
 
@@ -24,26 +22,9 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
   const suite = browserSuite(async (hihi) => {
     bob = await hihi.createUser(BOB.username, BOB.password);
   });
-  let seq = 0;
-
-  /** The admin, talking over a socket of their own. */
-  async function adminSocket(hihi: RunningApp) {
-    const web = new WebClient(hihi.url);
-    await web.login(ADMIN.username, ADMIN.password);
-    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    return {
-      web,
-      ws,
-      async say(room: number, body: string): Promise<number> {
-        const clientId = `b${++seq}`;
-        ws.send({ type: 'send', room, clientId, body });
-        return (await ws.next('ack', (a) => a.clientId === clientId)).id;
-      },
-    };
-  }
 
   /** A room the admin created and bob is a member of. */
-  async function sharedRoom(hihi: RunningApp, admin: Awaited<ReturnType<typeof adminSocket>>, name: string): Promise<number> {
+  async function sharedRoom(hihi: RunningApp, admin: AdminSocket, name: string): Promise<number> {
     const room = await admin.web.createRoom(name);
     await hihi.app.deps.rooms.join(room, bob);
     await admin.ws.join(room);
