@@ -96,6 +96,12 @@ export const envSchema = z.object({
    * form and every instance together (a fixed 10 s window in the live state's counters).
    */
   SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(10_000_000).default(30),
+  /**
+   * `read` frames one user may send per 10 seconds before `rate_limited`, over all their
+   * sockets on one instance (counted in its memory: reads are frequent and cheap). The chat page
+   * sends at most one a second per open room.
+   */
+  READ_RATE_PER_10S: z.coerce.number().int().min(1).max(10_000_000).default(30),
   /** Minutes after sending during which an author may edit their message (deleting is always allowed). */
   EDIT_WINDOW_MINUTES: z.coerce.number().min(0).max(525_600).default(15),
   /** A socket whose unsent buffer grows past this many bytes is dropped. */
@@ -157,6 +163,7 @@ export interface Config {
   editWindowMs: number;
   limits: {
     sendPer10s: number;
+    readPer10s: number;
     wsMaxBufferedBytes: number;
     wsHeartbeatMs: number;
     loginPerMinute: number;
@@ -234,6 +241,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     editWindowMs: e.EDIT_WINDOW_MINUTES * 60_000,
     limits: {
       sendPer10s: e.SEND_RATE_PER_10S,
+      readPer10s: e.READ_RATE_PER_10S,
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,

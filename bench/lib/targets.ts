@@ -188,6 +188,7 @@ export async function hihiTarget(opts: TargetOptions & { backend: 'embedded' | '
     WS_MAX_PER_USER: '100000',
     // Every bench socket is the one user 'bench', and the send limit is per user.
     SEND_RATE_PER_10S: '10000000',
+    READ_RATE_PER_10S: '10000000',
     ROOM_CREATE_PER_HOUR: '100000',
     JOIN_RATE_PER_MINUTE: '10000000',
     LOGIN_RATE_PER_MINUTE: '1000000',

@@ -2,15 +2,32 @@
 /**
  * The room list's live part: "Your rooms" keeps its unread and mention badges current from
  * `unread` frames (a socket in no room; docs/protocol.md), a room with new messages moves to
- * the top, and the page title shows the total.
+ * the top, and the page title shows the total. Each room's last-activity time is written again
+ * in the reader's zone, by the function the server used (shared/activity-time.js), and again
+ * when the day turns (today's clock becomes a weekday).
  * @import { UnreadFrame } from '../../src/shared/protocol.ts'
  */
 import { liveSocket } from './live-socket.js';
+import { activityTime, untilMidnight } from './shared/activity-time.js';
 import { unreadTotals } from './unread-title.js';
 
 // "Your rooms" and "Direct messages": the same rows, kept the same way.
 const lists = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('ul.my-rooms')]);
 const list = lists[0];
+
+const LANG = document.documentElement.lang || undefined;
+
+function showActivityTimes() {
+  const now = Date.now();
+  for (const el of document.querySelectorAll('time[data-activity]')) {
+    const t = /** @type {HTMLTimeElement} */ (el);
+    const when = activityTime(new Date(t.dateTime).getTime(), now, LANG, undefined);
+    t.textContent = when.text;
+    t.title = when.full;
+  }
+  setTimeout(showActivityTimes, untilMidnight(now) + 1000);
+}
+showActivityTimes();
 
 /** @param {string} template @param {number} n */
 const fill = (template, n) => template.replace('{n}', String(n));

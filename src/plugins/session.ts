@@ -20,8 +20,9 @@ declare module 'fastify' {
     /**
      * Password accepted, second factor (or, for an admin the site requires it of, enrolment)
      * still due: grants nothing but /login/2fa… (modules/auth/two-factor/pending.ts). No userId.
+     * `stamp`: the user's credentials at the password step (twoFactor.credentialStamp).
      */
-    pending2fa?: { userId: number; at: number; next?: string; remember?: true; enrol?: true };
+    pending2fa?: { userId: number; at: number; next?: string; remember?: true; enrol?: true; stamp?: string };
   }
   interface FastifyReply {
     /** Tells the browser to drop the session cookie (sign-out, an ended session). */

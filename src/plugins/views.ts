@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import { LANG_COOKIE, negotiateLocale, translatorFor, type Locale, type Translate } from '../i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from '../paths.js';
 import { avatarHue, initial } from './avatar.js';
+import { activityTime } from '../../public/js/shared/activity-time.js';
 import { renderMarkdown } from '../../public/js/shared/markdown.js';
 import type { ChatMessage } from '../shared/protocol.js';
 
@@ -64,6 +65,9 @@ export default fp(
           // Numbers and dates in the page's language (dates in UTC, said so: the server does not know the reader's zone).
           env.addFilter('num', (n: number, locale: Locale) => numberFormat(locale).format(n));
           env.addFilter('dateTime', (ms: number, locale: Locale) => dateTimeFormat(locale).format(ms));
+          // A room's last activity: the clock today, else the weekday or date, in UTC here; the room
+          // list's script writes it again, by the same function, in the reader's zone.
+          env.addFilter('activity', (ms: number, locale: Locale) => activityTime(ms, app.deps.now(), locale, 'UTC'));
           env.addFilter('hue', avatarHue);
           env.addFilter('initial', initial);
           // A message body as HTML, by the page script's own renderer (public/js/shared/markdown.js),

@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { EventPublisher } from './events.js';
 import type { Hub } from './hub.js';
 import type { TypingGate } from './handlers/typing.js';
+import type { ReadGate } from './handlers/read.js';
 
 /** What frame handlers may use. */
 export interface RealtimeContext {
@@ -20,6 +21,8 @@ export interface RealtimeContext {
   events: Pick<EventPublisher, 'ephemeral'>;
   /** Typing notices let through, per user and room (handlers/typing.ts). */
   typing: TypingGate;
+  /** `read` frames let through, per user (handlers/read.ts). */
+  reads: ReadGate;
   unread: UnreadService;
   unreadWatch: UnreadWatch;
 }

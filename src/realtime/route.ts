@@ -7,6 +7,7 @@ import { Connection } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { createTypingGate } from './handlers/typing.js';
+import { createReadGate } from './handlers/read.js';
 import { createWriteBatcher } from './write-batcher.js';
 
 /**
@@ -27,7 +28,7 @@ function releaseUpgradeRequest(socket: WebSocket, req: FastifyRequest): void {
 
 export default async function realtimeRoute(app: FastifyInstance) {
   const { config, hub, rooms, messages, now, metrics, events, unread, unreadWatch } = app.deps;
-  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics, events, typing: createTypingGate(now), unread, unreadWatch };
+  const ctx: RealtimeContext = { rooms, messages, hub, log: app.log, now, metrics, events, typing: createTypingGate(now), reads: createReadGate(now, config.limits.readPer10s), unread, unreadWatch };
   const batcher = createWriteBatcher();
   const limits = { maxBufferedBytes: config.limits.wsMaxBufferedBytes };
 

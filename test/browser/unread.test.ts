@@ -10,12 +10,10 @@ import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { User } from '../../src/modules/users/repository.js';
 import { axeViolations } from '../support/a11y.js';
-import { ADMIN, type RunningApp } from '../support/app.js';
+import type { RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
-import { browserSuite, saveScreenshot, signIn } from '../support/browser.js';
-import { WebClient } from '../support/http.js';
+import { adminSocket, browserSuite, type AdminSocket, saveScreenshot, signIn } from '../support/browser.js';
 import { eventually } from '../support/wait.js';
-import { WsClient } from '../support/ws.js';
 
 const BOB = { username: 'bob', password: 'bob-password-1' };
 
@@ -24,26 +22,9 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
   const suite = browserSuite(async (hihi) => {
     bob = await hihi.createUser(BOB.username, BOB.password);
   });
-  let seq = 0;
-
-  /** The admin, talking over a socket of their own. */
-  async function adminSocket(hihi: RunningApp) {
-    const web = new WebClient(hihi.url);
-    await web.login(ADMIN.username, ADMIN.password);
-    const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
-    return {
-      web,
-      ws,
-      async say(room: number, body: string): Promise<number> {
-        const clientId = `b${++seq}`;
-        ws.send({ type: 'send', room, clientId, body });
-        return (await ws.next('ack', (a) => a.clientId === clientId)).id;
-      },
-    };
-  }
 
   /** A room the admin created and bob is a member of. */
-  async function sharedRoom(hihi: RunningApp, admin: Awaited<ReturnType<typeof adminSocket>>, name: string): Promise<number> {
+  async function sharedRoom(hihi: RunningApp, admin: AdminSocket, name: string): Promise<number> {
     const room = await admin.web.createRoom(name);
     await hihi.app.deps.rooms.join(room, bob);
     await admin.ws.join(room);
@@ -131,6 +112,39 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
     assert.deepEqual(page.errors, []);
     admin.ws.close();
     await ctx.close();
+  });
+
+  test('the jump button stays above a tall composer (a six-line draft) on a phone and a desktop', async () => {
+    const { hihi, browser } = suite;
+    const admin = await adminSocket(hihi);
+    const room = await sharedRoom(hihi, admin, 'Tall drafts');
+    for (let i = 0; i < 40; i++) await admin.say(room, `backlog line ${i}`);
+    for (const lang of ['en', 'zh-CN'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        for (const [size, viewport] of [['mobile', { width: 360, height: 740 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+          const ctx = await browser.newContext({ locale: lang, colorScheme: theme, viewport, isMobile: size === 'mobile', hasTouch: size === 'mobile' });
+          const page = await signIn(ctx, hihi.url, BOB.username, BOB.password);
+          await page.goto(`${hihi.url}/rooms/${room}`);
+          await page.waitForSelector('#conn[data-state="online"]');
+          await page.fill('#body', ['Six lines of draft:', 'two', 'three', 'four', 'five', 'six'].join('\n'));
+          await page.evaluate(() => {
+            document.getElementById('scroller')!.scrollTop = 0;
+          });
+          const id = await admin.say(room, `news for ${lang} ${theme} ${size}`);
+          await page.locator(`li[data-id="${id}"]`).waitFor({ state: 'attached' });
+          const jump = page.locator('#jump-new');
+          await jump.waitFor();
+          assert.match((await jump.textContent()) ?? '', lang === 'en' ? /^1 new message ↓$/ : /^1 条新消息 ↓$/);
+          const [button, composer, body] = await Promise.all([jump.boundingBox(), page.locator('#composer').boundingBox(), page.locator('#body').boundingBox()]);
+          assert.ok(body!.height > 100, `the draft is tall (${body!.height}px)`);
+          assert.ok(button!.y + button!.height <= composer!.y, `the button (bottom ${button!.y + button!.height}) above the composer (top ${composer!.y}) (${lang} ${theme} ${size})`);
+          await saveScreenshot(page, `jump-tall-composer-${lang}-${theme}-${size}.png`);
+          assert.deepEqual(page.errors, []);
+          await ctx.close();
+        }
+      }
+    }
+    admin.ws.close();
   });
 
   test('screenshots: the room list with badges and previews, the chat page with the divider, every language, theme and size', async () => {

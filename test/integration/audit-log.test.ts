@@ -132,6 +132,57 @@ describe(`site audit log (${backend})`, () => {
     assert.deepEqual([...seen].sort(), [...SITE_ACTIONS].sort());
   });
 
+  /** The page's rows as [action label, details sentences]. */
+  const rowsOf = (html: string) =>
+    [...html.matchAll(/<tr>\s*<td>([^<]+)<\/td>[\s\S]*?<td class="audit-details">([\s\S]*?)<\/td>/g)].map((m) => [
+      m[1]!,
+      [...m[2]!.matchAll(/<span class="audit-line" dir="auto">([^<]*)<\/span>/g)].map((l) => l[1]!.replaceAll('&amp;', '&').replaceAll('&#39;', "'")),
+    ] as const);
+
+  test("the page tells each entry's details as sentences in the reader's language", async () => {
+    // (The invite_use case above removed the invite_create entries: one written here.)
+    await deps().siteAudit.record({ actorId: await idOf(ADMIN.username), targetId: null, action: 'invite_create', ip: null, at: Date.now(), details: { invite: 9, uses: 1, hours: 24, permissions: 'moderate' } });
+    const en = new Map(rowsOf(await (await admin.get('/admin/audit')).text()).map(([a, d]) => [a, d]));
+    const room = ['Room “Audited room”.'];
+    const expected: Record<string, string[]> = {
+      'User created': ['Created in the admin area.'],
+      'User disabled': [],
+      'User enabled': [],
+      'Password reset': [],
+      'Permission granted': ['Permission: Moderate.'],
+      'Permission revoked': ['Permission: Moderate.'],
+      'Room created': room,
+      'Room archived': room,
+      'Room reopened': room,
+      'Room deleted': room,
+      'Settings changed': ['Who may create an account: changed from nobody to anyone.'],
+      'Signed up': ['Signed up on the open sign-up page.'],
+      'Invite revoked': ['Invite #1.'],
+      'Signed up with an invite': [`Used invite #2, created by ${ADMIN.username}.`],
+      'User deleted': ['The account’s username was audited.'],
+      'Two-factor sign-in turned on': [],
+      'Two-factor sign-in turned off': [],
+      'Two-factor sign-in reset': ['Done on the server’s command line.'],
+    };
+    assert.deepEqual(en.get('Invite created'), ['Invite #9: one use, valid for 24 hours.', 'Permissions given: Moderate.']);
+    en.delete('Invite created');
+    assert.deepEqual(Object.fromEntries(en), expected);
+
+    const zhAdmin = new WebClient(hihi.url, { 'x-forwarded-for': ADDRESS, 'accept-language': 'zh-CN' });
+    await zhAdmin.login(ADMIN.username, ADMIN.password);
+    const zh = new Map(rowsOf(await (await zhAdmin.get('/admin/audit')).text()));
+    assert.deepEqual(zh.get('更改设置'), ['可以创建账户的人：从“没有人”改为“任何人”。']);
+    assert.deepEqual(zh.get('创建邀请'), ['邀请 #9：可使用 1 次，有效期 24 小时。', '授予的权限：管理聊天室。']);
+    assert.deepEqual(zh.get('重置两步验证'), ['在服务器命令行上执行。']);
+    for (const [, lines] of [...en, ...zh]) for (const line of lines) assert.doesNotMatch(line, /=/);
+
+    // A detail no sentence covers: one generic line, the raw text nowhere on the page.
+    await deps().siteAudit.record({ actorId: null, targetId: null, action: 'settings_change', ip: null, at: Date.now(), details: { setting: 'future_thing', from: 'a1', to: 'b2' } });
+    const html = await (await admin.get('/admin/audit?action=settings_change')).text();
+    assert.deepEqual(rowsOf(html)[0], ['Settings changed', ['3 more recorded details are not described here.']]);
+    assert.doesNotMatch(html, /future_thing|setting=/);
+  });
+
   test('a refused action writes nothing', async () => {
     const from = await lastId();
     await admin.submit('/admin/users', '/admin/users', { username: 'ADMIN', password: 'whatever-pass-1' });

@@ -188,6 +188,70 @@ describe(`two-factor sign-in (${backend})`, () => {
     ]);
   });
 
+  test('a pending second step ends when the password changes (own page, an admin) or two-factor is turned off', async () => {
+    const pia = await one.createUser('pia', 'pia-password-1');
+    const first = new WebClient(one.url);
+    await first.login('pia', 'pia-password-1');
+    const { secret } = await enrol(first);
+    const code = codeAt(secret, 1);
+    /** The second step's form, opened before the change. */
+    const opened = async (pending: WebClient) => extractCsrf(await (await pending.get('/login/2fa')).text());
+    /** The second step with a right code: refused, the session back at the password. */
+    async function ended(pending: WebClient, csrf: string) {
+      const res = await pending.request('POST', '/login/2fa', { _csrf: csrf, code });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get('location'), '/login');
+      assert.equal((await pending.get('/login/2fa')).headers.get('location'), '/login', 'nothing pending any more');
+      assert.equal((await pending.get('/rooms')).headers.get('location'), '/login?next=%2Frooms');
+    }
+
+    // Her own password change on one instance (other sessions not ended): the pending one on the other ends.
+    const before = await passwordStep(two.url, 'pia', 'pia-password-1');
+    const form = await opened(before);
+    const changed = await first.submit('/account', '/account/password', { current: 'pia-password-1', password: 'pia-password-2' });
+    assert.equal(changed.status, 200);
+    await ended(before, form);
+    // The code was not spent on it: with the new password it signs in.
+    const fresh = await passwordStep(one.url, 'pia', 'pia-password-2');
+    assert.equal((await secondStep(fresh, code)).status, 303);
+    assert.equal((await fresh.get('/rooms')).status, 200);
+
+    // An admin sets a new password.
+    const pending = await passwordStep(two.url, 'pia', 'pia-password-2');
+    const pendingForm = await opened(pending);
+    const admin = new WebClient(one.url);
+    await admin.login(ADMIN.username, ADMIN.password);
+    assert.equal((await admin.submit('/admin/users', `/admin/users/${pia.id}`, { action: 'reset_password', password: 'pia-password-3' })).status, 200);
+    await ended(pending, pendingForm);
+
+    // Two-factor turned off (as the account page and the command line do).
+    const waiting = await passwordStep(one.url, 'pia', 'pia-password-3');
+    assert.equal(await one.app.deps.twoFactor.disable(pia.id, { ip: null }), true);
+    assert.equal((await waiting.get('/login/2fa')).headers.get('location'), '/login');
+    assert.equal((await waiting.get('/rooms')).headers.get('location'), '/login?next=%2Frooms');
+  });
+
+  test("an admin's pending enrolment at sign-in ends when their password changes", async () => {
+    const quin = await one.createUser('quin', 'quin-password-1', ['admin']);
+    const admin = new WebClient(one.url);
+    await admin.login(ADMIN.username, ADMIN.password);
+    await admin.submit('/admin/settings', '/admin/settings', { registration: 'closed', require_admin_2fa: '1' });
+    try {
+      const web = new WebClient(two.url);
+      assert.equal((await web.login('quin', 'quin-password-1')).headers.get('location'), '/login/2fa/setup');
+      const page = await (await web.get('/login/2fa/setup')).text();
+      const secret = page.match(/id="twofa-secret">([A-Z2-7]+)</)![1]!;
+      assert.equal(await one.app.deps.users.setPasswordHash(quin.id, await one.app.deps.hasher.hash('quin-password-2')), true);
+      const done = await web.request('POST', '/login/2fa/setup', { _csrf: extractCsrf(page), code: codeAt(secret) });
+      assert.equal(done.status, 303);
+      assert.equal(done.headers.get('location'), '/login');
+      assert.equal(await one.app.deps.twoFactor.enabled(quin.id), false, 'whoever held the old password set up no second factor');
+      assert.equal((await web.get('/rooms')).headers.get('location'), '/login?next=%2Frooms');
+    } finally {
+      await admin.submit('/admin/settings', '/admin/settings', { registration: 'closed' });
+    }
+  });
+
   test('the site setting makes admins enrol at their next sign-in, before anything else', async () => {
     await one.createUser('zed', 'zed-password-1', ['admin']);
     const admin = new WebClient(one.url);

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from '../../src/paths.js';
-import { createStorage, startApp, type RunningApp, type Storage } from './app.js';
+import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from './app.js';
+import { WebClient } from './http.js';
+import { WsClient } from './ws.js';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -75,3 +77,22 @@ export async function joinFromPage(page: Page): Promise<void> {
   await page.click('#join button[type=submit]');
   await page.waitForSelector('#composer');
 }
+
+let said = 0;
+/** The admin, signed in and talking over a socket of their own: messages for a browser to receive. */
+export async function adminSocket(hihi: RunningApp) {
+  const web = new WebClient(hihi.url);
+  await web.login(ADMIN.username, ADMIN.password);
+  const ws = await WsClient.connect(hihi.url, { cookie: web.cookieHeader, origin: hihi.origin });
+  return {
+    web,
+    ws,
+    /** Sends `body` to the room and resolves with its id once acknowledged. */
+    async say(room: number, body: string): Promise<number> {
+      const clientId = `admin-${++said}`;
+      ws.send({ type: 'send', room, clientId, body });
+      return (await ws.next('ack', (a) => a.clientId === clientId)).id;
+    },
+  };
+}
+export type AdminSocket = Awaited<ReturnType<typeof adminSocket>>;

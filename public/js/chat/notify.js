@@ -6,7 +6,7 @@
  * the browser's permission here: the account page's button does, on a user's press.
  * @import { ChatMessage, MessageFrame } from '../../../src/shared/protocol.ts'
  */
-import { cfg, room, tr } from './env.js';
+import { $, cfg, room, tr } from './env.js';
 
 const KEY = `hihi.notifyAll.${room}`;
 
@@ -18,6 +18,9 @@ export const setRoomAll = (on) => (on ? localStorage.setItem(KEY, '1') : localSt
 /** Whether this message concerns the reader: mentioned by id, or called with @here. @param {ChatMessage | MessageFrame} m */
 export const mentionsMe = (m) => !!m.here || (m.mentions ?? []).some((u) => u.id === cfg.me.id);
 
+/** The room's name as its heading shows it (the page title may carry an unread count). */
+const roomName = () => ($('room-title').textContent ?? '').trim();
+
 /** A live message arrived. @param {ChatMessage | MessageFrame} m */
 export function notifyFor(m) {
   const level = cfg.notify ?? 'mentions';
@@ -26,7 +29,7 @@ export function notifyFor(m) {
   if (document.visibilityState === 'visible' && document.hasFocus()) return;
   const mine = mentionsMe(m);
   if (!mine && level !== 'all' && !roomAll()) return;
-  const title = mine ? tr('msg.notifyMention', { name: m.user.name }) : tr('msg.notifyMessage', { name: m.user.name, room: document.title });
+  const title = mine ? tr('msg.notifyMention', { name: m.user.name }) : tr('msg.notifyMessage', { name: m.user.name, room: roomName() });
   // The plain text, mentions shown by name.
   const names = new Map((m.mentions ?? []).map((u) => [String(u.id), u.name]));
   const body = m.body.replace(/<@(\d+)>/g, (t, id) => (names.has(id) ? `@${names.get(id)}` : t)).slice(0, 200);

@@ -45,7 +45,7 @@ function showJump() {
   if (!jump) return;
   jump.hidden = unseen === 0;
   const label = /** @type {HTMLElement} */ (jump.querySelector('.jump-label'));
-  label.textContent = tr('unread.jump', { n: String(unseen) });
+  label.textContent = tr(unseen === 1 ? 'unread.jump.one' : 'unread.jump', { n: String(unseen) });
 }
 
 /** Sends a read for what is on the page, when the reader can see the newest of it. */

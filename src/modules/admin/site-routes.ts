@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
+import { describeDetails, detailRefs } from '../audit/describe.js';
 import { SITE_ACTIONS } from '../audit/log.js';
 import { inviteState } from '../registration/invites.js';
 import { auditQuerySchema, csrfOnlySchema, inviteFormSchema, inviteIdParamsSchema, settingsFormSchema } from '../registration/schemas.js';
@@ -97,13 +98,19 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
       ...(q.before ? { before: q.before } : {}),
       limit: AUDIT_PAGE,
     });
-    const refs = await users.refs([...new Set(entries.flatMap((e) => [e.actorId, e.targetId]).filter((id): id is number => id !== null))]);
+    const mentioned = detailRefs(entries);
+    const [refs, roomList] = await Promise.all([
+      users.refs([...new Set([...entries.flatMap((e) => [e.actorId, e.targetId]).filter((id): id is number => id !== null), ...mentioned.users])]),
+      mentioned.rooms.length ? rooms.list() : [],
+    ]);
     const names = new Map(refs.map((r) => [r.id, r.name]));
+    const roomNames = new Map(roomList.map((r) => [r.id, r.name]));
+    const detailNames = { user: (id: number) => names.get(id), room: (id: number) => roomNames.get(id) };
     const shown = entries.map((e) => ({
       ...e,
       actor: e.actorId === null ? null : (names.get(e.actorId) ?? `#${e.actorId}`),
       target: e.targetId === null ? null : (names.get(e.targetId) ?? `#${e.targetId}`),
-      detailText: Object.entries(e.details).map(([k, v]) => `${k}=${String(v)}`).join(' '),
+      detailLines: describeDetails(e.action, e.details, req.t, detailNames),
     }));
     const filter = { actor: q.actor ?? '', target: q.target ?? '', action: q.action ?? '', from: q.from ?? '', to: q.to ?? '' };
     const older = hasMore ? `/admin/audit?${new URLSearchParams({ ...filter, before: String(entries[entries.length - 1]!.id) }).toString()}` : null;

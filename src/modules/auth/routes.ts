@@ -51,7 +51,8 @@ export default async function authRoutes(app: FastifyInstance) {
       const enrol = !hasSecondFactor && user.permissions.includes('admin') && (await settings.requireAdmin2fa());
       if (hasSecondFactor || enrol) {
         await req.session.regenerate();
-        req.session.pending2fa = { userId: user.id, at: now(), ...(form.next ? { next: form.next } : {}), ...(form.remember ? { remember: true } : {}), ...(enrol ? { enrol: true } : {}) };
+        const stamp = await twoFactor.credentialStamp(user.id);
+        req.session.pending2fa = { userId: user.id, at: now(), stamp, ...(form.next ? { next: form.next } : {}), ...(form.remember ? { remember: true } : {}), ...(enrol ? { enrol: true } : {}) };
         req.log.info({ event: 'login_password_ok', userId: user.id, enrol }, 'password accepted, second factor due');
         return reply.redirect(pendingPath(req.session.pending2fa), 303);
       }

@@ -176,10 +176,13 @@ export function createMessageService(deps: {
       throw new AppError('conflict', 'The message kept changing; try again', 'ws.changeConflict');
     },
 
-    /** The author deletes their own message, at any time, unless barred from the room or it is archived. */
+    /**
+     * The author deletes their own message, at any time, unless barred from the room or it is
+     * archived. Counts against the send limit, as an edit does.
+     */
     async remove(room: Room, user: User, id: MessageId): Promise<void> {
       if (room.archived) throw new RestrictedError('archived', null, 'This room is archived: it can be read, not written to');
-      const [, m] = await Promise.all([deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
+      const [, , m] = await Promise.all([deps.sendLimit.take(user.id), deps.access.assertCanEnter(room, user), ownMessage(room.id, user, id)]);
       // A deleted message's mentions no longer count as unread ones: gone before the `deleted` frame goes out.
       if (m.mentions || m.here) await deps.live.mentions.forget(room.id, id);
       if (!(await deps.live.messages.remove(room.id, id, deps.now()))) throw new AppError('not_found', 'No such message', 'mod.err.noMessage');

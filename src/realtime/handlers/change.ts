@@ -1,5 +1,6 @@
 import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
 import type { DeleteFrame, EditFrame, ErrorFrame } from '../../shared/protocol.js';
+import { cutOffIfIgnoring } from './rate.js';
 import type { Connection } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
 import type { Translate } from '../../i18n/index.js';
@@ -30,6 +31,8 @@ async function change(ctx: RealtimeContext, conn: Connection, frame: EditFrame |
   } catch (err) {
     const refused = refusal(err, conn.t);
     if (!refused) throw err;
+    // As for sends: a client that keeps going after `rate_limited` is cut off.
+    if (refused.code === 'rate_limited' && cutOffIfIgnoring(ctx, conn)) return;
     ctx.log.info({ userId: conn.user.id, room, id, code: refused.code, reason: err instanceof Error ? err.message : refused.message }, `${frame.type} refused`);
     ctx.metrics.sendErrors.inc({ code: refused.code });
     conn.send({ type: 'error', ...refused, room, id });

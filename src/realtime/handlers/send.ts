@@ -1,5 +1,6 @@
 import { AppError, RateLimitedError, RestrictedError } from '../../errors.js';
-import { CloseCodes, type ChatMessage, type ErrorFrame, type SendFrame } from '../../shared/protocol.js';
+import type { ChatMessage, ErrorFrame, SendFrame } from '../../shared/protocol.js';
+import { cutOffIfIgnoring } from './rate.js';
 import { restrictionError } from './restriction.js';
 import type { Connection, Reply, Store } from '../connection.js';
 import type { RealtimeContext } from '../context.js';
@@ -31,12 +32,10 @@ export async function prepareSend(ctx: RealtimeContext, conn: Connection, frame:
   } catch (err) {
     if (err instanceof RateLimitedError) {
       // The user's limit (all their sockets, every instance); a client that ignores it is cut off.
-      if (conn.strike(ctx.now())) {
-        ctx.log.warn({ event: 'ws_abuse', userId: conn.user.id }, 'closing a socket that ignores rate limits');
-        return answer(() => conn.close(CloseCodes.policyViolation, 'rate limit ignored'));
-      }
       ctx.log.info({ event: 'rate_limited', userId: conn.user.id, room }, 'send rate limited');
-      return answer(refusal({ code: 'rate_limited', message: conn.t('limit.send'), until: err.until }));
+      const limited = refusal({ code: 'rate_limited', message: conn.t('limit.send'), until: err.until });
+      // Counted when its answer is due, in frame order.
+      return answer(() => cutOffIfIgnoring(ctx, conn) || limited());
     }
     if (err instanceof RestrictedError) return answer(refusal(restrictionError(err, conn.t)));
     // replyTo names no message of the room: nothing was stored.

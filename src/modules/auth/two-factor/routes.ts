@@ -19,9 +19,17 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
 
   const wrongCode = () => new AppError('bad_request', 'wrong two-factor code', 'twofa.wrong', 'code');
 
-  /** The pending state, or a redirect to where this session belongs. */
-  function pendingOr(req: FastifyRequest, reply: FastifyReply, enrol: boolean) {
-    const pending = pendingOf(req.session, now());
+  /**
+   * The pending state, or a redirect to where this session belongs. A pending step whose
+   * password or second factor changed since the password step is ended: signing in starts over.
+   */
+  async function pendingOr(req: FastifyRequest, reply: FastifyReply, enrol: boolean) {
+    let pending = pendingOf(req.session, now());
+    if (pending && pending.stamp !== (await twoFactor.credentialStamp(pending.userId))) {
+      req.log.info({ event: 'twofa_pending_ended', userId: pending.userId, ip: req.ip }, 'credentials changed since the password step: pending sign-in ended');
+      await req.session.regenerate();
+      pending = undefined;
+    }
     if (pending && !!pending.enrol === enrol) return pending;
     if (req.session.pending2fa && !pending) delete req.session.pending2fa;
     void reply.redirect(pending ? pendingPath(pending) : req.user ? '/rooms' : '/login', 303);
@@ -41,12 +49,12 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
   const renderStep = (reply: FastifyReply, form: FormView) => reply.view('pages/auth/two-factor.njk', { csrf: reply.generateCsrf(), form });
 
   app.get('/login/2fa', async (req, reply) => {
-    if (!pendingOr(req, reply, false)) return reply;
+    if (!(await pendingOr(req, reply, false))) return reply;
     return renderStep(reply, blankForm());
   });
 
   app.post('/login/2fa', async (req, reply) => {
-    const pending = pendingOr(req, reply, false);
+    const pending = await pendingOr(req, reply, false);
     if (!pending) return reply;
     return handleForm(reply, { fields: CODE_FIELDS, keep: [], render: (form) => renderStep(reply, form) }, async () => {
       const form = parseInput(codeFormSchema, req.body);
@@ -77,7 +85,7 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
   const renderCodes = (reply: FastifyReply, codes: string[], next: string) => reply.view('pages/auth/two-factor-codes.njk', { codes, next });
 
   app.get('/login/2fa/setup', async (req, reply) => {
-    const pending = pendingOr(req, reply, true);
+    const pending = await pendingOr(req, reply, true);
     if (!pending) return reply;
     const user = await users.findById(pending.userId);
     if (!user) return reply.redirect('/login', 303);
@@ -98,7 +106,7 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
   }
 
   app.post('/login/2fa/setup', async (req, reply) => {
-    const pending = pendingOr(req, reply, true);
+    const pending = await pendingOr(req, reply, true);
     if (!pending) return reply;
     const user = await users.findById(pending.userId);
     if (!user || user.disabled) {

@@ -127,6 +127,21 @@ export function createTwoFactor(deps: { db: Db; box: SecretBox; audit: SiteAudit
       return Number(r?.n ?? 0);
     },
 
+    /**
+     * A digest of what the two sign-in steps check, as stored now: the password hash and an
+     * enabled second factor's secret. A pending second step keeps the one of its password step:
+     * a password changed since (account page, admin, command line) or a second factor turned
+     * off, reset or set up anew voids it (two-factor/routes.ts), on every instance and process.
+     */
+    async credentialStamp(userId: number): Promise<string> {
+      const [u, t] = await Promise.all([
+        db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst(),
+        db.selectFrom('user_totp').select(['secret_enc', 'enabled']).where('user_id', '=', userId).executeTakeFirst(),
+      ]);
+      const factor = t && Number(t.enabled) === 1 ? t.secret_enc : '';
+      return crypto.createHash('sha256').update(`${u?.password_hash ?? ''}\n${factor}`).digest('base64url').slice(0, 22);
+    },
+
     /** Turns two-factor off (the caller checked the password and a code); audited. */
     async disable(userId: number, origin: Origin): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
