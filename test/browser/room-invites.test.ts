@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { axeViolations } from '../support/a11y.js';
+import { ADMIN } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { browserSuite, createRoomFromList, saveScreenshot, signIn } from '../support/browser.js';
 
@@ -10,7 +12,7 @@ describe(`room invite links in the browser (${backend})`, () => {
     await hihi.createUser('sam', 'sam-password-1');
   });
 
-  test('the owner creates a link on the panel; a second user signs in from it, joins and reads the room', async () => {
+  test('the owner creates a link on the panel; a second user signs in from it, joins and reads the room; with registration open a newcomer signs up into it', async () => {
     const { hihi, browser } = suite;
     const ctxR = await browser.newContext();
     const ctxS = await browser.newContext();
@@ -45,6 +47,23 @@ describe(`room invite links in the browser (${backend})`, () => {
     await rita.goto(`${hihi.url}/rooms/${room}/moderation`);
     assert.match((await rita.locator('#room-invites table').textContent()) ?? '', /1 of 2 used/);
     assert.deepEqual(rita.errors, []);
+
+    // Registration open: the link also offers an account, which lands in the room.
+    const { deps } = hihi.app;
+    await deps.settings.setRegistration((await deps.users.findByUsername(ADMIN.username))!, 'open', { ip: null });
+    const ctxN = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const newcomer = await ctxN.newPage();
+    await newcomer.goto(link);
+    assert.deepEqual(await axeViolations(newcomer), []);
+    assert.equal(await newcomer.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no horizontal scroll on a phone');
+    await newcomer.screenshot({ path: 'test-output/room-invite-open.png', fullPage: true });
+    await newcomer.fill('#register-username', 'tess');
+    await newcomer.fill('#register-password', 'tess-password-1');
+    await newcomer.fill('#register-password2', 'tess-password-1');
+    await Promise.all([newcomer.waitForURL(new RegExp(`/rooms/${room}$`)), newcomer.click('#register button[type=submit]')]);
+    await newcomer.waitForSelector('#conn[data-state="online"]');
+    assert.equal(await newcomer.locator('#room-title').textContent(), 'Attic');
+    await ctxN.close();
     await ctxR.close();
     await ctxS.close();
   });
