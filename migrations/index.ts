@@ -11,6 +11,7 @@ import * as mentions from './2026-12-03T04-00_mentions.js';
 import * as accounts from './2026-12-03T05-00_accounts.js';
 import * as twoFactor from './2026-12-03T06-00_two-factor.js';
 import * as privateRooms from './2026-12-03T07-00_private-rooms.js';
+import * as roomInvites from './2026-12-04T10-00_room-invites.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T05-00_accounts': accounts,
   '2026-12-03T06-00_two-factor': twoFactor,
   '2026-12-03T07-00_private-rooms': privateRooms,
+  '2026-12-04T10-00_room-invites': roomInvites,
 };

@@ -158,6 +158,8 @@ export interface InvitesTable {
   permissions: Generated<string>;
   /** Comma-separated room ids joined on sign-up. */
   rooms: Generated<string>;
+  /** A room invite's private room (joined on use); NULL for the site's invites. */
+  room_id: number | null;
 }
 
 /** The site audit log (src/modules/audit): who did what to whom, from where. */

@@ -75,6 +75,23 @@ describe(`site audit log (${backend})`, () => {
       },
       target: () => idOf('invited'),
     },
+    {
+      action: 'invite_join',
+      run: async () => {
+        const made = await admin.submit('/rooms', '/rooms', { name: 'Audited den', description: '', visibility: 'private' });
+        const den = Number(made.headers.get('location')!.split('/').pop());
+        const html = await (await admin.submit(`/rooms/${den}/moderation`, `/rooms/${den}/invites`, { uses: '1', expiresHours: '1' })).text();
+        const token = html.match(/\/invite\/([A-Za-z0-9_-]{43})"/)![1]!;
+        const invited = new WebClient(hihi.url, { 'x-forwarded-for': ADDRESS });
+        assert.equal((await invited.login('invited', 'long-enough-pass-1')).status, 303);
+        const from = await lastId();
+        const res = await invited.submit(`/invite/${token}`, `/invite/${token}/join`, {});
+        // The room and the invite are their own entries, written before: only the join counts.
+        await deps().db.deleteFrom('audit_log').where('id', '<=', from).where('action', 'in', ['room_create', 'invite_create']).execute();
+        return res;
+      },
+      target: () => idOf('invited'),
+    },
     { action: 'user_delete', run: async () => userAction(await idOf('audited'), { action: 'delete', confirm: 'yes' }), target: async () => (await deps().db.selectFrom('users').select('id').where('username', 'like', 'deleted-%').executeTakeFirstOrThrow()).id },
     // Two-factor sign-in: the admin turns it on and off for themself; the shell resets it.
     {
@@ -119,7 +136,7 @@ describe(`site audit log (${backend})`, () => {
       assert.equal(row!.action, c.action);
       const target = await c.target?.();
       assert.equal(row!.target_id === null ? null : Number(row!.target_id), target === null || target === undefined ? null : Number(target), c.action);
-      const selfService = c.action === 'user_register' || c.action === 'invite_use';
+      const selfService = c.action === 'user_register' || c.action === 'invite_use' || c.action === 'invite_join';
       // From the server's shell: no actor, no address.
       const fromShell = c.action === '2fa_reset';
       assert.equal(fromShell ? row!.actor_id : Number(row!.actor_id), fromShell ? null : selfService ? Number(target) : adminId, c.action);

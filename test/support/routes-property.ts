@@ -89,7 +89,8 @@ describe(`every route under hostile input, part ${part + 1} of ${parts} (${backe
       );
       await fc.assert(
         fc.asyncProperty(param, pairs, pairs, fc.boolean(), authorization, async (id, query, form, withCsrf, auth) => {
-          const path = route.url.replace(':id', id);
+          // Every path parameter (:id, :token, :invite…) takes the value.
+          const path = route.url.replace(/:[A-Za-z]+/g, id);
           const qs = query.length ? `?${encodePairs(query)}` : '';
           const post = route.method !== 'GET';
           const res = await fetch(hihi.url + path + qs, {

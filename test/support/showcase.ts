@@ -30,6 +30,9 @@ export interface Showcase {
   dm: number;
   /** A usable invite link's token (registration is set to invites only). */
   invite: string;
+  /** A usable invite link to the private room (sam is no member), and a revoked one. */
+  roomInvite: string;
+  roomInviteRevoked: string;
   close: () => Promise<void>;
 }
 
@@ -103,6 +106,9 @@ export async function startShowcase(): Promise<Showcase> {
   await deps.settings.setRegistration(admin, 'invite', origin);
   const { token: invite } = await deps.invites.create(admin, { uses: 5, expiresHours: 72, permissions: ['create_room'], rooms: [room.id] }, origin);
   await deps.invites.create(admin, { uses: 1, expiresHours: 24, permissions: [], rooms: [] }, origin);
+  const { token: roomInvite } = await deps.invites.createForRoom(admin, privateRoom.id, { uses: 10, expiresHours: 168 }, origin);
+  const revoked = await deps.invites.createForRoom(admin, privateRoom.id, { uses: 1, expiresHours: 24 }, origin);
+  await deps.invites.revokeForRoom(admin, privateRoom.id, revoked.invite.id, origin);
   return {
     storage,
     hihi,
@@ -110,6 +116,8 @@ export async function startShowcase(): Promise<Showcase> {
     privateRoom: privateRoom.id,
     dm: dm.id,
     invite,
+    roomInvite,
+    roomInviteRevoked: revoked.token,
     close: async () => {
       await hihi.close();
       await storage.cleanup();
@@ -202,6 +210,10 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'chat-blocked', path: (s) => `/rooms/${s.room}`, as: 'kai' },
   { name: 'blocks', path: () => '/blocks', as: 'kai' },
   { name: 'moderation-private', path: (s) => `/rooms/${s.privateRoom}/moderation` },
+  { name: 'room-invite', path: (s) => `/invite/${s.roomInvite}`, as: null },
+  { name: 'room-invite-join', path: (s) => `/invite/${s.roomInvite}`, as: 'sam' },
+  { name: 'room-invite-refused', path: (s) => `/invite/${s.roomInviteRevoked}`, as: 'sam', status: 410 },
+  { name: 'room-invite-created', path: (s) => `/rooms/${s.privateRoom}/moderation`, submit: { form: 'create-room-invite', fields: { uses: '3', expiresHours: '48' } } },
 ];
 
 /** Forms refused by the server, re-rendered with their messages (test/browser/forms.test.ts, screenshots). */

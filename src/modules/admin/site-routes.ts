@@ -4,6 +4,7 @@ import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.
 import { parseInput } from '../../plugins/validate.js';
 import { describeDetails, detailRefs } from '../audit/describe.js';
 import { SITE_ACTIONS } from '../audit/log.js';
+import { inviteLink } from '../registration/invite-link.js';
 import { inviteState } from '../registration/invites.js';
 import { auditQuerySchema, csrfOnlySchema, inviteFormSchema, inviteIdParamsSchema, settingsFormSchema } from '../registration/schemas.js';
 import { REGISTRATION_MODES } from '../registration/settings.js';
@@ -39,9 +40,6 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
   });
 
   // Invites
-  /** Where invite links point: PUBLIC_URL, else the host this page was asked for. */
-  const linkBase = (req: FastifyRequest) => config.publicUrl?.origin ?? `${req.protocol}://${req.host}`;
-
   async function renderInvites(req: FastifyRequest, reply: FastifyReply, extra: object = {}) {
     const actor = req.user!;
     const [list, roomList] = await Promise.all([invites.list(actor), rooms.list()]);
@@ -67,7 +65,7 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
       const form = parseInput(inviteFormSchema, req.body);
       const { token, invite } = await invites.create(req.user!, { uses: form.uses, expiresHours: form.expiresHours, permissions: form.permission, rooms: form.room }, { ip: req.ip });
       req.log.info({ event: 'invite_created', invite: invite.id, by: req.user!.id }, 'invite created');
-      return renderInvites(req, reply, { created: `${linkBase(req)}/invite/${token}` });
+      return renderInvites(req, reply, { created: inviteLink(req, config.publicUrl, token) });
     });
   });
   app.post('/admin/invites/:id/revoke', auth, async (req, reply) => {

@@ -8,6 +8,7 @@ export const SITE_ACTIONS = [
   'permission_grant', 'permission_revoke', 'room_create', 'room_archive', 'room_unarchive', 'room_delete',
   'settings_change', 'invite_create', 'invite_revoke',
   '2fa_enable', '2fa_disable', '2fa_reset',
+  'invite_join',
 ] as const;
 export type SiteAction = (typeof SITE_ACTIONS)[number];
 

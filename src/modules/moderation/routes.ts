@@ -1,29 +1,71 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
 import { parseInput } from '../../plugins/validate.js';
+import { inviteLink } from '../registration/invite-link.js';
+import { inviteState } from '../registration/invites.js';
+import { csrfOnlySchema, roomInviteFormSchema, roomInviteParamsSchema } from '../registration/schemas.js';
 import { safeNextPath } from '../auth/schemas.js';
 import { roomParamsSchema } from '../rooms/schemas.js';
 import { auditQuerySchema, moderationFormSchema } from './schemas.js';
 
 export default async function moderationRoutes(app: FastifyInstance) {
-  const { moderation, rooms } = app.deps;
+  const { moderation, rooms, invites, config, now } = app.deps;
   const auth = { preHandler: app.requireUser };
 
-  /** The panel: act without JavaScript, see who is restricted, read and filter the audit log. */
-  app.get('/rooms/:id/moderation', auth, async (req, reply) => {
-    const { id } = parseInput(roomParamsSchema, req.params);
-    const q = parseInput(auditQuerySchema, req.query);
-    const panel = await moderation.panel(req.user!, id, {
+  /** The panel; a private room's (not a DM's) has its invite links, listed by the same room check. */
+  async function renderPanel(req: FastifyRequest, reply: FastifyReply, id: number, q: z.infer<typeof auditQuerySchema>, extra: object = {}) {
+    const actor = req.user!;
+    const panel = await moderation.panel(actor, id, {
       ...(q.action ? { action: q.action } : {}),
       ...(q.user ? { username: q.user } : {}),
       ...(q.before ? { before: q.before } : {}),
     });
+    const invitable = panel.room.visibility === 'private' && panel.room.kind !== 'dm';
+    const at = now();
+    const roomInvites = invitable ? (await invites.listForRoom(actor, id)).map((i) => ({ ...i, state: inviteState(i, at) })) : [];
     return reply.view('pages/moderation/panel.njk', {
       ...panel,
       filter: { action: q.action ?? '', user: q.user ?? '' },
-      canManage: rooms.canManage(panel.room, req.user!),
+      canManage: rooms.canManage(panel.room, actor),
       csrf: reply.generateCsrf(),
       done: q.done === '1',
+      invitable,
+      roomInvites,
+      inviteForm: blankForm({ uses: '1', expiresHours: '72' }),
+      ...extra,
     });
+  }
+
+  /** The panel: act without JavaScript, see who is restricted, read and filter the audit log. */
+  app.get('/rooms/:id/moderation', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    return renderPanel(req, reply, id, parseInput(auditQuerySchema, req.query));
+  });
+
+  /**
+   * Room invite links: the room is checked before the form (who may not see it gets the unknown
+   * room's 404, whatever they posted) and again by each action.
+   */
+  app.post('/rooms/:id/invites', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    await invites.assertManagesRoom(req.user!, id);
+    const render = (inviteForm: FormView) => renderPanel(req, reply, id, {}, { inviteForm });
+    return handleForm(reply, { fields: ['uses', 'expiresHours'], keep: ['uses', 'expiresHours'], render }, async () => {
+      const form = parseInput(roomInviteFormSchema, req.body);
+      const { token, invite } = await invites.createForRoom(req.user!, id, { uses: form.uses, expiresHours: form.expiresHours }, { ip: req.ip });
+      req.log.info({ event: 'room_invite_created', invite: invite.id, roomId: id, by: req.user!.id }, 'room invite created');
+      return renderPanel(req, reply, id, {}, { created: inviteLink(req, config.publicUrl, token) });
+    });
+  });
+
+  app.post('/rooms/:id/invites/:invite/revoke', auth, async (req, reply) => {
+    const { id, invite } = parseInput(roomInviteParamsSchema, req.params);
+    await invites.assertManagesRoom(req.user!, id);
+    parseInput(csrfOnlySchema, req.body);
+    await invites.revokeForRoom(req.user!, id, invite, { ip: req.ip });
+    req.log.info({ event: 'room_invite_revoked', invite, roomId: id, by: req.user!.id }, 'room invite revoked');
+    return renderPanel(req, reply, id, {}, { inviteNotice: req.t('invites.revoked') });
   });
 
   app.post('/rooms/:id/moderation', auth, async (req, reply) => {

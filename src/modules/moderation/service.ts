@@ -7,7 +7,7 @@ import type { RoomService } from '../rooms/service.js';
 import { hasPermission } from '../users/permissions.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { AuditAction, AuditFilter, AuditLog } from './audit.js';
-import { canActOn, canModerate, moderationRank } from './roles.js';
+import { canActOn } from './roles.js';
 
 export const DEFAULT_KICK_MINUTES = 5;
 
@@ -32,14 +32,10 @@ export function createModerationService(deps: {
   const ref = (u: Pick<User, 'id' | 'displayName'>): UserRef => ({ id: u.id, name: u.displayName });
 
   async function moderatedRoom(actor: User, roomId: number) {
-    const room = await rooms.get(roomId);
-    // A private room the actor may not see does not exist for them, moderator or not.
-    await rooms.assertVisible(room, actor);
-    if (!canModerate(actor, room)) throw new AppError('forbidden', 'You may not moderate this room', 'mod.err.forbidden');
-    // An owner (rank 1: no global permission) kicked or banned from their own room by a moderator
-    // or an admin cannot moderate it, read its audit log, or lift their own bar meanwhile.
-    if (moderationRank(actor, room) === 1) await rooms.assertCanEnter(room, actor);
-    return room;
+    // A private room the actor may not see does not exist for them, moderator or not; an owner
+    // kicked or banned from their own room cannot moderate it, read its audit log, or lift their
+    // own bar meanwhile.
+    return rooms.moderated(roomId, actor, () => new AppError('forbidden', 'You may not moderate this room', 'mod.err.forbidden'));
   }
 
   /**

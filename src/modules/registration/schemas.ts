@@ -42,9 +42,15 @@ export const inviteFormSchema = z.strictObject({
   _csrf: z.string(),
 });
 
+/** POST /rooms/:id/invites: a room invite's terms, as an admin's invite has them (it grants the room only). */
+export const roomInviteFormSchema = inviteFormSchema.pick({ uses: true, expiresHours: true, _csrf: true });
+
 export const csrfOnlySchema = z.strictObject({ _csrf: z.string() });
 
 export const inviteIdParamsSchema = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+
+/** POST /rooms/:id/invites/:invite/revoke. */
+export const roomInviteParamsSchema = z.strictObject({ id: inviteIdParamsSchema.shape.id, invite: inviteIdParamsSchema.shape.id });
 
 const optionalText = z
   .string()

@@ -17,7 +17,9 @@ const HOUR = 3600_000;
  * invite when it is `invite` or `open`; `closed` refuses everyone, invites included. The same
  * name and password rules as accounts an admin creates. Attempts are counted per address before
  * any check (shared counters: every instance together). The account, the invite's use and the
- * audit entry are one transaction.
+ * audit entry are one transaction. A room invite (made by a room's owner or moderator) makes
+ * accounts only while registration is `open`: creating accounts on a closed or invite-only
+ * site stays with admins and user managers; elsewhere its holder signs in and joins.
  */
 export function createRegistration(deps: {
   users: UserRepository;
@@ -36,12 +38,13 @@ export function createRegistration(deps: {
   };
 
   /** What the form may do: `invite` when a usable invite was given, `open` without one, else why not. */
-  async function gate(token: string | undefined): Promise<{ mode: RegistrationMode; invite?: Invite; refused?: 'closed' | 'inviteOnly' | 'inviteUnusable' }> {
+  async function gate(token: string | undefined): Promise<{ mode: RegistrationMode; invite?: Invite; refused?: 'closed' | 'inviteOnly' | 'inviteUnusable' | 'roomInviteOnly' }> {
     const mode = await deps.settings.registration();
     if (mode === 'closed') return { mode, refused: 'closed' };
     if (token === undefined) return mode === 'open' ? { mode } : { mode, refused: 'inviteOnly' };
     const invite = await deps.invites.findByToken(token);
     if (!invite || inviteState(invite, deps.now()) !== 'usable') return { mode, refused: 'inviteUnusable' };
+    if (invite.roomId !== null && mode !== 'open') return { mode, refused: 'roomInviteOnly' };
     // Permissions are granted at sign-up, so the rank rule holds then too: only while the
     // invite's creator is still an active admin (a demoted or disabled admin's invites grant nothing).
     if (invite.permissions.length > 0 && !(await activeAdmin(invite.createdBy))) return { mode, refused: 'inviteUnusable' };
@@ -55,7 +58,8 @@ export function createRegistration(deps: {
       return (await deps.settings.registration()) === 'open';
     },
 
-    async register(input: { username: string; password: string; invite?: string | undefined }, origin: Origin & { ip: string }): Promise<User> {
+    /** The new account, and the room it joined by a room invite (where sign-up leads). */
+    async register(input: { username: string; password: string; invite?: string | undefined }, origin: Origin & { ip: string }): Promise<{ user: User; room: number | null }> {
       const { count, resetMs } = await deps.counters.hit(`register-ip:${origin.ip}`, HOUR);
       if (count > deps.perHour) throw new RateLimitedError(deps.now() + Math.max(1000, resetMs), Math.max(1000, resetMs), 'Too many sign-ups');
       const allowed = await gate(input.invite);
@@ -79,7 +83,13 @@ export function createRegistration(deps: {
                 ip: origin.ip,
                 at: deps.now(),
                 details: invite
-                  ? { via: 'invite', invite: invite.id, by: invite.createdBy, ...(invite.permissions.length ? { permissions: invite.permissions.join(',') } : {}) }
+                  ? {
+                      via: 'invite',
+                      invite: invite.id,
+                      by: invite.createdBy,
+                      ...(invite.permissions.length ? { permissions: invite.permissions.join(',') } : {}),
+                      ...(invite.roomId !== null ? { room: invite.roomId } : {}),
+                    }
                   : { via: 'registration' },
               },
               trx,
@@ -91,12 +101,20 @@ export function createRegistration(deps: {
         throw err;
       }
       // Rooms granted by the invite: joined like any member would (a room deleted since is skipped).
-      for (const room of invite?.rooms ?? []) {
-        await deps.rooms.join(room, user).catch((err: unknown) => {
-          if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
-        });
+      const skipGone = (err: unknown) => {
+        if (!(err instanceof AppError) || (err.code !== 'not_found' && err.key !== 'roomInvite.gone')) throw err;
+      };
+      for (const room of invite?.rooms ?? []) await deps.rooms.join(room, user).catch(skipGone);
+      // A room invite's private room: its use was taken with the account (archived or deleted since: none).
+      if (invite?.roomId != null) {
+        try {
+          await deps.rooms.admit(invite.roomId, user, async () => {});
+          return { user, room: invite.roomId };
+        } catch (err) {
+          skipGone(err);
+        }
       }
-      return user;
+      return { user, room: null };
     },
   };
 }

@@ -9,13 +9,16 @@ import type { Origin, SiteAction, SiteAudit } from '../audit/log.js';
 import { dmBlocked, type ActiveRestrictions, type RoomAccess } from '../moderation/access.js';
 import type { Blocks } from '../users/blocks.js';
 import { hasPermission } from '../users/permissions.js';
-import { canActOn, canModerate } from '../moderation/roles.js';
+import { canActOn, canModerate, moderationRank } from '../moderation/roles.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { UserLimit } from '../limits/user-limit.js';
 import type { Room, RoomPage, RoomPageQuery, RoomRepository, RoomVisibility } from './repository.js';
 
 /** Rooms a page of the room list shows. */
 const ROOMS_PAGE = 50;
+
+/** An invite's room is archived or deleted: nobody joins it. */
+export const roomGone = () => new AppError('conflict', 'The room is gone or archived', 'roomInvite.gone');
 
 /**
  * How long a room read may be reused by sends and page views. Changes drop it at once here and,
@@ -210,6 +213,35 @@ export function createRoomService(deps: {
       const [{ room }, member] = await Promise.all([getEnterable(roomId, user, 'recent'), live.membership.isMember(roomId, user.id)]);
       if (!member) throw new AppError('not_member', 'Join the room first');
       return room;
+    },
+
+    /**
+     * The room, for someone who may moderate it: who cannot see it gets not_found (as for an
+     * unknown room), who sees it without moderating it `forbidden`. An owner (rank 1: no global
+     * permission) kicked or banned from their own room has no power over it meanwhile.
+     */
+    async moderated(roomId: number, actor: User, forbidden: () => AppError): Promise<Room> {
+      const room = await visible(get(roomId), actor);
+      if (!canModerate(actor, room)) throw forbidden();
+      if (moderationRank(actor, room) === 1) await access.assertCanEnter(room, actor);
+      return room;
+    },
+
+    /**
+     * Lets someone in by an invite, without seeing the room first: refused (RestrictedError) when
+     * barred there, `room.gone` when the room is archived or deleted. `take` runs only when they
+     * were no member yet (it takes the invite's use: a member following the link again uses none).
+     */
+    async admit(roomId: number, user: User, take: () => Promise<void>): Promise<{ room: Room; joined: boolean }> {
+      await deps.enterLimit.take(user.id);
+      const room = await get(roomId).catch((err: unknown) => {
+        throw err instanceof AppError && err.code === 'not_found' ? roomGone() : err;
+      });
+      if (room.archived || room.kind === 'dm') throw roomGone();
+      await access.assertCanEnter(room, user);
+      if (await live.membership.isMember(roomId, user.id)) return { room, joined: false };
+      await take();
+      return { room, joined: await addMember(roomId, user) };
     },
 
     /**
