@@ -537,6 +537,8 @@ export const en = {
   'roomInvite.err.forbidden': 'Only the room owner, moderators and admins manage its invite links.',
   'roomInvite.err.notPrivate': 'Invite links are made for private rooms; anyone can join a public one.',
   'roomInvite.err.archived': 'This room is archived: reopen it to invite people.',
+  'audit.d.inviteRoom': 'A link to the private room “{name}”.',
+  'audit.d.inviteGoneRoom': 'A link to a private room since deleted.',
 } as const;
 
 export type MessageKey = keyof typeof en;

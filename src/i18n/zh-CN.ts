@@ -539,4 +539,6 @@ export const zhCN: Record<MessageKey, string> = {
   'roomInvite.err.forbidden': '只有聊天室所有者、版主和管理员可以管理邀请链接。',
   'roomInvite.err.notPrivate': '邀请链接只用于私密聊天室；公开聊天室任何人都可以加入。',
   'roomInvite.err.archived': '此聊天室已归档：重新开放后才能邀请他人。',
+  'audit.d.inviteRoom': '私密聊天室“{name}”的邀请链接。',
+  'audit.d.inviteGoneRoom': '一个已删除的私密聊天室的邀请链接。',
 };

@@ -33,6 +33,12 @@ const CASES: Case[] = [
   ['invite_create', { invite: 5, uses: 1, hours: 1 }, ['Invite #5: one use, valid for 1 hour.'], ['邀请 #5：可使用 1 次，有效期 1 小时。']],
   ['invite_create', { invite: 6, uses: 10, hours: 72, permissions: 'create_room', rooms: '3,4,9' }, ['Invite #6: 10 uses, valid for 72 hours.', 'Permissions given: Create rooms.', 'Rooms joined on sign-up: Lobby, Ops, a room since deleted.'], ['邀请 #6：可使用 10 次，有效期 72 小时。', '授予的权限：创建聊天室。', '注册后加入的聊天室：Lobby、Ops、已删除的聊天室。']],
   ['invite_revoke', { invite: 6 }, ['Invite #6.'], ['邀请 #6。']],
+  // A room owner's invite link (the room's name recorded with it), its use and a sign-up through it.
+  ['invite_create', { invite: 11, uses: 5, hours: 24, room: 4, name: 'Ops' }, ['Invite #11: 5 uses, valid for 24 hours.', 'A link to the private room “Ops”.'], ['邀请 #11：可使用 5 次，有效期 24 小时。', '私密聊天室“Ops”的邀请链接。']],
+  ['invite_revoke', { invite: 11, room: 4, name: 'Ops' }, ['Invite #11.', 'A link to the private room “Ops”.'], ['邀请 #11。', '私密聊天室“Ops”的邀请链接。']],
+  ['invite_join', { invite: 11, by: 1, room: 4 }, ['Used invite #11, created by Ada.', 'A link to the private room “Ops”.'], ['使用了 Ada 创建的邀请 #11。', '私密聊天室“Ops”的邀请链接。']],
+  ['invite_join', { invite: 12, by: 1, room: 99 }, ['Used invite #12, created by Ada.', 'A link to a private room since deleted.'], ['使用了 Ada 创建的邀请 #12。', '一个已删除的私密聊天室的邀请链接。']],
+  ['invite_use', { via: 'invite', invite: 11, by: 1, room: 4 }, ['Used invite #11, created by Ada.', 'A link to the private room “Ops”.'], ['使用了 Ada 创建的邀请 #11。', '私密聊天室“Ops”的邀请链接。']],
   ['2fa_enable', {}, [], []],
   ['2fa_disable', {}, [], []],
   ['2fa_reset', { via: 'cli' }, ['Done on the server’s command line.'], ['在服务器命令行上执行。']],

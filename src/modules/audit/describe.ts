@@ -18,6 +18,8 @@ export function detailRefs(entries: Array<Pick<SiteAuditEntry, 'action' | 'detai
   for (const e of entries) {
     if (typeof e.details.by === 'number') users.add(e.details.by);
     if (e.action === 'invite_create' && typeof e.details.rooms === 'string') for (const id of ids(e.details.rooms)) rooms.add(id);
+    // A room invite's entries name its room by id (a join, a sign-up through it).
+    if (typeof e.details.room === 'number' && typeof e.details.name !== 'string') rooms.add(e.details.room);
   }
   return { users: [...users], rooms: [...rooms] };
 }
@@ -58,6 +60,14 @@ export function describeDetails(action: SiteAction, details: Details, t: Transla
   const mode = (m: string) => (REGISTRATION_MODES.find((known) => known === m) ? t(`audit.d.mode.${m as (typeof REGISTRATION_MODES)[number]}`) : t('audit.d.mode.unknown'));
   const permissionList = (list: string) => list.split(',').filter(Boolean).map(permission).join(sep);
   const out: string[] = [];
+  /** A room invite's room: by the name recorded with it, else by its id's current name. */
+  const inviteRoom = () => {
+    const id = num('room');
+    const name = str('name');
+    if (name !== undefined) return out.push(t('audit.d.inviteRoom', { name }));
+    const current = id === undefined ? undefined : names.room(id);
+    if (id !== undefined) out.push(current === undefined ? t('audit.d.inviteGoneRoom') : t('audit.d.inviteRoom', { name: current }));
+  };
 
   // Where the change came from (the command line, the admin pages, the sign-up page).
   const via = left.get('via');
@@ -78,6 +88,16 @@ export function describeDetails(action: SiteAction, details: Details, t: Transla
       else if (by !== undefined) left.set('by', by);
       const perms = str('permissions');
       if (perms) out.push(t('audit.d.permissions', { list: permissionList(perms) }));
+      inviteRoom();
+      break;
+    }
+    case 'invite_join': {
+      const invite = num('invite');
+      const by = num('by');
+      if (invite !== undefined && by !== undefined) out.push(t('audit.d.inviteUse', { invite, by: names.user(by) ?? t('audit.d.someone') }));
+      else if (invite !== undefined) out.push(t('audit.d.invite', { invite }));
+      else if (by !== undefined) left.set('by', by);
+      inviteRoom();
       break;
     }
     case 'user_delete': {
@@ -129,11 +149,13 @@ export function describeDetails(action: SiteAction, details: Details, t: Transla
       if (perms) out.push(t('audit.d.permissions', { list: permissionList(perms) }));
       const rooms = str('rooms');
       if (rooms) out.push(t('audit.d.rooms', { list: ids(rooms).map((id) => names.room(id) ?? t('audit.d.goneRoom')).join(sep) }));
+      inviteRoom();
       break;
     }
     case 'invite_revoke': {
       const invite = num('invite');
       if (invite !== undefined) out.push(t('audit.d.invite', { invite }));
+      inviteRoom();
       break;
     }
     default:
