@@ -4,8 +4,9 @@
  * `unread` frames (a socket in no room; docs/protocol.md), a room with new messages moves to
  * the top, and the page title shows the total. Each room's last-activity time is written again
  * in the reader's zone, by the function the server used (shared/activity-time.js), and again
- * when the day turns (today's clock becomes a weekday).
- * @import { UnreadFrame } from '../../src/shared/protocol.ts'
+ * when the day turns (today's clock becomes a weekday). A new message's frame carries its preview
+ * line, which replaces the room's (said only as "a message from someone you blocked" for them).
+ * @import { RoomPreview, UnreadFrame } from '../../src/shared/protocol.ts'
  */
 import { liveSocket } from './live-socket.js';
 import { activityTime, untilMidnight } from './shared/activity-time.js';
@@ -17,14 +18,16 @@ const list = lists[0];
 
 const LANG = document.documentElement.lang || undefined;
 
+/** @param {HTMLTimeElement} t @param {number} now */
+function showActivityTime(t, now) {
+  const when = activityTime(new Date(t.dateTime).getTime(), now, LANG, undefined);
+  t.textContent = when.text;
+  t.title = when.full;
+}
+
 function showActivityTimes() {
   const now = Date.now();
-  for (const el of document.querySelectorAll('time[data-activity]')) {
-    const t = /** @type {HTMLTimeElement} */ (el);
-    const when = activityTime(new Date(t.dateTime).getTime(), now, LANG, undefined);
-    t.textContent = when.text;
-    t.title = when.full;
-  }
+  for (const el of document.querySelectorAll('time[data-activity]')) showActivityTime(/** @type {HTMLTimeElement} */ (el), now);
   setTimeout(showActivityTimes, untilMidnight(now) + 1000);
 }
 showActivityTimes();
@@ -33,8 +36,32 @@ showActivityTimes();
 const fill = (template, n) => template.replace('{n}', String(n));
 
 if (list) {
-  /** @type {{ count: string, mentions: string }} */
+  /** @type {{ count: string, mentions: string, blocked: string }} */
   const strings = JSON.parse(list.dataset.strings ?? '{}');
+  /** @type {Set<number>} */
+  const blocked = new Set(JSON.parse(list.dataset.blocked ?? '[]'));
+
+  /** The room's preview line, as the server renders it (views/pages/rooms/list.njk). @param {HTMLElement} li @param {RoomPreview} last */
+  const showPreview = (li, last) => {
+    const p = document.createElement('p');
+    p.className = 'preview muted';
+    const text = p.appendChild(document.createElement('span'));
+    text.className = 'preview-text';
+    if (blocked.has(last.user.id)) text.textContent = strings.blocked;
+    else {
+      text.appendChild(document.createElement('bdi')).textContent = last.user.name;
+      text.append(': ');
+      const body = text.appendChild(document.createElement('span'));
+      body.dir = 'auto';
+      body.textContent = last.text;
+    }
+    p.append(' ');
+    const time = p.appendChild(document.createElement('time'));
+    time.dateTime = new Date(last.ts).toISOString();
+    time.dataset.activity = '';
+    showActivityTime(time, Date.now());
+    li.querySelector('p.preview')?.replaceWith(p);
+  };
   const totals = unreadTotals();
   for (const li of lists.flatMap((l) => [...l.querySelectorAll('li[data-room]')])) {
     const el = /** @type {HTMLElement} */ (li);
@@ -62,8 +89,9 @@ if (list) {
     li.classList.toggle('has-unread', f.count > 0);
     setBadge(li.querySelector('.badge.unread'), f.count > 99 ? '99+' : String(f.count), fill(strings.count, f.count), f.count > 0);
     setBadge(li.querySelector('.badge.mention'), `@${f.mentions}`, fill(strings.mentions, f.mentions), f.mentions > 0);
+    if (f.last) showPreview(li, f.last);
     // New activity: the room moves up to where the newest activity is.
-    if (f.count > before && own.firstElementChild !== li) own.prepend(li);
+    if ((f.last || f.count > before) && own.firstElementChild !== li) own.prepend(li);
   };
 
   liveSocket({

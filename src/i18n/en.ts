@@ -539,6 +539,7 @@ export const en = {
   'roomInvite.err.archived': 'This room is archived: reopen it to invite people.',
   'audit.d.inviteRoom': 'A link to the private room “{name}”.',
   'audit.d.inviteGoneRoom': 'A link to a private room since deleted.',
+  'rooms.previewBlocked': 'From someone you blocked',
 } as const;
 
 export type MessageKey = keyof typeof en;

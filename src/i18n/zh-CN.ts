@@ -541,4 +541,5 @@ export const zhCN: Record<MessageKey, string> = {
   'roomInvite.err.archived': '此聊天室已归档：重新开放后才能邀请他人。',
   'audit.d.inviteRoom': '私密聊天室“{name}”的邀请链接。',
   'audit.d.inviteGoneRoom': '一个已删除的私密聊天室的邀请链接。',
+  'rooms.previewBlocked': '来自你屏蔽的人',
 };

@@ -1,13 +1,30 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { z } from 'zod';
 import type { LiveState, Unsubscribe } from '../live/ports.js';
 import { userChannel, userEventSchema } from '../modules/unread/channels.js';
 import { controlEventSchema, parseBusEvent } from './events.js';
 import type { ReadMarkers } from '../modules/unread/markers.js';
-import type { RoomId, UnreadFrame } from '../shared/protocol.js';
+import { roomPreview } from '../modules/unread/service.js';
+import type { RoomId, RoomPreview, UnreadFrame } from '../shared/protocol.js';
 import type { Connection } from './connection.js';
 import { CONTROL_CHANNEL, roomChannel } from './events.js';
 import { mentionedIds, messageAuthor, messageId } from './frame-fields.js';
 import { textFrame } from './ws-frame.js';
+
+/** The fields of a `message` frame a room-list preview needs (checked: it came over the bus). */
+const previewFieldsSchema = z.object({
+  ts: z.number(),
+  user: z.object({ id: z.number().int(), name: z.string() }),
+  body: z.string(),
+  mentions: z.array(z.object({ id: z.number().int(), name: z.string() })).optional(),
+  here: z.literal(true).optional(),
+});
+
+/** A message frame's room-list preview; undefined if the frame is not one we can read. */
+function previewOf(bytes: Buffer): RoomPreview | undefined {
+  const m = parseBusEvent(previewFieldsSchema, bytes);
+  return m && roomPreview(m);
+}
 
 interface Counts {
   count: number;
@@ -54,8 +71,8 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
   const rooms = new Map<RoomId, WatchedRoom>();
   let stopControl: Promise<Unsubscribe> | undefined;
 
-  function frameFor(room: RoomId, c: Counts): Buffer {
-    const f: UnreadFrame = { type: 'unread', room, count: c.count, mentions: c.mentions };
+  function frameFor(room: RoomId, c: Counts, last?: RoomPreview): Buffer {
+    const f: UnreadFrame = { type: 'unread', room, count: c.count, mentions: c.mentions, ...(last ? { last } : {}) };
     return textFrame(Buffer.from(JSON.stringify(f)));
   }
 
@@ -74,13 +91,16 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     if (entry.recent.size > RECENT_IDS) entry.recent.delete(entry.recent.values().next().value!);
     const author = messageAuthor(bytes);
     const mentioned = mentionedIds(bytes);
+    // The room list's preview of it, parsed once for all the users told (none: never parsed).
+    let last: RoomPreview | undefined | null = null;
     for (const uid of entry.users) {
       const u = users.get(uid);
       const c = u?.counts.get(room);
       if (!u || !c || author === uid) continue;
       c.count++;
       if (mentioned.includes(uid)) c.mentions++;
-      tell(u, room, frameFor(room, c));
+      if (last === null) last = previewOf(bytes);
+      tell(u, room, frameFor(room, c, last));
     }
   }
 

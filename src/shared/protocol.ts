@@ -191,6 +191,14 @@ export interface UnreadFrame {
   room: RoomId;
   count: number;
   mentions: number;
+  /** With a new message only: that message as the room list shows it (one line, no Markdown). */
+  last?: RoomPreview;
+}
+/** A room's newest message on the room list: when, whose, and its text as one plain line. */
+export interface RoomPreview {
+  ts: number;
+  user: UserRef;
+  text: string;
 }
 export type ServerFrame =
   | UserTypingFrame

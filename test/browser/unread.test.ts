@@ -64,6 +64,47 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
     await ctx.close();
   });
 
+  test('a new message moves its room to the top with its preview line and time, as a reload renders it; a blocked author only said to be one', async () => {
+    const { hihi, browser } = suite;
+    const admin = await adminSocket(hihi);
+    const older = await sharedRoom(hihi, admin, 'Older room');
+    await admin.say(older, 'an old message');
+    const newer = await sharedRoom(hihi, admin, 'Newer room');
+    await admin.say(newer, 'a newer message');
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await signIn(ctx, hihi.url, BOB.username, BOB.password);
+    const order = () => page.locator('#my-rooms li[data-room]').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.room)));
+    assert.deepEqual((await order()).slice(0, 2), [newer, older], 'newest activity first');
+    await eventually(() => hihi.app.deps.unreadWatch.watchedUsers > 1, 3000, "bob's room list socket");
+    await admin.say(older, '**Big** news for @bob: see `this`');
+    const preview = page.locator(`#my-rooms li[data-room="${older}"] p.preview`);
+    await page.locator(`#my-rooms li[data-room="${older}"] .preview-text`, { hasText: 'Big news' }).waitFor();
+    assert.equal(await preview.locator('.preview-text').textContent(), 'admin: Big news for @bob: see this');
+    assert.deepEqual((await order()).slice(0, 2), [older, newer], 'moved to the top');
+    const live = await preview.evaluate((p) => p.outerHTML);
+    await page.reload();
+    assert.equal(await preview.evaluate((p) => p.outerHTML), live, 'the live line is the line a reload renders');
+
+    // Bob blocks the admin: their previews say only that, on reload and live.
+    const adminId = (await hihi.app.deps.users.findByUsername('admin'))!.id;
+    await hihi.app.deps.blocks.block(bob.id, adminId);
+    await page.reload();
+    assert.equal(await preview.locator('.preview-text').textContent(), 'From someone you blocked');
+    await eventually(() => hihi.app.deps.unreadWatch.watchedUsers > 1, 3000, "bob's room list socket again");
+    const newest = await admin.say(newer, 'you should not read this here');
+    const newerText = page.locator(`#my-rooms li[data-room="${newer}"] .preview-text`);
+    await eventually(async () => (await order())[0] === newer, 3000, 'the newer room back on top');
+    assert.equal(await newerText.textContent(), 'From someone you blocked');
+    await saveScreenshot(page, 'room-list-live-preview-en-mobile.png');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(page.errors, []);
+    await hihi.app.deps.blocks.unblock(bob.id, adminId);
+    // Read, so the tests after this one count only their own rooms.
+    for (const r of [older, newer]) hihi.app.deps.readMarkers.advance(bob.id, r, newest);
+    admin.ws.close();
+    await ctx.close();
+  });
+
   test('the divider marks the first unread message; scrolled up, new messages wait behind a button; other rooms count in the title', async () => {
     const { hihi, browser } = suite;
     const admin = await adminSocket(hihi);

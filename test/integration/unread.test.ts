@@ -121,7 +121,9 @@ describe(`read markers and unread counts (${backend})`, () => {
     // A socket on the room list: in no room.
     const list = await connect(hihi, erinWeb);
     const [m1] = await sendMany(a, room, 1, 'c');
-    assert.deepEqual(await list.next('unread', (f) => f.room === room), { type: 'unread', room, count: 1, mentions: 0 });
+    const { last, ...counts } = await list.next('unread', (f) => f.room === room);
+    assert.deepEqual(counts, { type: 'unread', room, count: 1, mentions: 0 });
+    assert.equal(last?.text, 'c 0', 'a new message carries its preview');
     const [m2, m3] = await sendMany(a, room, 2, 'd');
     assert.equal((await list.next('unread', (f) => f.room === room && f.count === 3)).mentions, 0);
     list.frames.length = 0; // the counts on the way to 3
@@ -172,10 +174,13 @@ describe(`read markers and unread counts (${backend})`, () => {
     const list = await connect(hihi, erinWeb);
     a.send({ type: 'send', room, clientId: 'plain', body: 'hello all' });
     const plain = (await a.next('ack', (f) => f.clientId === 'plain')).id;
-    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 1), { type: 'unread', room, count: 1, mentions: 0 });
+    const first = await list.next('unread', (f) => f.room === room && f.count === 1);
+    assert.deepEqual({ ...first, last: { ...first.last!, ts: 0 } }, { type: 'unread', room, count: 1, mentions: 0, last: { ts: 0, user: { id: 1, name: 'admin' }, text: 'hello all' } });
     a.send({ type: 'send', room, clientId: 'at', body: 'look @erin, **now**' });
-    const at = (await a.next('ack', (f) => f.clientId === 'at')).id;
-    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 2), { type: 'unread', room, count: 2, mentions: 1 }, 'counted live');
+    const ack = await a.next('ack', (f) => f.clientId === 'at');
+    const at = ack.id;
+    // The new message's preview rides along: one plain line, the mention by name, no Markdown.
+    assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 2), { type: 'unread', room, count: 2, mentions: 1, last: { ts: ack.ts, user: { id: 1, name: 'admin' }, text: 'look @erin, now' } }, 'counted live');
     assert.equal(await hihi.app.deps.live.mentions.count(room, erin.id, 0), 1, 'recorded in the index');
     assert.equal(await hihi.app.deps.live.mentions.count(room, erin.id, at), 0);
     // A fresh socket reads the counts from storage.

@@ -30,7 +30,14 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { q, after, before } = parseInput(roomListQuerySchema, req.method === 'GET' ? req.query : {});
     // The user's own rooms, with unread counts, head the unfiltered first page.
     const first = q === undefined && after === undefined && before === undefined;
-    const [page, summaries] = await Promise.all([rooms.page({ search: q, after, before }, user), first ? unread.summaries(user.id) : []]);
+    const [page, all, blockedIds] = await Promise.all([
+      rooms.page({ search: q, after, before }, user),
+      first ? unread.summaries(user.id) : [],
+      first ? app.deps.blocks.blockedBy(user.id) : [],
+    ]);
+    // A preview of a message by someone the reader blocked says only that (as the chat collapses it).
+    const blocked = new Set(blockedIds);
+    const summaries = all.map((s) => ({ ...s, previewBlocked: s.preview !== null && blocked.has(s.preview.user.id) }));
     // Direct messages have their own section, each named by the other person.
     const mine = summaries.filter((s) => s.room.kind !== 'dm');
     const dmRows = summaries.filter((s) => s.room.kind === 'dm');
@@ -41,6 +48,7 @@ export default async function roomRoutes(app: FastifyInstance) {
       mine,
       dms,
       unreadTotal: summaries.reduce((n, s) => n + s.count, 0),
+      blockedIds: [...blocked],
       rooms: page.rooms,
       q: q ?? '',
       prev: page.prev,

@@ -1,5 +1,5 @@
 import type { LiveState } from '../../live/ports.js';
-import type { RoomId, UnreadFrame } from '../../shared/protocol.js';
+import type { ChatMessage, RoomId, RoomPreview, UnreadFrame } from '../../shared/protocol.js';
 import type { Room } from '../rooms/repository.js';
 import { userChannel } from './channels.js';
 import type { ReadMarkers } from './markers.js';
@@ -16,7 +16,7 @@ export interface RoomSummary {
   mentions: number;
   /** Time of the newest message (ms), or null when the room has none. */
   lastTs: number | null;
-  preview: { author: string; body: string } | null;
+  preview: RoomPreview | null;
 }
 
 /** One line of a message: whitespace folded, cut at PREVIEW_CHARS. */
@@ -25,6 +25,13 @@ export const previewLine = (body: string) => {
   const chars = [...line];
   return chars.length > PREVIEW_CHARS ? `${chars.slice(0, PREVIEW_CHARS - 1).join('')}…` : line;
 };
+
+/** A message as the room list shows it: its text without Markdown (mentions as @name), on one line. */
+export const roomPreview = (m: Pick<ChatMessage, 'ts' | 'user' | 'body' | 'mentions' | 'here'>): RoomPreview => ({
+  ts: m.ts,
+  user: { id: m.user.id, name: m.user.name },
+  text: previewLine(markdownText(m.body, { mentions: m.mentions, here: m.here })),
+});
 
 /** Read markers and unread counts (docs/architecture.md, Unread). */
 export function createUnreadService(deps: { live: LiveState; markers: ReadMarkers; getRoom: (id: RoomId) => Promise<Room> }) {
@@ -74,7 +81,7 @@ export function createUnreadService(deps: { live: LiveState; markers: ReadMarker
           ]);
           if (!room) return undefined;
           const last = page.messages[0];
-          return { room, count, mentions, lastTs: last?.ts ?? null, preview: last ? { author: last.user.name, body: previewLine(markdownText(last.body, { mentions: last.mentions, here: last.here })) } : null };
+          return { room, count, mentions, lastTs: last?.ts ?? null, preview: last ? roomPreview(last) : null };
         }),
       );
       const found = rows.filter((r): r is RoomSummary => r !== undefined);
