@@ -49,7 +49,10 @@ export function redactUrl(url: string): string {
     const name = decode(pair.slice(0, eq));
     if (SENSITIVE_PARAM.test(name)) return `${pair.slice(0, eq)}=[redacted]`;
     const value = decode(pair.slice(eq + 1));
-    return value.includes('?') ? `${pair.slice(0, eq)}=${encodeURIComponent(redactUrl(value))}` : pair;
+    // A path in a parameter (`next=/invite/TOKEN`, `next=/x?password=…`) is redacted as a URL.
+    if (!value.includes('?') && !value.startsWith('/')) return pair;
+    const redacted = redactUrl(value);
+    return redacted === value ? pair : `${pair.slice(0, eq)}=${encodeURIComponent(redacted)}`;
   });
   return `${url.slice(0, q + 1)}${pairs.join('&')}`;
 }

@@ -40,6 +40,14 @@ export type Reply = () => void;
 /** Starts a frame's store at once (in frame order) and resolves with its reply. */
 export type Store = () => Promise<Reply | undefined>;
 
+/**
+ * Sends whose checks may run at once on one socket: a send's checks wait until the one this many
+ * before it has started its store. `ws` hands over every frame of a TCP chunk in one go (pausing
+ * stops only the next chunk), so without this bound one 64 KB write of tiny frames would start
+ * a thousand checks at once; and a mute or kick meets at most this many sends already checked.
+ */
+export const PIPELINE_DEPTH = 8;
+
 /** An idle connection's frame chain: one shared settled promise, not one per socket. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -58,6 +66,8 @@ export class Connection {
   private barrier: Promise<void> = SETTLED;
   /** Settles once the last frame queued so far has started its store (`pipelined`) or is done. */
   private started: Promise<void> = SETTLED;
+  /** The last PIPELINE_DEPTH pipelined frames' store starts, oldest first (null while idle). */
+  private inFlight: Array<Promise<void>> | null = null;
   private draining = false;
   private pending = 0;
   /** Refused sends in the current 10 s window: a client that ignores `rate_limited` is cut off. */
@@ -84,6 +94,7 @@ export class Connection {
     this.admit(next);
     this.barrier = next;
     this.started = next;
+    this.inFlight = null; // the frames after this one wait for it, and so for all before it
   }
 
   /**
@@ -97,9 +108,12 @@ export class Connection {
    */
   pipelined(prepare: () => Promise<Store>): void {
     if (this.draining) return;
-    const prepared = this.barrier.then(() => (this.isOpen() ? prepare() : undefined));
+    const inFlight = (this.inFlight ??= []);
+    const window = inFlight.length === PIPELINE_DEPTH ? inFlight.shift()! : SETTLED;
+    const prepared = Promise.all([this.barrier, window]).then(() => (this.isOpen() ? prepare() : undefined));
     let started!: () => void;
     const turn = new Promise<void>((resolve) => (started = resolve));
+    inFlight.push(turn);
     const stored = Promise.all([prepared, this.started]).then(
       ([store]) => {
         try {
@@ -122,6 +136,8 @@ export class Connection {
         // (the client resumes with `since`); the process and other sockets carry on.
         () => this.socket.terminate(),
       )
+      // Nothing may escape as an unhandled rejection (it would end the process).
+      .catch(() => this.socket.terminate())
       .then((): void => this.settle(next));
     this.admit(next);
     this.started = turn;
@@ -137,7 +153,10 @@ export class Connection {
   private settle(done: Promise<void>): void {
     const ws = this.socket;
     if (--this.pending === MAX_PENDING_FRAMES - 1 && ws.isPaused) ws.resume();
-    if (this.chain === done) this.chain = this.barrier = this.started = SETTLED;
+    if (this.chain === done) {
+      this.chain = this.barrier = this.started = SETTLED;
+      this.inFlight = null;
+    }
   }
 
   /** A frame still queued when its socket closed is dropped: nobody is there to answer. */

@@ -144,6 +144,14 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     await u.listening;
     const roomIds = await live.membership.roomsOf(uid);
     const counts = await count(uid, roomIds);
+    // Removed from a room while its counts were read: the removal's event found nothing to drop
+    // yet, so the rooms are read again (the removal is stored before its event is published).
+    const still = new Set(await live.membership.roomsOf(uid));
+    for (const room of [...counts.keys()]) {
+      if (still.has(room)) continue;
+      counts.delete(room);
+      unlistenRoom(room, uid);
+    }
     if (users.get(uid) !== u) {
       // The user's last socket left meanwhile: the rooms just listened to are let go again
       // (unless the user is back, with a socket whose own load listens to them).
@@ -181,7 +189,8 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       c.count = f.count;
       c.mentions = f.mentions;
     }
-    tell(u, f.room, textFrame(bytes));
+    // Re-serialized from what was checked: nothing else on the bus reaches a socket.
+    tell(u, f.room, frameFor(f.room, f));
   }
 
   function dropRoomOf(uid: number, room: RoomId) {
@@ -251,7 +260,9 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       await u.ready.catch(() => {});
       if (u.counts.has(room)) return;
       const counts = await count(conn.user.id, [room]);
-      if (users.get(conn.user.id) === u) u.counts.set(room, counts.get(room)!);
+      // As in `load`: a removal that came meanwhile found nothing to drop.
+      const member = await live.membership.isMember(room, conn.user.id);
+      if (member && users.get(conn.user.id) === u) u.counts.set(room, counts.get(room)!);
       else unlistenRoom(room, conn.user.id);
     },
 

@@ -65,5 +65,8 @@ test('redactUrl: sensitive values, nested URLs, and everything else untouched', 
   assert.equal(redactUrl('/register?invite=abc&_csrf=t'), '/register?invite=[redacted]&_csrf=[redacted]');
   assert.equal(redactUrl(`/login?next=${encodeURIComponent('/admin/users?password=x')}`), `/login?next=${encodeURIComponent('/admin/users?password=[redacted]')}`);
   assert.equal(redactUrl('/x?%70assword=y'), '/x?%70assword=[redacted]');
+  // A room invite's sign-in link carries the token in `next`.
+  assert.equal(redactUrl('/login?next=%2Finvite%2FzjmiKpJAkuj_sNLQzsVYkBIw5CQEzkiu-EoaDHD2G8M'), `/login?next=${encodeURIComponent('/invite/[redacted]')}`);
+  assert.equal(redactUrl('/login?next=%2Frooms%2F3'), '/login?next=%2Frooms%2F3', 'a path with nothing to hide is kept as it came');
   assert.equal(redactUrl('/x?a=%E0%A4%A&b'), '/x?a=%E0%A4%A&b');
 });

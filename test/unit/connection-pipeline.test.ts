@@ -1,6 +1,7 @@
 /** Pipelined sends (Connection.pipelined): checks overlap, stores start and replies go out in frame order. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PIPELINE_DEPTH } from '../../src/realtime/connection.js';
 import { connectionPair } from '../support/connection-pair.js';
 
 function deferred<T = void>() {
@@ -101,6 +102,34 @@ test('a check that throws (a broken promise) closes that socket only, with no un
     assert.deepEqual(unhandled, []);
   } finally {
     process.off('unhandledRejection', onUnhandled);
+    done();
+  }
+});
+
+test('at most PIPELINE_DEPTH checks run at once: the next waits until the one that many before it started its store', async () => {
+  const { conn, done } = await connectionPair();
+  try {
+    let running = 0;
+    let most = 0;
+    const release: Array<() => void> = [];
+    for (let i = 0; i < PIPELINE_DEPTH * 3; i++) {
+      conn.pipelined(async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => release.push(r));
+        running--;
+        return async () => undefined;
+      });
+    }
+    await tick();
+    assert.equal(release.length, PIPELINE_DEPTH, 'a burst starts only PIPELINE_DEPTH checks');
+    while (release.length > 0) {
+      release.shift()!();
+      await tick();
+    }
+    await conn.framesDone();
+    assert.equal(most, PIPELINE_DEPTH);
+  } finally {
     done();
   }
 });

@@ -43,6 +43,9 @@ export async function prepareSend(ctx: RealtimeContext, conn: Connection, frame:
     return answer(unavailable(err));
   }
   return async () => {
+    // Kicked, banned, removed or gone from the room since the checks (the hub drops the room
+    // from the socket at once): nothing is stored.
+    if (!conn.isJoined(room)) return refusal({ code: 'not_member', message: conn.t('ws.joinFirst') });
     try {
       const message = await store();
       return () => {
