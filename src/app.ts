@@ -171,7 +171,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const unreadWatch = createUnreadWatch({ live, markers: readMarkers, log: app.log, now });
   const jobs = createJobs({ config, locks: live.locks, messages: live.messages, mentions: live.mentions, rooms: roomRepository, moderation, siteAudit, events, log: app.log, now, metrics });
   const settings = createSiteSettings({ db, audit: siteAudit, defaults: { registration: config.registration }, now });
-  const invites = createInvites({ db, rooms: roomRepository, roomService: rooms, audit: siteAudit, now });
+  const invites = createInvites({ db, rooms: roomRepository, roomService: rooms, users, audit: siteAudit, now });
   const deps: AppDeps = {
     config,
     db,

@@ -284,4 +284,29 @@ describe(`room invites (${backend})`, () => {
     assert.equal(JSON.parse(entries[0]!.details).room, room);
     await setMode('closed');
   });
+  test("a link lets nobody in once its creator may no longer make one; one user joining four times at once takes one use", async () => {
+    const { one } = ctx;
+    // Ivy, a moderator and member, makes a link; then she is demoted.
+    await one.createUser('ivy', 'ivy-password-1', ['moderate']);
+    await one.createUser('jay', 'jay-password-1');
+    await one.createUser('kim', 'kim-password-1');
+    const ivy = await login(one.url, 'ivy');
+    assert.equal((await owner.submit('/rooms', `/rooms/${room}/members`, { username: 'ivy', action: 'add' })).status, 303);
+    const ivysLink = await createLink(ivy, room, { uses: '5' });
+    const demoted = await admin.submit('/admin/permissions', '/admin/permissions', { username: 'ivy', permission: 'moderate', grant: '0' });
+    assert.equal(demoted.status, 200);
+    assert.deepEqual((await one.app.deps.users.findByUsername('ivy'))!.permissions, [], 'demoted');
+    const jay = await login(one.url, 'jay');
+    const refused = await join(jay, ivysLink);
+    assert.equal(refused.status, 410, 'a demoted creator\'s link is unusable');
+    assert.equal(await isMember('jay'), false);
+    assert.equal((await inviteOf(ivysLink)).uses, 0);
+
+    // The same user at once, four times (the rooms service lets one through at a time).
+    const link = await createLink(owner, room, { uses: '5' });
+    const kim = (await one.app.deps.users.findByUsername('kim'))!;
+    const results = await Promise.all(Array.from({ length: 4 }, () => one.app.deps.invites.joinRoom(kim, link, { ip: null })));
+    assert.deepEqual(results.map((r) => r.joined).sort(), [false, false, false, true]);
+    assert.equal((await inviteOf(link)).uses, 1, 'one use taken');
+  });
 });

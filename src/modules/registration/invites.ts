@@ -7,7 +7,7 @@ import type { Origin, SiteAudit, SiteAuditEntry } from '../audit/log.js';
 import type { Room, RoomRepository } from '../rooms/repository.js';
 import type { RoomService } from '../rooms/service.js';
 import { hasPermission, PERMISSIONS, type Permission } from '../users/permissions.js';
-import type { User } from '../users/repository.js';
+import type { User, UserRepository } from '../users/repository.js';
 
 export interface Invite {
   id: number;
@@ -79,6 +79,7 @@ export function createInvites(deps: {
   db: Db;
   rooms: RoomRepository;
   roomService: Pick<RoomService, 'moderated' | 'admit'>;
+  users: Pick<UserRepository, 'findById'>;
   audit: SiteAudit;
   now: () => number;
 }) {
@@ -160,7 +161,7 @@ export function createInvites(deps: {
      */
     async joinRoom(user: User, token: string, origin: Origin): Promise<{ room: Room; joined: boolean }> {
       const invite = await findByToken(token);
-      if (!invite || invite.roomId === null) throw unusable();
+      if (!invite || invite.roomId === null || !(await roomInviteLive(invite))) throw unusable();
       return deps.roomService.admit(invite.roomId, user, () =>
         db.transaction().execute(async (trx) => {
           await take(trx, token);
@@ -178,7 +179,25 @@ export function createInvites(deps: {
      */
     take,
     unusable,
+    roomInviteLive,
   };
+
+  /**
+   * A room invite works only while its creator may still make one: active, and still the owner,
+   * a moderator who sees the room, or an admin (a demoted, removed or disabled creator's links
+   * let nobody in, as a demoted admin's site invites grant nothing).
+   */
+  async function roomInviteLive(invite: Invite): Promise<boolean> {
+    if (invite.roomId === null) return false;
+    const creator = await deps.users.findById(invite.createdBy);
+    if (!creator || creator.disabled || creator.deleted) return false;
+    try {
+      await deps.roomService.moderated(invite.roomId, creator, () => unusable());
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   /** Inserts the invite and its audit entry (one transaction); the token is returned once. */
   async function issue(

@@ -45,6 +45,7 @@ export function createRegistration(deps: {
     const invite = await deps.invites.findByToken(token);
     if (!invite || inviteState(invite, deps.now()) !== 'usable') return { mode, refused: 'inviteUnusable' };
     if (invite.roomId !== null && mode !== 'open') return { mode, refused: 'roomInviteOnly' };
+    if (invite.roomId !== null && !(await deps.invites.roomInviteLive(invite))) return { mode, refused: 'inviteUnusable' };
     // Permissions are granted at sign-up, so the rank rule holds then too: only while the
     // invite's creator is still an active admin (a demoted or disabled admin's invites grant nothing).
     if (invite.permissions.length > 0 && !(await activeAdmin(invite.createdBy))) return { mode, refused: 'inviteUnusable' };

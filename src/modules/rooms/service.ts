@@ -12,6 +12,7 @@ import { hasPermission } from '../users/permissions.js';
 import { canActOn, canModerate, moderationRank } from '../moderation/roles.js';
 import type { User, UserRepository } from '../users/repository.js';
 import type { UserLimit } from '../limits/user-limit.js';
+import { createKeyedQueue } from '../../util/keyed-queue.js';
 import type { Room, RoomPage, RoomPageQuery, RoomRepository, RoomVisibility } from './repository.js';
 
 /** Rooms a page of the room list shows. */
@@ -52,6 +53,7 @@ export function createRoomService(deps: {
   const { rooms, live, events, access } = deps;
   const ref = (u: User): UserRef => ({ id: u.id, name: u.displayName });
   const NO_ORIGIN: Origin = { ip: null };
+  const admitting = createKeyedQueue<number>();
   const logged = (user: User, action: SiteAction, room: Room, origin: Origin) =>
     deps.siteAudit.record({ actorId: user.id, targetId: null, action, ip: origin.ip, at: deps.now(), details: { room: room.id, name: room.name } });
   const cache = new RecentCache<number, Room>(CACHE_MS, CACHE_MAX, deps.now);
@@ -233,15 +235,18 @@ export function createRoomService(deps: {
      * were no member yet (it takes the invite's use: a member following the link again uses none).
      */
     async admit(roomId: number, user: User, take: () => Promise<void>): Promise<{ room: Room; joined: boolean }> {
-      await deps.enterLimit.take(user.id);
-      const room = await get(roomId).catch((err: unknown) => {
-        throw err instanceof AppError && err.code === 'not_found' ? roomGone() : err;
+      // One at a time per user (on this instance): two presses of Join take one use, not two.
+      return admitting(user.id, async () => {
+        await deps.enterLimit.take(user.id);
+        const room = await get(roomId).catch((err: unknown) => {
+          throw err instanceof AppError && err.code === 'not_found' ? roomGone() : err;
+        });
+        if (room.archived || room.kind === 'dm') throw roomGone();
+        await access.assertCanEnter(room, user);
+        if (await live.membership.isMember(roomId, user.id)) return { room, joined: false };
+        await take();
+        return { room, joined: await addMember(roomId, user) };
       });
-      if (room.archived || room.kind === 'dm') throw roomGone();
-      await access.assertCanEnter(room, user);
-      if (await live.membership.isMember(roomId, user.id)) return { room, joined: false };
-      await take();
-      return { room, joined: await addMember(roomId, user) };
     },
 
     /**
