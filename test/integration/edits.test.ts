@@ -110,6 +110,20 @@ describe(`edits, deletions and replies (${backend})`, () => {
     assert.deepEqual((await history(room)).map((m) => m.body), ['before the mute']);
   });
 
+  test("a reply quotes the original's first line as it reads, without its Markdown, as the live page does", async () => {
+    const room = await newRoom();
+    const { c: a } = await socket('alice', room);
+    const { c: b } = await socket('bob', room);
+    const id = await say(a, room, 'Hello **Project X**! Here is _italic_, `code` & <b>\nthe second line');
+    await say(b, room, 'noted', id);
+    const page = await (await web.bob!.get(`/rooms/${room}`)).text();
+    assert.match(page, /<span class="q-text" dir="auto">Hello Project X! Here is italic, code &amp; &lt;b&gt;<\/span>/);
+    const { quoteLine, renderMarkdown } = await import('../../public/js/shared/markdown.js');
+    // What the page quotes live: the first line of the shown message's text.
+    const shown = renderMarkdown('Hello **Project X**! Here is _italic_, `code` & <b>\nthe second line').replace(/<[^>]*>/g, '');
+    assert.equal(quoteLine('Hello **Project X**! Here is _italic_, `code` & <b>\nthe second line'), shown.split('\n')[0]!.replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>'));
+  });
+
   test('an author deletes their own message at any time; a reply to it stays, marked as answering it', async () => {
     const room = await newRoom();
     const { c: a } = await socket('alice', room);

@@ -10,7 +10,7 @@
 import { $, cfg, room, tr } from './env.js';
 import { send } from './connection.js';
 import { markMine, onShown, removeMessage } from './messages.js';
-import { mentionSource, mentionText, renderMarkdown } from '../shared/markdown.js';
+import { mentionSource, quoteCut, quoteLine, renderMarkdown } from '../shared/markdown.js';
 import { localTime } from './time.js';
 
 const list = $('messages');
@@ -26,11 +26,8 @@ const isOwn = (li) => li.dataset.user === String(cfg.me.id);
 /** @param {HTMLElement} li */
 const editable = (li) => isOwn(li) && Date.now() - sentAt(li) <= cfg.editWindowMs;
 
-/** A body's first line, at most 120 characters (as the server's quoteText). @param {string} body */
-function firstLine(body) {
-  const chars = [...(body.split('\n', 1)[0] ?? '')];
-  return chars.length > 120 ? `${chars.slice(0, 119).join('')}…` : chars.join('');
-}
+/** A shown text's first line, at most 120 characters (as shared/markdown.js quoteLine). @param {string} text */
+const firstLine = (text) => quoteCut(text.split('\n', 1)[0] ?? '');
 
 /** A message's author and first line, as a reply quotes it. @param {HTMLElement} li */
 function quoteOf(li) {
@@ -61,7 +58,7 @@ async function findQuote(id) {
   const res = await fetch(`/rooms/${room}/messages?after=${id - 1}&limit=1`, { headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`history: ${res.status}`);
   const m = /** @type {{ messages: ChatMessage[] }} */ (await res.json()).messages[0];
-  return m && m.id === id ? { name: m.user.name, text: firstLine(mentionText(m.body, m.mentions)) } : null;
+  return m && m.id === id ? { name: m.user.name, text: quoteLine(m.body, { mentions: m.mentions }) } : null;
 }
 
 /**
@@ -264,7 +261,7 @@ export function applyChange(c) {
       li.querySelector(':scope > .msg-actions .act-edit')?.remove();
       if (editable(li)) li.querySelector(':scope > .msg-actions .act-reply')?.after(button('act-edit', 'msg.edit', () => startEdit(li)));
     }
-    for (const a of list.querySelectorAll(`a.quote[data-reply="${c.id}"]`)) fillQuote(/** @type {HTMLAnchorElement} */ (a), li ? quoteOf(li) : { name: a.querySelector('.q-author')?.textContent ?? '', text: firstLine(c.body.replace(/<@\d{1,15}>/g, '@…')) });
+    for (const a of list.querySelectorAll(`a.quote[data-reply="${c.id}"]`)) fillQuote(/** @type {HTMLAnchorElement} */ (a), li ? quoteOf(li) : { name: a.querySelector('.q-author')?.textContent ?? '', text: quoteLine(c.body.replace(/<@\d{1,15}>/g, '@…')) });
   } else {
     if (editing?.id === c.id) stopEdit();
     if (replyTo === c.id) cancelReply();

@@ -305,3 +305,23 @@ export function markdownText(body, opts = {}) {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** At most 120 characters of a line, as replies quote it. @param {string} line */
+export function quoteCut(line) {
+  const chars = [...line];
+  return chars.length > 120 ? `${chars.slice(0, 119).join('')}…` : line;
+}
+
+/**
+ * A reply's quote of a message: the first line of its text as rendered, which is what a page's
+ * `textContent` of the message gives (public/js/chat/edit.js quotes shown messages that way), so
+ * a quote reads the same live and after a reload, without Markdown.
+ * @param {string} body
+ * @param {RenderOptions} [opts]
+ */
+export function quoteLine(body, opts = {}) {
+  const text = renderMarkdown(body, opts)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => UNESCAPE[e] ?? e);
+  return quoteCut(text.split('\n', 1)[0] ?? '');
+}

@@ -11,7 +11,7 @@ import { canModerate } from '../moderation/roles.js';
 import { serializeStoredPage, storedMentionIds, withCurrentName } from './history-json.js';
 import { resolveMentions, type MentionLookup } from './mentions.js';
 import { nameKey } from '../users/names.js';
-import { mentionText } from '../../../public/js/shared/markdown.js';
+import { quoteLine } from '../../../public/js/shared/markdown.js';
 import type { Room } from '../rooms/repository.js';
 import type { User, UserRepository } from '../users/repository.js';
 
@@ -24,14 +24,6 @@ export interface Quote {
 }
 /** A message as the chat page shows it: with the quote of the message it answers, resolved now. */
 export type ShownMessage = ChatMessage & { quote?: Quote | null };
-
-const QUOTE_CHARS = 120;
-
-/** A body's first line, at most QUOTE_CHARS code points. */
-export function quoteText(body: string): string {
-  const line = [...(body.split('\n', 1)[0] ?? '')];
-  return line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS - 1).join('')}…` : line.join('');
-}
 
 export function createMessageService(deps: {
   live: LiveState;
@@ -205,7 +197,7 @@ export function createMessageService(deps: {
       return messages.map((m) => {
         if (m.replyTo === undefined) return m;
         const o = onPage.get(m.replyTo);
-        return { ...m, quote: o ? { id: o.id, name: o.user.name, text: quoteText(mentionText(o.body, o.mentions)) } : null };
+        return { ...m, quote: o ? { id: o.id, name: o.user.name, text: quoteLine(o.body, { mentions: o.mentions }) } : null };
       });
     },
 
