@@ -61,6 +61,9 @@ describe(`private rooms (${backend})`, () => {
 
   test('the owner adds a member (on the other instance she reads, joins and lists it), a plain member cannot manage members', async () => {
     const { two } = ctx;
+    // In no room yet: the list says how to get into one (and that the list below is of public rooms).
+    const none = await (await carol.get('/rooms')).text();
+    assert.match(none, /You&#39;re not in any room yet: open a room below, or an invite link you were sent\./);
     const added = await members(owner, room, { username: 'carol', action: 'add' });
     assert.equal(added.status, 200, 'the panel again, the result in the members card');
     assert.match(await added.text(), /<h2 id="members-title">[^<]*<\/h2>\s*<p class="muted">[^<]*<\/p>\s*<p class="notice" role="status">carol was added to this room\.<\/p>/);
@@ -69,6 +72,7 @@ describe(`private rooms (${backend})`, () => {
     const list = await (await carol.get('/rooms')).text();
     const yours = /<ul id="my-rooms"[\s\S]*?<\/ul>/.exec(list)?.[0] ?? assert.fail('no "Your rooms"');
     assert.match(yours, /Secret garden/);
+    assert.doesNotMatch(list, /not in any room yet/);
     const ws = await socket(carol, two.url);
     assert.equal((await ws.join(room)).room, room);
     ws.close();
