@@ -66,7 +66,9 @@ describe(`private rooms (${backend})`, () => {
     assert.match(none, /You&#39;re not in any room yet: open a room below, or an invite link you were sent\./);
     const added = await members(owner, room, { username: 'carol', action: 'add' });
     assert.equal(added.status, 200, 'the panel again, the result in the members card');
-    assert.match(await added.text(), /<h2 id="members-title">[^<]*<\/h2>\s*<p class="muted">[^<]*<\/p>\s*<p class="notice" role="status">carol was added to this room\.<\/p>/);
+    const addedPage = await added.text();
+    assert.match(addedPage, /<input id="room-members-username" name="username" type="text" required maxlength="64" autocomplete="off" autofocus>/, 'the field takes the focus, which shows the card');
+    assert.match(addedPage, /<h2 id="members-title">[^<]*<\/h2>\s*<p class="muted">[^<]*<\/p>\s*<p class="notice" role="status">carol was added to this room\.<\/p>/);
     assert.equal((await carol.get(`/rooms/${room}`)).status, 200);
     assert.equal((await carol.get(`/rooms/${room}/messages`, { accept: 'application/json' })).status, 200);
     const list = await (await carol.get('/rooms')).text();
@@ -139,7 +141,7 @@ describe(`private rooms (${backend})`, () => {
     assert.equal((await admin.get(`/rooms/${room}`)).status, 200);
     const panel = await admin.get(`/rooms/${room}/moderation`);
     assert.equal(panel.status, 200);
-    assert.match(await panel.text(), /action="\/rooms\/\d+\/members#members-title"/);
+    assert.match(await panel.text(), /action="\/rooms\/\d+\/members"/);
     assert.equal((await admin.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'unban', username: 'erin' })).status, 303);
     assert.equal((await members(admin, room, { username: 'mona', action: 'add' })).status, 200);
     assert.equal((await mod.get(`/rooms/${room}/moderation`)).status, 200, 'a moderator who is a member moderates it');
