@@ -56,6 +56,8 @@ export default async function moderationRoutes(app: FastifyInstance) {
     const actor = req.user!;
     const { room } = await rooms.enter(id, actor);
     if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
+    // A public room or a DM has no members card to show a message in: the error page says it.
+    if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
     const render = (membersForm: FormView) => renderPanel(req, reply, id, {}, { membersForm });
     return handleForm(reply, { fields: ['username'], keep: ['username'], render }, async () => {
       const form = parseInput(roomMemberSchema, req.body);
