@@ -14,7 +14,7 @@ describe(`room invite links in the browser (${backend})`, () => {
 
   test('the owner creates a link on the panel; a second user signs in from it, joins and reads the room; with registration open a newcomer signs up into it', async () => {
     const { hihi, browser } = suite;
-    const ctxR = await browser.newContext();
+    const ctxR = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
     const ctxS = await browser.newContext();
     const rita = await signIn(ctxR, hihi.url, 'rita', 'rita-password-1');
 
@@ -28,6 +28,12 @@ describe(`room invite links in the browser (${backend})`, () => {
     const link = await rita.locator('#room-invite-link').inputValue();
     assert.match(link, /\/invite\/[A-Za-z0-9_-]{43}$/);
     assert.match((await rita.locator('#room-invites table').textContent()) ?? '', /0 of 2 used/);
+    // The page comes back at the new link (focused, in view, far down on a phone), and Copy puts it on the clipboard.
+    assert.equal(await rita.evaluate(() => document.activeElement?.id), 'room-invite-link');
+    assert.ok(await rita.evaluate(() => { const r = document.getElementById('room-invite-link')!.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'the link is in view');
+    await rita.click('button[data-copy="room-invite-link"]');
+    await rita.locator('.copy-status', { hasText: 'Copied' }).waitFor();
+    assert.equal(await rita.evaluate(() => navigator.clipboard.readText()), link);
     await saveScreenshot(rita, 'room-invite-created.png');
 
     // Sam, signed out, opens the link: the room and who invited, and a sign-in that comes back.

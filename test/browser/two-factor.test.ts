@@ -44,7 +44,7 @@ describe(`two-factor sign-in in headless Chromium (${backend})`, () => {
     await page.waitForURL(/\/login\/2fa$/);
     await page.fill('input[name=code]', '000000' === nextCode(secret) ? '111111' : '000000');
     await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#twofa button[type=submit]')]);
-    assert.match(await page.locator('.field-error').innerText(), /not valid/);
+    assert.match(await page.locator('.field-error').innerText(), /does not match/);
     assert.equal(await page.locator('input[name=code]').getAttribute('aria-invalid'), 'true');
     await page.fill('input[name=code]', nextCode(secret));
     await Promise.all([page.waitForURL(/\/rooms$/), page.click('#twofa button[type=submit]')]);

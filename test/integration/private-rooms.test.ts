@@ -61,18 +61,31 @@ describe(`private rooms (${backend})`, () => {
 
   test('the owner adds a member (on the other instance she reads, joins and lists it), a plain member cannot manage members', async () => {
     const { two } = ctx;
-    assert.equal((await members(owner, room, { username: 'carol', action: 'add' })).status, 303);
+    // In no room yet: the list says how to get into one (and that the list below is of public rooms).
+    const none = await (await carol.get('/rooms')).text();
+    assert.match(none, /You&#39;re not in any room yet: open a room below, or an invite link you were sent\./);
+    const added = await members(owner, room, { username: 'carol', action: 'add' });
+    assert.equal(added.status, 200, 'the panel again, the result in the members card');
+    const addedPage = await added.text();
+    assert.match(addedPage, /<input id="room-members-username" name="username" type="text" required maxlength="64" autocomplete="off" autofocus>/, 'the field takes the focus, which shows the card');
+    assert.match(addedPage, /<h2 id="members-title">[^<]*<\/h2>\s*<p class="muted">[^<]*<\/p>\s*<p class="notice" role="status">carol was added to this room\.<\/p>/);
     assert.equal((await carol.get(`/rooms/${room}`)).status, 200);
     assert.equal((await carol.get(`/rooms/${room}/messages`, { accept: 'application/json' })).status, 200);
     const list = await (await carol.get('/rooms')).text();
     const yours = /<ul id="my-rooms"[\s\S]*?<\/ul>/.exec(list)?.[0] ?? assert.fail('no "Your rooms"');
     assert.match(yours, /Secret garden/);
+    assert.doesNotMatch(list, /not in any room yet/);
     const ws = await socket(carol, two.url);
     assert.equal((await ws.join(room)).room, room);
     ws.close();
     // A member is not a manager; names and actions are checked.
     assert.equal((await members(carol, room, { username: 'erin', action: 'add' })).status, 403);
-    assert.equal((await members(owner, room, { username: 'nobody-here', action: 'add' })).status, 404);
+    // An unknown name: the panel again, the message beside the field that keeps the name.
+    const unknown = await members(owner, room, { username: 'nobody-here', action: 'add' });
+    assert.equal(unknown.status, 404);
+    const unknownPage = await unknown.text();
+    assert.match(unknownPage, /<input id="room-members-username" name="username" type="text" value="nobody-here"[^>]* aria-invalid="true" aria-describedby="room-members-username-error" autofocus>/);
+    assert.match(unknownPage, /<p class="field-error" id="room-members-username-error">No user has that username\.<\/p>/);
     assert.equal((await members(owner, room, { username: 'erin', action: 'invite' })).status, 400);
     assert.equal((await members(owner, room, { username: 'dave', action: 'remove' })).status, 403, 'the owner stays');
     assert.equal((await members(owner, publicRoom, { username: 'erin', action: 'add' })).status, 400, 'public rooms have no member list to manage');
@@ -84,7 +97,9 @@ describe(`private rooms (${backend})`, () => {
     const there = await socket(carol, one.url);
     await here.join(room);
     await there.join(room);
-    assert.equal((await members(owner, room, { username: 'carol', action: 'remove' })).status, 303);
+    const removed = await members(owner, room, { username: 'carol', action: 'remove' });
+    assert.equal(removed.status, 200);
+    assert.match(await removed.text(), /carol was removed from this room\./);
     assert.equal((await here.next('left')).room, room);
     assert.equal((await there.next('left')).room, room);
     here.send({ type: 'send', room, clientId: 'c1', body: 'still here?' });
@@ -98,11 +113,11 @@ describe(`private rooms (${backend})`, () => {
   test('a banned member loses the room; the ban holds if she is added again', async () => {
     const { two } = ctx;
     const erin = await login(two.url, 'erin', 'erin-password-1');
-    assert.equal((await members(owner, room, { username: 'erin', action: 'add' })).status, 303);
+    assert.equal((await members(owner, room, { username: 'erin', action: 'add' })).status, 200);
     assert.equal((await erin.get(`/rooms/${room}`)).status, 200);
     assert.equal((await owner.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'ban', username: 'erin' })).status, 303);
     assert.deepEqual(await probe(erin, two.url, room), await probe(erin, two.url, UNKNOWN));
-    assert.equal((await members(owner, room, { username: 'erin', action: 'add' })).status, 303);
+    assert.equal((await members(owner, room, { username: 'erin', action: 'add' })).status, 200);
     assert.equal((await erin.get(`/rooms/${room}`)).status, 403, 'a member again, but banned');
   });
 
@@ -128,7 +143,7 @@ describe(`private rooms (${backend})`, () => {
     assert.equal(panel.status, 200);
     assert.match(await panel.text(), /action="\/rooms\/\d+\/members"/);
     assert.equal((await admin.submit(`/rooms/${room}`, `/rooms/${room}/moderation`, { action: 'unban', username: 'erin' })).status, 303);
-    assert.equal((await members(admin, room, { username: 'mona', action: 'add' })).status, 303);
+    assert.equal((await members(admin, room, { username: 'mona', action: 'add' })).status, 200);
     assert.equal((await mod.get(`/rooms/${room}/moderation`)).status, 200, 'a moderator who is a member moderates it');
     // Others' kept room lists never held it.
     assert.equal(await listed(carol), false);

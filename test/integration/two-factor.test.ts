@@ -58,7 +58,7 @@ describe(`two-factor sign-in (${backend})`, () => {
     const wrongCode = String((Number(codeAt(secret)) + 1) % 1_000_000).padStart(6, '0');
     const wrong = await web.request('POST', '/account/2fa', { _csrf: extractCsrf(page), code: wrongCode });
     assert.equal(wrong.status, 400);
-    assert.match(await wrong.text(), /This code is not valid/);
+    assert.match(await wrong.text(), /That code does not match\. Check the current code in your app and try again\./);
     assert.equal(await one.app.deps.twoFactor.enabled(u.id), false);
     const bad = await web.request('POST', '/account/2fa', { _csrf: extractCsrf(page), code: 'x'.repeat(65) });
     assert.equal(bad.status, 400);

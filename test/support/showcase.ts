@@ -214,6 +214,7 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'room-invite-join', path: (s) => `/invite/${s.roomInvite}`, as: 'sam' },
   { name: 'room-invite-refused', path: (s) => `/invite/${s.roomInviteRevoked}`, as: 'sam', status: 410 },
   { name: 'room-invite-created', path: (s) => `/rooms/${s.privateRoom}/moderation`, submit: { form: 'create-room-invite', fields: { uses: '3', expiresHours: '48' } } },
+  { name: 'admin-invite-created', path: () => '/admin/invites', submit: { form: 'create-invite', fields: { uses: '2', expiresHours: '24' } } },
 ];
 
 /** Forms refused by the server, re-rendered with their messages (test/browser/forms.test.ts, screenshots). */
@@ -222,6 +223,8 @@ export const FORM_PAGES: ShowPage[] = [
   { name: 'admin-users-invalid', path: () => '/admin/users', status: 400, submit: { form: 'create-user', fields: { username: 'has space', password: 'password123' } } },
   { name: 'register-invalid', path: (s) => `/invite/${s.invite}`, as: null, status: 400, submit: { form: 'register', fields: { username: 'has space', password: 'password123', password2: 'password124' } } },
   { name: 'admin-permissions-invalid', path: () => '/admin/permissions', status: 404, submit: { form: 'set-permission', fields: { username: 'nobody' } } },
+  // The first button: Add member.
+  { name: 'moderation-members-invalid', path: (s) => `/rooms/${s.privateRoom}/moderation`, status: 404, submit: { form: 'room-members', fields: { username: 'nobody' } } },
 ];
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 360, height: 740 } } as const;
@@ -264,7 +267,7 @@ export async function openPage(ctx: BrowserContext, s: Showcase, p: ShowPage): P
   if (p.submit) {
     const form = page.locator(`form#${p.submit.form}`);
     for (const [name, value] of Object.entries(p.submit.fields)) await form.locator(`[name="${name}"]`).fill(value);
-    [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), form.locator('button[type=submit]').click()]);
+    [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), form.locator('button[type=submit]').first().click()]);
     await page.waitForLoadState();
   }
   return { page, status: res?.status() ?? 0 };

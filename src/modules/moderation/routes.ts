@@ -6,11 +6,13 @@ import { inviteLink } from '../registration/invite-link.js';
 import { inviteState } from '../registration/invites.js';
 import { csrfOnlySchema, roomInviteFormSchema, roomInviteParamsSchema } from '../registration/schemas.js';
 import { safeNextPath } from '../auth/schemas.js';
-import { roomParamsSchema } from '../rooms/schemas.js';
+import { roomMemberSchema, roomParamsSchema } from '../rooms/schemas.js';
+import { AppError } from '../../errors.js';
+import { canModerate } from './roles.js';
 import { auditQuerySchema, moderationFormSchema } from './schemas.js';
 
 export default async function moderationRoutes(app: FastifyInstance) {
-  const { moderation, rooms, invites, config, now } = app.deps;
+  const { moderation, rooms, invites, users, config, now } = app.deps;
   const auth = { preHandler: app.requireUser };
 
   /** The panel; a private room's (not a DM's) has its invite links, listed by the same room check. */
@@ -33,6 +35,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
       invitable,
       roomInvites,
       inviteForm: blankForm({ uses: '1', expiresHours: '72' }),
+      membersForm: blankForm(),
       ...extra,
     });
   }
@@ -41,6 +44,29 @@ export default async function moderationRoutes(app: FastifyInstance) {
   app.get('/rooms/:id/moderation', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     return renderPanel(req, reply, id, parseInput(auditQuerySchema, req.query));
+  });
+
+  /**
+   * A private room's members, added or removed by username. The room is checked first (who may not
+   * see it gets its 404, who may not manage it a 403 before any user is looked up); an unknown
+   * name is told beside the field, on the panel again, and the result inside the members card.
+   */
+  app.post('/rooms/:id/members', auth, async (req, reply) => {
+    const { id } = parseInput(roomParamsSchema, req.params);
+    const actor = req.user!;
+    const { room } = await rooms.enter(id, actor);
+    if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
+    // A public room or a DM has no members card to show a message in: the error page says it.
+    if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
+    const render = (membersForm: FormView) => renderPanel(req, reply, id, {}, { membersForm });
+    return handleForm(reply, { fields: ['username'], keep: ['username'], render }, async () => {
+      const form = parseInput(roomMemberSchema, req.body);
+      const target = await users.findByUsername(form.username);
+      if (!target) throw new AppError('not_found', 'No such user', 'members.err.noUser', 'username');
+      await rooms.setMember(room.id, actor, target, form.action);
+      req.log.info({ event: 'room_member', action: form.action, roomId: id, actorId: actor.id, targetId: target.id }, 'room member changed');
+      return renderPanel(req, reply, id, {}, { membersNotice: req.t(form.action === 'add' ? 'members.added' : 'members.removed', { name: target.username }) });
+    });
   });
 
   /**

@@ -66,8 +66,9 @@ export default async function registrationRoutes(app: FastifyInstance) {
       }
       return reply.view('pages/auth/room-invite.njk', { ...view, member: await rooms.canSee(room, user) });
     }
-    const open = (await settings.registration()) === 'open';
-    return reply.view('pages/auth/room-invite.njk', { ...view, signedOut: true, open, next: `/invite/${token}`, form: blankForm(), invite: token, noAutofocus: true });
+    // Closed: accounts come from the administrators; invite mode: from a sign-up link of its own.
+    const mode = await settings.registration();
+    return reply.view('pages/auth/room-invite.njk', { ...view, signedOut: true, open: mode === 'open', inviteMode: mode === 'invite', next: `/invite/${token}`, form: blankForm(), invite: token, noAutofocus: true });
   }
 
   app.get('/invite/:token', async (req, reply) => {

@@ -9,7 +9,7 @@ import { createRestrictedList } from '../moderation/restricted.js';
 import { canModerate } from '../moderation/roles.js';
 import { createChatPage } from './chat-page.js';
 import type { Room } from './repository.js';
-import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomMemberSchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
+import { archiveSchema, createRoomSchema, deleteRoomSchema, joinRoomSchema, roomListQuerySchema, roomParamsSchema, roomSettingsSchema } from './schemas.js';
 
 const chatQuerySchema = z.strictObject({ before: z.coerce.number().int().positive().optional() });
 
@@ -47,6 +47,8 @@ export default async function roomRoutes(app: FastifyInstance) {
     return reply.view('pages/rooms/list.njk', {
       mine,
       dms,
+      // On the unfiltered first page only: someone in no room at all is told how to get into one.
+      inNoRoom: first && all.length === 0,
       unreadTotal: summaries.reduce((n, s) => n + s.count, 0),
       blockedIds: [...blocked],
       rooms: page.rooms,
@@ -175,19 +177,6 @@ export default async function roomRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     await rooms.leave(id, req.user!);
     return reply.redirect('/rooms', 303);
-  });
-
-  app.post('/rooms/:id/members', auth, async (req, reply) => {
-    const { id } = parseInput(roomParamsSchema, req.params);
-    const form = parseInput(roomMemberSchema, req.body);
-    const actor = req.user!;
-    // The room is checked first: for someone who may not see it, it does not exist.
-    const { room } = await rooms.enter(id, actor);
-    const target = await app.deps.users.findByUsername(form.username);
-    if (!target) throw new AppError('not_found', 'No such user', 'members.err.noUser');
-    await rooms.setMember(room.id, actor, target, form.action);
-    req.log.info({ event: 'room_member', action: form.action, roomId: id, actorId: actor.id, targetId: target.id }, 'room member changed');
-    return reply.redirect(`/rooms/${id}/moderation?done=1`, 303);
   });
 
   app.post('/rooms/:id/settings', auth, async (req, reply) => {
