@@ -27,7 +27,8 @@ describe(`private rooms, direct messages and blocking in the browser (${backend}
     // The owner adds eli on the moderation panel's members form.
     await dana.goto(`${hihi.url}/rooms/${room}/moderation`);
     await dana.fill('#room-members input[name=username]', 'eli');
-    await Promise.all([dana.waitForURL(/done=1/), dana.click('#room-members button[value=add]')]);
+    await dana.click('#room-members button[value=add]');
+    await dana.locator('p.notice', { hasText: 'eli was added to this room.' }).waitFor();
 
     await eli.goto(`${hihi.url}/rooms`);
     await eli.click(`#my-rooms a[href="/rooms/${room}"]`);
