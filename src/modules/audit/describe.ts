@@ -80,23 +80,16 @@ export function describeDetails(action: SiteAction, details: Details, t: Transla
     case 'user_create':
       if (bool('admin') === true) out.push(t('audit.d.madeAdmin'));
       break;
-    case 'invite_use': {
-      const invite = num('invite');
-      const by = num('by');
-      if (invite !== undefined && by !== undefined) out.push(t('audit.d.inviteUse', { invite, by: names.user(by) ?? t('audit.d.someone') }));
-      else if (invite !== undefined) out.push(t('audit.d.invite', { invite }));
-      else if (by !== undefined) left.set('by', by);
-      const perms = str('permissions');
-      if (perms) out.push(t('audit.d.permissions', { list: permissionList(perms) }));
-      inviteRoom();
-      break;
-    }
+    case 'invite_use':
     case 'invite_join': {
+      // A sign-up with an invite, or joining a private room through one of its links.
       const invite = num('invite');
       const by = num('by');
       if (invite !== undefined && by !== undefined) out.push(t('audit.d.inviteUse', { invite, by: names.user(by) ?? t('audit.d.someone') }));
       else if (invite !== undefined) out.push(t('audit.d.invite', { invite }));
       else if (by !== undefined) left.set('by', by);
+      const perms = action === 'invite_use' ? str('permissions') : undefined;
+      if (perms) out.push(t('audit.d.permissions', { list: permissionList(perms) }));
       inviteRoom();
       break;
     }
