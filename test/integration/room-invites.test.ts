@@ -46,6 +46,15 @@ describe(`room invites (${backend})`, () => {
   };
   const inviteOf = (token: string) =>
     ctx.one.app.deps.invites.findByToken(token).then((i) => i ?? assert.fail('no such invite'));
+  /** The invite page as `web` sees it: it names the room and who invited. */
+  const invitePage = async (web: WebClient, token: string) => {
+    const page = await web.get(`/invite/${token}`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /<bdi>Hidden den<\/bdi>/);
+    assert.match(html, /<bdi>dave<\/bdi>/);
+    return html;
+  };
   const join = (web: WebClient, token: string) => web.submit(`/invite/${token}`, `/invite/${token}/join`, {});
   const isMember = async (username: string) => {
     const user = (await ctx.one.app.deps.users.findByUsername(username)) ?? assert.fail(`no user ${username}`);
@@ -156,11 +165,7 @@ describe(`room invites (${backend})`, () => {
 
   test('a signed-in user sees the room and who invited, joins once (a second join uses nothing) and reads the room; audited once', async () => {
     const token = await createLink(owner, room, { uses: '5' });
-    const page = await stranger.get(`/invite/${token}`);
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    assert.match(html, /<bdi>Hidden den<\/bdi>/);
-    assert.match(html, /<bdi>dave<\/bdi>/);
+    const html = await invitePage(stranger, token);
     assert.match(html, new RegExp(`action="/invite/${token}/join"`));
     const before = (await audit('invite_join')).length;
     const res = await join(stranger, token);
@@ -254,11 +259,7 @@ describe(`room invites (${backend})`, () => {
     for (const mode of ['closed', 'invite'] as const) {
       await setMode(mode);
       const web = visitor(ctx.two.url);
-      const page = await web.get(`/invite/${token}`);
-      assert.equal(page.status, 200);
-      const html = await page.text();
-      assert.match(html, /<bdi>Hidden den<\/bdi>/);
-      assert.match(html, /<bdi>dave<\/bdi>/);
+      const html = await invitePage(web, token);
       assert.match(html, new RegExp(`href="/login\\?next=%2Finvite%2F${token}"`));
       assert.doesNotMatch(html, /action="\/register"/, `${mode}: no account form`);
       // Closed: accounts come from the administrators; invite mode: from a sign-up link of its own.
