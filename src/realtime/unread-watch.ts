@@ -12,11 +12,12 @@ import { mentionedIds, messageAuthor, messageId } from './frame-fields.js';
 import { textFrame } from './ws-frame.js';
 
 /** The fields of a `message` frame a room-list preview needs (checked: it came over the bus). */
+const userRefSchema = z.object({ id: z.number().int(), name: z.string() });
 const previewFieldsSchema = z.object({
   ts: z.number(),
-  user: z.object({ id: z.number().int(), name: z.string() }),
+  user: userRefSchema,
   body: z.string(),
-  mentions: z.array(z.object({ id: z.number().int(), name: z.string() })).optional(),
+  mentions: z.array(userRefSchema).optional(),
   here: z.literal(true).optional(),
 });
 
