@@ -104,16 +104,16 @@ export interface Membership {
 
 /** Unread counts over the message log (read markers themselves are durable, in SQL). */
 export interface UnreadIndex {
-  /** How many of the room's messages have an id above `afterId` (deleted ones not counted). */
-  countAfter(room: RoomId, afterId: MessageId): Promise<number>;
+  /** How many of the room's messages have an id above `afterId`, and not above `upTo` if given (deleted ones not counted). */
+  countAfter(room: RoomId, afterId: MessageId, upTo?: number): Promise<number>;
 }
 
 /** Who was mentioned in which message, per room: the `mentions` of an `unread` frame. */
 export interface MentionIndex {
   /** Records that the message mentions these users (repeats are kept once). */
   record(room: RoomId, messageId: MessageId, userIds: number[]): Promise<void>;
-  /** Messages with id above `afterId` that mention the user. */
-  count(room: RoomId, userId: number, afterId: MessageId): Promise<number>;
+  /** Messages with id above `afterId` (and not above `upTo` if given) that mention the user. */
+  count(room: RoomId, userId: number, afterId: MessageId, upTo?: number): Promise<number>;
   /** Forgets mentions in messages with an id below `beforeId` (pruned with them). */
   prune(room: RoomId, beforeId: MessageId): Promise<void>;
   /** Forgets the mentions of one message (deleted: it no longer counts as unread). */

@@ -32,10 +32,15 @@ interface Counts {
   mentions: number;
 }
 
+/** What reached a room's channel while the user's counts there were read from storage. */
+type Arrivals = Map<RoomId, { id: number; mentioned: boolean }[]>;
+
 interface WatchedUser {
   sockets: Set<Connection>;
   /** Per member room; filled by `load`. */
   counts: Map<RoomId, Counts>;
+  /** One per read of counts under way: messages it may not have counted. */
+  reading: Set<Arrivals>;
   listening: Promise<Unsubscribe>;
   ready: Promise<void>;
   /** When the counts were last read from storage (ms). */
@@ -96,8 +101,10 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     let last: RoomPreview | undefined | null = null;
     for (const uid of entry.users) {
       const u = users.get(uid);
-      const c = u?.counts.get(room);
-      if (!u || !c || author === uid) continue;
+      if (!u || author === uid) continue;
+      for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentioned.includes(uid) });
+      const c = u.counts.get(room);
+      if (!c) continue;
       c.count++;
       if (mentioned.includes(uid)) c.mentions++;
       if (last === null) last = previewOf(bytes);
@@ -126,28 +133,56 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     entry.listening.then((stop) => stop()).catch((err) => log.warn({ err, room }, 'unread: unsubscribe failed'));
   }
 
-  /** Reads the user's counts in these rooms from storage, once listening to them. */
-  async function count(uid: number, roomIds: RoomId[]): Promise<Map<RoomId, Counts>> {
-    await Promise.allSettled(roomIds.map((r) => listenRoom(r, uid)));
-    const markers = await deps.markers.getMany(uid, roomIds);
-    const out = new Map<RoomId, Counts>();
-    await Promise.all(
-      roomIds.map(async (room) => {
-        const after = markers.get(room) ?? 0;
-        const [n, mentions] = await Promise.all([live.unread.countAfter(room, after), live.mentions.count(room, uid, after)]);
-        out.set(room, { count: n, mentions });
-      }),
-    );
-    return out;
+  /**
+   * Reads the user's counts in these rooms from storage, once listening to them. A message can
+   * arrive on the channel before the read but be stored after it: each room is counted up to the
+   * newest id it had given out when the read began, and what arrives above that is added by
+   * `settle`, called right where the counts are put in place (nothing is missed or counted twice
+   * in between). A mention is recorded just after its message is stored, so one in a message
+   * stored right as the read ran may be missed until the next read (RESYNC_MS).
+   */
+  async function count(uid: number, u: WatchedUser, roomIds: RoomId[]): Promise<{ counts: Map<RoomId, Counts>; settle: () => void }> {
+    const arrivals: Arrivals = new Map(roomIds.map((r) => [r, []]));
+    u.reading.add(arrivals);
+    try {
+      await Promise.allSettled(roomIds.map((r) => listenRoom(r, uid)));
+      const markers = await deps.markers.getMany(uid, roomIds);
+      const counts = new Map<RoomId, Counts>();
+      const upTo = new Map<RoomId, number>();
+      await Promise.all(
+        roomIds.map(async (room) => {
+          const after = markers.get(room) ?? 0;
+          const newest = await live.messages.newest(room);
+          const [n, mentions] = await Promise.all([live.unread.countAfter(room, after, newest), live.mentions.count(room, uid, after, newest)]);
+          counts.set(room, { count: n, mentions });
+          upTo.set(room, Math.max(after, newest));
+        }),
+      );
+      const settle = () => {
+        u.reading.delete(arrivals);
+        for (const [room, c] of counts) {
+          for (const a of arrivals.get(room)!) {
+            if (a.id <= upTo.get(room)!) continue;
+            c.count++;
+            if (a.mentioned) c.mentions++;
+          }
+        }
+      };
+      return { counts, settle };
+    } catch (err) {
+      u.reading.delete(arrivals);
+      throw err;
+    }
   }
 
   async function load(uid: number, u: WatchedUser): Promise<void> {
     await u.listening;
     const roomIds = await live.membership.roomsOf(uid);
-    const counts = await count(uid, roomIds);
+    const { counts, settle } = await count(uid, u, roomIds);
     // Removed from a room while its counts were read: the removal's event found nothing to drop
     // yet, so the rooms are read again (the removal is stored before its event is published).
     const still = new Set(await live.membership.roomsOf(uid));
+    settle();
     for (const room of [...counts.keys()]) {
       if (still.has(room)) continue;
       counts.delete(room);
@@ -228,6 +263,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
         const created: WatchedUser = {
           sockets: new Set(),
           counts: new Map(),
+          reading: new Set(),
           listening: live.bus.subscribe(userChannel(uid), (b) => onUserEvent(uid, b)),
           ready: Promise.resolve(),
           loadedAt: now(),
@@ -260,9 +296,10 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       if (!u || u.counts.has(room)) return;
       await u.ready.catch(() => {});
       if (u.counts.has(room)) return;
-      const counts = await count(conn.user.id, [room]);
+      const { counts, settle } = await count(conn.user.id, u, [room]);
       // As in `load`: a removal that came meanwhile found nothing to drop.
       const member = await live.membership.isMember(room, conn.user.id);
+      settle();
       if (member && users.get(conn.user.id) === u) u.counts.set(room, counts.get(room)!);
       else unlistenRoom(room, conn.user.id);
     },

@@ -141,6 +141,42 @@ describe(`read markers and unread counts (${backend})`, () => {
     assert.equal((await fresh.next('unread', (f) => f.room === room)).count, 1);
   });
 
+  test('messages stored while a new socket reads its counts are counted once: none lost, none twice', async () => {
+    const fay = await hihi.createUser('fay', 'fay-password-1');
+    const fayWeb = await login(hihi, 'fay', 'fay-password-1');
+    const room = await admin.createRoom('Racing');
+    await hihi.app.deps.rooms.join(room, fay);
+    const a = await connect(hihi, admin);
+    await a.join(room);
+    await sendMany(a, room, 1, 'before');
+    // One message goes in between the read of the room's newest id and the count, one right
+    // after the count (stored after it, delivered before the counts are in place).
+    const { messages, unread } = hihi.app.deps.live;
+    const [newest, countAfter] = [messages.newest, unread.countAfter];
+    const injected: Promise<unknown>[] = [];
+    messages.newest = async (r) => {
+      const n = await newest.call(messages, r);
+      if (r === room && injected.length === 0) await (injected[0] = sendMany(a, room, 1, 'between'));
+      return n;
+    };
+    unread.countAfter = async (r, after, upTo) => {
+      const n = await countAfter.call(unread, r, after, upTo);
+      if (r === room && injected.length === 1) await (injected[1] = sendMany(a, room, 1, 'racing'));
+      return n;
+    };
+    try {
+      const list = await connect(hihi, fayWeb);
+      await eventually(() => injected.length === 2, 5000, 'both messages sent during the read');
+      await Promise.all(injected);
+      await sendMany(a, room, 1, 'after');
+      const f = await list.next('unread', (x) => x.room === room && x.last?.text === 'after 0');
+      assert.equal(f.count, 4, 'before, between, racing and after');
+    } finally {
+      Object.assign(messages, { newest });
+      Object.assign(unread, { countAfter });
+    }
+  });
+
   test('malformed events on her user channel and the control channel are dropped, never forwarded; counts carry on', async () => {
     const room = await admin.createRoom('Garbage in');
     const a = await connect(hihi, admin);

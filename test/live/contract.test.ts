@@ -508,6 +508,8 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal(await s.live.unread.countAfter(221, 5), 0);
       assert.equal(await s.live.unread.countAfter(221, 99), 0);
       assert.equal(await s.live.unread.countAfter(222, 0), 0, 'an empty room');
+      assert.equal(await s.live.unread.countAfter(221, 1, 3), 2, 'bounded above: ids 2 and 3');
+      assert.equal(await s.live.unread.countAfter(221, 0, 5), 5);
       assert.equal(await s.live.messages.remove(221, 4, 2000), true);
       assert.equal(await s.live.unread.countAfter(221, 3), 1);
       await s.live.messages.prune(221, 1003, 10);
@@ -526,6 +528,8 @@ for (const [name, factory] of Object.entries(factories)) {
       assert.equal(await s.live.mentions.count(231, 52, 0), 1);
       assert.equal(await s.live.mentions.count(231, 53, 0), 0);
       assert.equal(await s.live.mentions.count(232, 51, 0), 1, 'rooms are apart');
+      assert.equal(await s.live.mentions.count(231, 51, 0, 4), 1, 'bounded above: only message 2');
+      assert.equal(await s.live.mentions.count(231, 51, 0, 5), 2);
       if (s.twin) assert.equal(await s.twin.mentions.count(231, 51, 0), 2, 'shared by instances');
     });
 

@@ -5,14 +5,15 @@ import type { MentionIndex, UnreadIndex } from '../ports.js';
 /** Counts on the messages table's (room_id, id) primary key: an index range, not a scan of the room. */
 export function createSqlUnreadIndex(db: Db): UnreadIndex {
   return {
-    async countAfter(room, afterId) {
-      const r = await db
+    async countAfter(room, afterId, upTo) {
+      let q = db
         .selectFrom('live_messages')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('room_id', '=', room)
         .where('id', '>', afterId)
-        .where('deleted', '=', 0)
-        .executeTakeFirst();
+        .where('deleted', '=', 0);
+      if (upTo !== undefined) q = q.where('id', '<=', upTo);
+      const r = await q.executeTakeFirst();
       return Number(r?.n ?? 0);
     },
   };
@@ -30,14 +31,15 @@ export function createSqlMentionIndex(db: Db): MentionIndex {
       const q = db.insertInto('live_mentions').values(rows);
       await (mysql ? q.ignore() : q.onConflict((oc) => oc.doNothing())).execute();
     },
-    async count(room, userId, afterId) {
-      const r = await db
+    async count(room, userId, afterId, upTo) {
+      let q = db
         .selectFrom('live_mentions')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('room_id', '=', room)
         .where('user_id', '=', userId)
-        .where('message_id', '>', afterId)
-        .executeTakeFirst();
+        .where('message_id', '>', afterId);
+      if (upTo !== undefined) q = q.where('message_id', '<=', upTo);
+      const r = await q.executeTakeFirst();
       return Number(r?.n ?? 0);
     },
     async prune(room, beforeId) {

@@ -5,7 +5,7 @@ import type { RedisKeys } from './keys.js';
 /** ZCOUNT on the room's message set (score = id): deleted and pruned messages are gone from it. */
 export function createRedisUnreadIndex(redis: RedisClient, keys: RedisKeys): UnreadIndex {
   return {
-    countAfter: (room, afterId) => redis.zcount(keys.messages(room), `(${afterId}`, '+inf'),
+    countAfter: (room, afterId, upTo) => redis.zcount(keys.messages(room), `(${afterId}`, upTo ?? '+inf'),
   };
 }
 
@@ -23,7 +23,7 @@ export function createRedisMentionIndex(redis: RedisClient, keys: RedisKeys): Me
       m.sadd(keys.mentioned(room), ...ids.map(String));
       await m.exec();
     },
-    count: (room, userId, afterId) => redis.zcount(keys.mentions(room, userId), `(${afterId}`, '+inf'),
+    count: (room, userId, afterId, upTo) => redis.zcount(keys.mentions(room, userId), `(${afterId}`, upTo ?? '+inf'),
     async prune(room, beforeId) {
       const users = await redis.smembers(keys.mentioned(room));
       if (users.length === 0) return;
