@@ -165,6 +165,27 @@ export function createUserRepository(db: Db) {
       names.clear();
     },
 
+    /** These users (those that exist), with their permissions; read in chunks of 500 ids. */
+    async findMany(ids: number[]): Promise<User[]> {
+      const out: User[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom('users')
+          .leftJoin('permissions', 'permissions.user_id', 'users.id')
+          .select([...USER_COLUMNS.map((c) => `users.${c}` as const), 'permissions.permission'])
+          .where('users.id', 'in', ids.slice(i, i + 500))
+          .execute();
+        const byId = new Map<number, { row: (typeof rows)[number]; permissions: Permission[] }>();
+        for (const r of rows) {
+          const u = byId.get(Number(r.id)) ?? { row: r, permissions: [] };
+          if (r.permission !== null && isPermission(r.permission)) u.permissions.push(r.permission);
+          byId.set(Number(r.id), u);
+        }
+        for (const { row, permissions } of byId.values()) out.push(toUser(row, permissions));
+      }
+      return out;
+    },
+
     async findByUsername(username: string): Promise<User | undefined> {
       const row = await db.selectFrom('users').select('id').where('username_key', '=', nameKey(username)).executeTakeFirst();
       return row ? findById(Number(row.id)) : undefined;
