@@ -208,6 +208,19 @@ describe(`site audit log (${backend})`, () => {
     assert.doesNotMatch(html, /future_thing|setting=/);
   });
 
+  test('each row names its people one way: display name and @username, the same for actor and target', async () => {
+    const selfmade = await idOf('selfmade');
+    const user = (await deps().users.findById(selfmade))!;
+    assert.equal(await deps().users.updateSettings(user, { displayName: 'Selma Made', locale: user.locale, theme: user.theme }), 'ok');
+    await deps().siteAudit.record({ actorId: selfmade, targetId: selfmade, action: 'password_reset', ip: null, at: Date.now(), details: {} });
+    const html = await (await admin.get('/admin/audit')).text();
+    const cells = [...html.matchAll(/<td><span class="card-label">(?:By|User)<\/span> ([\s\S]*?)<\/td>/g)].map((m) => m[1]!);
+    assert.ok(cells.length > 10);
+    const person = /^<bdi>[^<]+<\/bdi> <span class="muted">@<bdi>[^<]+<\/bdi><\/span>$/;
+    for (const cell of cells.filter((c) => c !== '<span class="muted">automatic</span>')) assert.match(cell, person);
+    assert.ok(cells.filter((c) => c === '<bdi>Selma Made</bdi> <span class="muted">@<bdi>selfmade</bdi></span>').length >= 2, 'actor and target alike');
+  });
+
   test('a refused action writes nothing', async () => {
     const from = await lastId();
     await admin.submit('/admin/users', '/admin/users', { username: 'ADMIN', password: 'whatever-pass-1' });
