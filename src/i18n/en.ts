@@ -430,6 +430,7 @@ export const en = {
   'twofa.verify': 'Continue',
   'twofa.cancel': 'Cancel and start over',
   'twofa.wrong': 'That code does not match. Check the current code in your app and try again.',
+  'twofa.wrongOrRecovery': 'That code does not match. Check the current code in your app and try again, or enter one of your recovery codes instead.',
   'twofa.alreadyOn': 'Two-factor sign-in is already on.',
   'twofa.noPending': 'Reload the page to start setting up again.',
   'twofa.disabled': 'Two-factor sign-in is now off.',

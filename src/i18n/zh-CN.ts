@@ -432,6 +432,7 @@ export const zhCN: Record<MessageKey, string> = {
   'twofa.verify': '继续',
   'twofa.cancel': '取消并重新登录',
   'twofa.wrong': '验证码不匹配。请查看验证器应用中当前的验证码后重试。',
+  'twofa.wrongOrRecovery': '验证码不匹配。请查看验证器应用中当前的验证码后重试，或改为输入一个恢复码。',
   'twofa.alreadyOn': '两步验证已经开启。',
   'twofa.noPending': '请重新加载页面，重新开始设置。',
   'twofa.disabled': '两步验证已关闭。',
