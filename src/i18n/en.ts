@@ -215,6 +215,7 @@ export const en = {
   'limit.generic': 'You are doing that too often. Please wait a moment and try again.',
   'limit.login': 'Too many sign-in attempts. Please wait a minute and try again.',
   'limit.rooms': 'You have created many rooms recently. Please wait before creating another.',
+  'limit.roomInvites': 'You have created many invite links recently. Please wait about {minutes} min before creating another.',
   'limit.password': 'Too many wrong current passwords. Please wait before trying again.',
   'error.500': 'Something went wrong on our side. Please try again.',
   'error.503': 'The service is temporarily unavailable. Please try again shortly.',

@@ -217,6 +217,7 @@ export const zhCN: Record<MessageKey, string> = {
   'limit.generic': '操作太频繁了，请稍候再试。',
   'limit.login': '登录尝试次数过多，请稍等一分钟再试。',
   'limit.rooms': '你最近创建的聊天室太多了，请稍后再创建。',
+  'limit.roomInvites': '你最近创建的邀请链接过多。请等待约 {minutes} 分钟后再创建。',
   'limit.password': '当前密码错误次数过多，请稍后再试。',
   'error.500': '服务器出错了，请重试。',
   'error.503': '服务暂时不可用，请稍后再试。',

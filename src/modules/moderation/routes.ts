@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
+import { blankForm, handleForm, keptValues, type FormView } from '../../plugins/form-errors.js';
+import { RateLimitedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { inviteLink } from '../registration/invite-link.js';
 import { inviteState } from '../registration/invites.js';
@@ -10,7 +11,7 @@ import { roomMemberSchema, roomParamsSchema } from '../rooms/schemas.js';
 import { auditQuerySchema, moderationFormSchema } from './schemas.js';
 
 export default async function moderationRoutes(app: FastifyInstance) {
-  const { moderation, rooms, invites, config, now } = app.deps;
+  const { moderation, rooms, invites, roomInviteLimit, config, now } = app.deps;
   const auth = { preHandler: app.requireUser };
 
   /** The panel; a private room's (not a DM's) has its invite links, listed by the same room check. */
@@ -73,8 +74,22 @@ export default async function moderationRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     await invites.assertManagesRoom(req.user!, id);
     const render = (inviteForm: FormView) => renderPanel(req, reply, id, {}, { inviteForm });
-    return handleForm(reply, { fields: ['uses', 'expiresHours'], keep: ['uses', 'expiresHours'], render }, async () => {
+    const keep = ['uses', 'expiresHours'];
+    return handleForm(reply, { fields: keep, keep, render }, async () => {
       const form = parseInput(roomInviteFormSchema, req.body);
+      // Per user, every instance together: over it, the panel again with the form's notice.
+      const limited = await roomInviteLimit.take(req.user!.id).then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof RateLimitedError) return err;
+          throw err;
+        },
+      );
+      if (limited) {
+        req.log.info({ event: 'rate_limited', userId: req.user!.id, route: req.routeOptions.url }, limited.message);
+        reply.code(429).header('retry-after', Math.ceil(limited.retryMs / 1000));
+        return render({ values: keptValues(req.body, keep), errors: {}, notice: req.t('limit.roomInvites', { minutes: Math.ceil(limited.retryMs / 60_000) }) });
+      }
       const { token, invite } = await invites.createForRoom(req.user!, id, { uses: form.uses, expiresHours: form.expiresHours }, { ip: req.ip });
       req.log.info({ event: 'room_invite_created', invite: invite.id, roomId: id, by: req.user!.id }, 'room invite created');
       return renderPanel(req, reply, id, {}, { created: inviteLink(req, config.publicUrl, token) });
