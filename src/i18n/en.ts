@@ -173,6 +173,8 @@ export const en = {
   'room.lookalike': 'A room with that name exists, or one that looks like it.',
   'account.title': 'Your account',
   'account.password': 'Change password',
+  'account.changeGenerated': 'You are signed in with the password generated at first start, which was printed in the server log. Set a password of your own.',
+  'account.changeGeneratedLink': 'Change your password',
   'account.current': 'Current password',
   'account.new': 'New password (at least 8 characters)',
   'account.endOthers': 'Sign out everywhere else',

@@ -175,6 +175,8 @@ export const zhCN: Record<MessageKey, string> = {
   'room.lookalike': '已有同名或名称相似的聊天室。',
   'account.title': '我的账户',
   'account.password': '修改密码',
+  'account.changeGenerated': '你正在使用首次启动时生成的密码登录，该密码已打印在服务器日志中。请设置你自己的密码。',
+  'account.changeGeneratedLink': '修改密码',
   'account.current': '当前密码',
   'account.new': '新密码（至少 8 个字符）',
   'account.endOthers': '退出其他所有设备',
