@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { ADMIN, createStorage, startApp, type RunningApp, type Storage } from '../support/app.js';
+import { before, describe, test } from 'node:test';
+import { ADMIN, pairSuite, type RunningApp } from '../support/app.js';
 import { backend } from '../support/backends.js';
 import { WebClient } from '../support/http.js';
 
@@ -12,21 +12,16 @@ const NOTICE = /<p class="alert" id="change-password">You are signed in with the
  * not inferred from the password. An admin made from ADMIN_PASSWORD is not asked.
  */
 describe(`first admin's generated password (${backend})`, () => {
-  let storage: Storage;
+  const ctx = pairSuite({ ADMIN_PASSWORD: '' });
   let hihi: RunningApp;
   const PRINTED = 'printed-password-1';
 
   before(async () => {
-    storage = await createStorage();
     // No ADMIN_PASSWORD: generated. The test cannot read the log, so the hash is replaced by
     // one of a password it knows (the stored need to change it is left as the start wrote it).
-    hihi = await startApp(storage, { ADMIN_PASSWORD: '' });
+    hihi = ctx.one;
     await hihi.app.deps.db.updateTable('users').set({ password_hash: await hihi.app.deps.hasher.hash(PRINTED) }).where('username', '=', ADMIN.username).execute();
     hihi.app.deps.users.forgetAll();
-  });
-  after(async () => {
-    await hihi?.close();
-    await storage?.cleanup();
   });
 
   test('the room list asks until the password is changed (en and zh-CN); then it is gone', async () => {
@@ -61,19 +56,10 @@ describe(`first admin's generated password (${backend})`, () => {
 });
 
 describe(`first admin from ADMIN_PASSWORD (${backend})`, () => {
-  let storage: Storage;
-  let hihi: RunningApp;
-  before(async () => {
-    storage = await createStorage();
-    hihi = await startApp(storage);
-  });
-  after(async () => {
-    await hihi?.close();
-    await storage?.cleanup();
-  });
+  const ctx = pairSuite();
 
   test('is not asked to change the password it was given', async () => {
-    const web = new WebClient(hihi.url);
+    const web = new WebClient(ctx.one.url);
     await web.login(ADMIN.username, ADMIN.password);
     assert.doesNotMatch(await (await web.get('/rooms')).text(), /id="change-password"/);
   });
