@@ -114,6 +114,8 @@ export const envSchema = z.object({
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Rooms one user may create per hour (all instances together); then a 429 page. */
   ROOM_CREATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Invite links to private rooms one user may create per hour (all instances together); then the panel says to wait. */
+  ROOM_INVITE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Room joins and leaves (page forms and websocket `join`) one user may make per minute (all instances together). */
   JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
   /**
@@ -168,6 +170,7 @@ export interface Config {
     wsHeartbeatMs: number;
     loginPerMinute: number;
     roomCreatePerHour: number;
+    roomInvitePerHour: number;
     joinPerMinute: number;
     registerPerHour: number;
     wsPerUser: number;
@@ -246,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       wsHeartbeatMs: e.WS_HEARTBEAT_SECONDS * 1000,
       loginPerMinute: e.LOGIN_RATE_PER_MINUTE,
       roomCreatePerHour: e.ROOM_CREATE_PER_HOUR,
+      roomInvitePerHour: e.ROOM_INVITE_PER_HOUR,
       joinPerMinute: e.JOIN_RATE_PER_MINUTE,
       registerPerHour: e.REGISTER_RATE_PER_HOUR,
       wsPerUser: e.WS_MAX_PER_USER,

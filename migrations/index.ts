@@ -12,6 +12,7 @@ import * as accounts from './2026-12-03T05-00_accounts.js';
 import * as twoFactor from './2026-12-03T06-00_two-factor.js';
 import * as privateRooms from './2026-12-03T07-00_private-rooms.js';
 import * as roomInvites from './2026-12-04T10-00_room-invites.js';
+import * as passwordChange from './2026-12-05T09-00_password-change.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00_initial': initial,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T06-00_two-factor': twoFactor,
   '2026-12-03T07-00_private-rooms': privateRooms,
   '2026-12-04T10-00_room-invites': roomInvites,
+  '2026-12-05T09-00_password-change': passwordChange,
 };

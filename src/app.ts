@@ -127,6 +127,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
   const createLimit = createUserLimit({ counters: live.counters, name: 'room-create', max: config.limits.roomCreatePerHour, windowMs: 3600_000, now, message: 'Too many rooms created' });
   const enterLimit = createUserLimit({ counters: live.counters, name: 'room-enter', max: config.limits.joinPerMinute, windowMs: 60_000, now, message: 'Too many joins' });
   const rooms = createRoomService({ rooms: roomRepository, users, live, events, access, audit, siteAudit, createLimit, enterLimit, blocks, now });
+  const roomInviteLimit = createUserLimit({ counters: live.counters, name: 'room-invite', max: config.limits.roomInvitePerHour, windowMs: 3600_000, now, message: 'Too many room invite links created' });
   const sendLimit = createUserLimit({ counters: live.counters, name: 'send', max: config.limits.sendPer10s, windowMs: 10_000, now, message: 'Slow down' });
   const messages = createMessageService({ live, access, sendLimit, users, events, now, metrics, activity, editWindowMs: config.editWindowMs,
     // Mentions feed the unread badges' counts; a failed write costs a count, never the message.
@@ -189,6 +190,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     siteAudit,
     settings,
     invites,
+    roomInviteLimit,
     blocks,
     registration: createRegistration({ users, hasher, settings, invites, rooms, audit: siteAudit, counters: live.counters, perHour: config.limits.registerPerHour, now }),
     rooms,

@@ -12,6 +12,7 @@ import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { MessageService } from './modules/messages/service.js';
 import type { AuditLog } from './modules/moderation/audit.js';
 import type { SiteAudit } from './modules/audit/log.js';
+import type { UserLimit } from './modules/limits/user-limit.js';
 import type { Invites } from './modules/registration/invites.js';
 import type { Blocks } from './modules/users/blocks.js';
 import type { Registration } from './modules/registration/service.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   siteAudit: SiteAudit;
   settings: SiteSettings;
   invites: Invites;
+  /** ROOM_INVITE_PER_HOUR: room invite links one user creates, shared by every instance. */
+  roomInviteLimit: UserLimit;
   /** Who blocked whom (direct messages refused, messages collapsed). */
   blocks: Blocks;
   registration: Registration;

@@ -36,30 +36,28 @@ showActivityTimes();
 const fill = (template, n) => template.replace('{n}', String(n));
 
 if (list) {
-  /** @type {{ count: string, mentions: string, blocked: string }} */
+  /** @type {{ count: string, mentions: string }} */
   const strings = JSON.parse(list.dataset.strings ?? '{}');
   /** @type {Set<number>} */
   const blocked = new Set(JSON.parse(list.dataset.blocked ?? '[]'));
 
-  /** The room's preview line, as the server renders it (views/pages/rooms/list.njk). @param {HTMLElement} li @param {RoomPreview} last */
+  /** The room's preview line, cloned from the one the server renders (views/pages/rooms/list.njk). @param {HTMLElement} li @param {RoomPreview} last */
   const showPreview = (li, last) => {
-    const p = document.createElement('p');
-    p.className = 'preview muted';
-    const text = p.appendChild(document.createElement('span'));
-    text.className = 'preview-text';
-    if (blocked.has(last.user.id)) text.textContent = strings.blocked;
-    else {
-      text.appendChild(document.createElement('bdi')).textContent = last.user.name;
-      text.append(': ');
-      const body = text.appendChild(document.createElement('span'));
-      body.dir = 'auto';
-      body.textContent = last.text;
+    const isBlocked = blocked.has(last.user.id);
+    const tpl = /** @type {HTMLTemplateElement | null} */ (document.getElementById(isBlocked ? 'tpl-preview-blocked' : 'tpl-preview'));
+    const p = /** @type {HTMLElement | null | undefined} */ (tpl?.content.firstElementChild?.cloneNode(true));
+    if (!p) return;
+    if (!isBlocked) {
+      const name = p.querySelector('bdi');
+      const body = p.querySelector('span[dir]');
+      if (name) name.textContent = last.user.name;
+      if (body) body.textContent = last.text;
     }
-    p.append(' ');
-    const time = p.appendChild(document.createElement('time'));
-    time.dateTime = new Date(last.ts).toISOString();
-    time.dataset.activity = '';
-    showActivityTime(time, Date.now());
+    const time = /** @type {HTMLTimeElement | null} */ (p.querySelector('time'));
+    if (time) {
+      time.dateTime = new Date(last.ts).toISOString();
+      showActivityTime(time, Date.now());
+    }
     li.querySelector('p.preview')?.replaceWith(p);
   };
   const totals = unreadTotals();

@@ -17,6 +17,8 @@ export interface UsersTable {
   theme: Generated<string>;
   /** Desktop notifications: 'mentions' | 'all' | 'off'. */
   notify: Generated<string>;
+  /** 1: the generated first admin's password, to be changed (migrations/…password-change.ts). */
+  must_change_password: Generated<number>;
 }
 
 /**

@@ -91,10 +91,15 @@ describe(`unread badges, divider and jump button in headless Chromium (${backend
     await page.reload();
     assert.equal(await preview.locator('.preview-text').textContent(), 'From someone you blocked');
     await eventually(() => hihi.app.deps.unreadWatch.watchedUsers > 1, 3000, "bob's room list socket again");
+    // The live line is a clone of the server's <template>, not markup of its own.
+    await page.evaluate(() => {
+      (document.querySelector('#tpl-preview-blocked') as HTMLTemplateElement).content.querySelector('p')!.dataset.probe = 'cloned';
+    });
     const newest = await admin.say(newer, 'you should not read this here');
     const newerText = page.locator(`#my-rooms li[data-room="${newer}"] .preview-text`);
     await eventually(async () => (await order())[0] === newer, 3000, 'the newer room back on top');
     assert.equal(await newerText.textContent(), 'From someone you blocked');
+    assert.equal(await page.locator(`#my-rooms li[data-room="${newer}"] p.preview`).getAttribute('data-probe'), 'cloned');
     await saveScreenshot(page, 'room-list-live-preview-en-mobile.png');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(page.errors, []);

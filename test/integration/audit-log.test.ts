@@ -39,6 +39,8 @@ describe(`site audit log (${backend})`, () => {
   const signUp = (fields: Record<string, string>, page: string) =>
     new WebClient(hihi.url, { 'x-forwarded-for': ADDRESS }).submit(page, '/register', { password: 'long-enough-pass-1', password2: 'long-enough-pass-1', ...fields });
   let room = 0;
+  let den = 0;
+  const member = (action: 'add' | 'remove') => admin.submit(`/rooms/${den}/moderation`, `/rooms/${den}/members`, { username: 'selfmade', action });
 
   /** Each action, done through its page, and the target its entry names (the admin unless said). */
   const CASES: Array<{ action: SiteAction; run: () => Promise<Response>; target?: () => Promise<number | null> }> = [
@@ -80,7 +82,7 @@ describe(`site audit log (${backend})`, () => {
       run: async () => {
         const setUpFrom = await lastId();
         const made = await admin.submit('/rooms', '/rooms', { name: 'Audited den', description: '', visibility: 'private' });
-        const den = Number(made.headers.get('location')!.split('/').pop());
+        den = Number(made.headers.get('location')!.split('/').pop());
         const html = await (await admin.submit(`/rooms/${den}/moderation`, `/rooms/${den}/invites`, { uses: '1', expiresHours: '1' })).text();
         const token = html.match(/\/invite\/([A-Za-z0-9_-]{43})"/)![1]!;
         const invited = new WebClient(hihi.url, { 'x-forwarded-for': ADDRESS });
@@ -93,6 +95,8 @@ describe(`site audit log (${backend})`, () => {
       },
       target: () => idOf('invited'),
     },
+    { action: 'member_add', run: () => member('add'), target: () => idOf('selfmade') },
+    { action: 'member_remove', run: () => member('remove'), target: () => idOf('selfmade') },
     { action: 'user_delete', run: async () => userAction(await idOf('audited'), { action: 'delete', confirm: 'yes' }), target: async () => (await deps().db.selectFrom('users').select('id').where('username', 'like', 'deleted-%').executeTakeFirstOrThrow()).id },
     // Two-factor sign-in: the admin turns it on and off for themself; the shell resets it.
     {
@@ -179,6 +183,8 @@ describe(`site audit log (${backend})`, () => {
       'Joined a room with an invite': [`Used invite #3, created by ${ADMIN.username}.`, 'A link to the private room “Audited den”.'],
       'Signed up with an invite': [`Used invite #2, created by ${ADMIN.username}.`],
       'User deleted': ['The account’s username was audited.'],
+      'Added to a private room': ['Room “Audited den”.'],
+      'Removed from a private room': ['Room “Audited den”.'],
       'Two-factor sign-in turned on': [],
       'Two-factor sign-in turned off': [],
       'Two-factor sign-in reset': ['Done on the server’s command line.'],
@@ -200,6 +206,19 @@ describe(`site audit log (${backend})`, () => {
     const html = await (await admin.get('/admin/audit?action=settings_change')).text();
     assert.deepEqual(rowsOf(html)[0], ['Settings changed', ['3 more recorded details are not described here.']]);
     assert.doesNotMatch(html, /future_thing|setting=/);
+  });
+
+  test('each row names its people one way: display name and @username, the same for actor and target', async () => {
+    const selfmade = await idOf('selfmade');
+    const user = (await deps().users.findById(selfmade))!;
+    assert.equal(await deps().users.updateSettings(user, { displayName: 'Selma Made', locale: user.locale, theme: user.theme }), 'ok');
+    await deps().siteAudit.record({ actorId: selfmade, targetId: selfmade, action: 'password_reset', ip: null, at: Date.now(), details: {} });
+    const html = await (await admin.get('/admin/audit')).text();
+    const cells = [...html.matchAll(/<td><span class="card-label">(?:By|User)<\/span> ([\s\S]*?)<\/td>/g)].map((m) => m[1]!);
+    assert.ok(cells.length > 10);
+    const person = /^<bdi>[^<]+<\/bdi> <span class="muted">@<bdi>[^<]+<\/bdi><\/span>$/;
+    for (const cell of cells.filter((c) => c !== '<span class="muted">automatic</span>')) assert.match(cell, person);
+    assert.ok(cells.filter((c) => c === '<bdi>Selma Made</bdi> <span class="muted">@<bdi>selfmade</bdi></span>').length >= 2, 'actor and target alike');
   });
 
   test('a refused action writes nothing', async () => {

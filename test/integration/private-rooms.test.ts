@@ -148,4 +148,35 @@ describe(`private rooms (${backend})`, () => {
     // Others' kept room lists never held it.
     assert.equal(await listed(carol), false);
   });
+
+  test('the members card lists the members, a remove button where the viewer may remove; adding and removing are in both audit logs', async () => {
+    const { one } = ctx;
+    await one.createUser('finn', 'finn-password-1');
+    const finn = (await one.app.deps.users.findByUsername('finn'))!;
+    const dave = (await one.app.deps.users.findByUsername('dave'))!;
+    assert.equal((await members(owner, room, { username: 'finn', action: 'add' })).status, 200);
+    // Adding a member again changes nothing and logs nothing.
+    assert.equal((await members(owner, room, { username: 'finn', action: 'add' })).status, 200);
+    const card = async (web: WebClient) => /<section class="card" aria-labelledby="members-title">[\s\S]*?<\/section>/.exec(await (await web.get(`/rooms/${room}/moderation`)).text())?.[0] ?? assert.fail('no members card');
+    const ownerCard = await card(owner);
+    const row = (username: string) => new RegExp(`<li>\\s*<span class="member-name"><bdi>[^<]*</bdi> <span class="muted">@${username}</span></span>([\\s\\S]*?)</li>`).exec(ownerCard)?.[1];
+    assert.match(row('finn') ?? assert.fail('finn not listed'), /<input type="hidden" name="username" value="finn">\s*<button type="submit" name="action" value="remove"/);
+    assert.equal(row('dave')?.includes('<form'), false, 'the owner is listed, and stays');
+    const removed = await members(owner, room, { username: 'finn', action: 'remove' });
+    assert.equal(removed.status, 200);
+    assert.doesNotMatch(await card(owner), /@finn</, 'gone from the list');
+
+    const site = (await one.app.deps.siteAudit.list({ targetId: finn.id, limit: 10 })).entries.map((e) => [e.action, e.actorId, e.details]);
+    assert.deepEqual(site, [
+      ['member_remove', dave.id, { room, name: 'Secret garden' }],
+      ['member_add', dave.id, { room, name: 'Secret garden' }],
+    ]);
+    const roomLog = (await one.app.deps.audit.list(room, { targetId: finn.id, limit: 10 })).entries.map((e) => [e.action, e.actorId]);
+    assert.deepEqual(roomLog, [['member_remove', dave.id], ['member_add', dave.id]]);
+    const panel = await (await owner.get(`/rooms/${room}/moderation?action=member_add`)).text();
+    assert.match(panel, /<td>Member added<\/td>\s*<td><bdi>finn<\/bdi><\/td>/);
+    const audit = await (await admin.get('/admin/audit?action=member_add')).text();
+    assert.match(audit, /Added to a private room/);
+    assert.match(audit, /Room “Secret garden”\./);
+  });
 });

@@ -13,8 +13,8 @@ import { WsClient } from '../support/ws.js';
 const codeAt = (secret: string, offset = 0, at = Date.now()) => hotp(base32Decode(secret), timeStep(at) + offset);
 
 /** Signs in with the password: the session then holds only the pending second step. */
-async function passwordStep(base: string, username: string, password: string): Promise<WebClient> {
-  const web = new WebClient(base);
+async function passwordStep(base: string, username: string, password: string, headers: Record<string, string> = {}): Promise<WebClient> {
+  const web = new WebClient(base, headers);
   const res = await web.login(username, password);
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/login/2fa');
@@ -88,8 +88,13 @@ describe(`two-factor sign-in (${backend})`, () => {
     // The code that confirmed enrolment, again inside its window: a replay.
     const web = await passwordStep(one.url, 'uma', 'uma-password-1');
     assert.equal((await secondStep(web, used)).status, 400, 'the code used to enrol is spent');
-    const wrong = await secondStep(web, '000000' === codeAt(secret, 1) ? '111111' : '000000');
+    const wrongCode = '000000' === codeAt(secret, 1) ? '111111' : '000000';
+    const wrong = await secondStep(web, wrongCode);
     assert.equal(wrong.status, 400);
+    // The message says the way out for someone without the app: a recovery code (en and zh-CN).
+    assert.match(await wrong.text(), /That code does not match\. Check the current code in your app and try again, or enter one of your recovery codes instead\./);
+    const zh = await passwordStep(one.url, 'uma', 'uma-password-1', { 'accept-language': 'zh-CN' });
+    assert.match(await (await secondStep(zh, wrongCode)).text(), /验证码不匹配。请查看验证器应用中当前的验证码后重试，或改为输入一个恢复码。/);
     // The next step's code, sent to both instances at once: exactly one accepts it.
     const other = await passwordStep(two.url, 'uma', 'uma-password-1');
     const code = codeAt(secret, 1);

@@ -46,6 +46,7 @@ export async function createStorage(): Promise<Storage> {
  */
 export const TEST_LIMITS: Record<string, string> = {
   ROOM_CREATE_PER_HOUR: '100000',
+  ROOM_INVITE_PER_HOUR: '100000',
   JOIN_RATE_PER_MINUTE: '1000000',
   SEND_RATE_PER_10S: '100000',
   READ_RATE_PER_10S: '100000',

@@ -61,7 +61,7 @@ export async function startShowcase(): Promise<Showcase> {
   for (const u of [mei!, omar!, lena!, sam!, kai!]) await deps.rooms.join(room.id, u);
   // A private room and direct messages: the admin's room list shows both sections.
   const privateRoom = await deps.rooms.create(admin, { name: 'Launch plans', description: 'Members only', visibility: 'private' });
-  for (const u of [mei!, kai!]) await deps.rooms.setMember(privateRoom.id, admin, u, 'add');
+  for (const u of [mei!, kai!]) await deps.rooms.setMember(privateRoom.id, admin, u.username, 'add');
   const dm = await deps.rooms.openDm(admin, mei!);
   await deps.rooms.openDm(admin, omar!);
   await deps.blocks.block(kai!.id, omar!.id);

@@ -27,6 +27,8 @@ const CASES: Case[] = [
   ['room_archive', { room: 3, name: 'Lobby' }, ['Room “Lobby”.'], ['聊天室“Lobby”。']],
   ['room_unarchive', { room: 3, name: 'Lobby' }, ['Room “Lobby”.'], ['聊天室“Lobby”。']],
   ['room_delete', { room: 3, name: 'Lobby' }, ['Room “Lobby”.'], ['聊天室“Lobby”。']],
+  ['member_add', { room: 4, name: 'Ops' }, ['Room “Ops”.'], ['聊天室“Ops”。']],
+  ['member_remove', { room: 4, name: 'Ops' }, ['Room “Ops”.'], ['聊天室“Ops”。']],
   ['settings_change', { setting: 'registration', from: 'closed', to: 'open' }, ['Who may create an account: changed from nobody to anyone.'], ['可以创建账户的人：从“没有人”改为“任何人”。']],
   ['settings_change', { setting: 'require_admin_2fa', from: false, to: true }, ['Administrators must now use two-factor sign-in.'], ['管理员现在必须使用两步验证登录。']],
   ['settings_change', { setting: 'require_admin_2fa', from: true, to: false }, ['Administrators no longer have to use two-factor sign-in.'], ['管理员不再必须使用两步验证登录。']],

@@ -97,17 +97,24 @@ export default async function siteAdminRoutes(app: FastifyInstance) {
       limit: AUDIT_PAGE,
     });
     const mentioned = detailRefs(entries);
-    const [refs, roomList] = await Promise.all([
-      users.refs([...new Set([...entries.flatMap((e) => [e.actorId, e.targetId]).filter((id): id is number => id !== null), ...mentioned.users])]),
+    const [people, roomList] = await Promise.all([
+      users.findMany([...new Set([...entries.flatMap((e) => [e.actorId, e.targetId]).filter((id): id is number => id !== null), ...mentioned.users])]),
       mentioned.rooms.length ? rooms.list() : [],
     ]);
-    const names = new Map(refs.map((r) => [r.id, r.name]));
+    const byId = new Map(people.map((u) => [u.id, u]));
+    const names = new Map(people.map((u) => [u.id, u.displayName]));
     const roomNames = new Map(roomList.map((r) => [r.id, r.name]));
     const detailNames = { user: (id: number) => names.get(id), room: (id: number) => roomNames.get(id) };
+    /** Every row names a person the same way: display name and @username (`#id` once the row is gone). */
+    const person = (id: number | null) => {
+      if (id === null) return null;
+      const u = byId.get(id);
+      return u ? { name: u.displayName, username: u.username } : { name: `#${id}`, username: null };
+    };
     const shown = entries.map((e) => ({
       ...e,
-      actor: e.actorId === null ? null : (names.get(e.actorId) ?? `#${e.actorId}`),
-      target: e.targetId === null ? null : (names.get(e.targetId) ?? `#${e.targetId}`),
+      actor: person(e.actorId),
+      target: person(e.targetId),
       detailLines: describeDetails(e.action, e.details, req.t, detailNames),
     }));
     const filter = { actor: q.actor ?? '', target: q.target ?? '', action: q.action ?? '', from: q.from ?? '', to: q.to ?? '' };

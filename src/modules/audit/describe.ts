@@ -107,7 +107,9 @@ export function describeDetails(action: SiteAction, details: Details, t: Transla
     case 'room_create':
     case 'room_archive':
     case 'room_unarchive':
-    case 'room_delete': {
+    case 'room_delete':
+    case 'member_add':
+    case 'member_remove': {
       const name = str('name');
       // The id adds nothing a person reads once the name is there.
       if (name !== undefined) {

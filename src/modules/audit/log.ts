@@ -9,6 +9,7 @@ export const SITE_ACTIONS = [
   'settings_change', 'invite_create', 'invite_revoke',
   '2fa_enable', '2fa_disable', '2fa_reset',
   'invite_join',
+  'member_add', 'member_remove',
 ] as const;
 export type SiteAction = (typeof SITE_ACTIONS)[number];
 

@@ -128,7 +128,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     return handleForm(reply, form, async () => {
       const form = parseInput(disableFormSchema, req.body);
       if (!(await currentPasswordChecked(req, reply, form.current))) return reply;
-      if (!(await twoFactor.verify(user.id, form.code))) throw new AppError('bad_request', 'code: wrong code', 'twofa.wrong', 'code');
+      if (!(await twoFactor.verify(user.id, form.code))) throw new AppError('bad_request', 'code: wrong code', 'twofa.wrongOrRecovery', 'code');
       await passwordCheck.succeeded(user.id);
       await twoFactor.disable(user.id, { ip: req.ip });
       req.log.info({ event: 'twofa_disabled', userId: user.id }, 'two-factor disabled');

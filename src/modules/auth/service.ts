@@ -11,7 +11,7 @@ export function createAuthService(deps: { users: UserRepository; hasher: Passwor
       const user = await deps.users.findById(creds.id);
       if (!user || user.disabled) return null;
       if (deps.hasher.needsRehash(creds.passwordHash)) {
-        await deps.users.setPasswordHash(user.id, await deps.hasher.hash(password));
+        await deps.users.setPasswordHash(user.id, await deps.hasher.hash(password), { rehash: true });
       }
       return user;
     },

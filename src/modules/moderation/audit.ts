@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.js';
 
-export const AUDIT_ACTIONS = ['mute', 'unmute', 'kick', 'ban', 'unban', 'delete', 'edit', 'archive', 'unarchive'] as const;
+export const AUDIT_ACTIONS = ['mute', 'unmute', 'kick', 'ban', 'unban', 'delete', 'edit', 'archive', 'unarchive', 'member_add', 'member_remove'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {

@@ -1,18 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { blankForm, handleForm, type FormView } from '../../plugins/form-errors.js';
+import { blankForm, handleForm, keptValues, type FormView } from '../../plugins/form-errors.js';
+import { RateLimitedError } from '../../errors.js';
 import { parseInput } from '../../plugins/validate.js';
 import { inviteLink } from '../registration/invite-link.js';
 import { inviteState } from '../registration/invites.js';
 import { csrfOnlySchema, roomInviteFormSchema, roomInviteParamsSchema } from '../registration/schemas.js';
 import { safeNextPath } from '../auth/schemas.js';
 import { roomMemberSchema, roomParamsSchema } from '../rooms/schemas.js';
-import { AppError } from '../../errors.js';
-import { canModerate } from './roles.js';
 import { auditQuerySchema, moderationFormSchema } from './schemas.js';
 
 export default async function moderationRoutes(app: FastifyInstance) {
-  const { moderation, rooms, invites, users, config, now } = app.deps;
+  const { moderation, rooms, invites, roomInviteLimit, config, now } = app.deps;
   const auth = { preHandler: app.requireUser };
 
   /** The panel; a private room's (not a DM's) has its invite links, listed by the same room check. */
@@ -25,7 +24,9 @@ export default async function moderationRoutes(app: FastifyInstance) {
     });
     const invitable = panel.room.visibility === 'private' && panel.room.kind !== 'dm';
     const at = now();
-    const roomInvites = invitable ? (await invites.listForRoom(actor, id)).map((i) => ({ ...i, state: inviteState(i, at) })) : [];
+    const [roomInvites, members] = invitable
+      ? await Promise.all([invites.listForRoom(actor, id).then((list) => list.map((i) => ({ ...i, state: inviteState(i, at) }))), rooms.members(panel.room, actor)])
+      : [[], []];
     return reply.view('pages/moderation/panel.njk', {
       ...panel,
       filter: { action: q.action ?? '', user: q.user ?? '' },
@@ -34,6 +35,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
       done: q.done === '1',
       invitable,
       roomInvites,
+      members,
       inviteForm: blankForm({ uses: '1', expiresHours: '72' }),
       membersForm: blankForm(),
       ...extra,
@@ -47,23 +49,18 @@ export default async function moderationRoutes(app: FastifyInstance) {
   });
 
   /**
-   * A private room's members, added or removed by username. The room is checked first (who may not
-   * see it gets its 404, who may not manage it a 403 before any user is looked up); an unknown
-   * name is told beside the field, on the panel again, and the result inside the members card.
+   * A private room's members, added or removed by username. The room is checked first by the
+   * service's one check (who may not see it gets its 404, who may not manage it a 403, whatever
+   * they posted); an unknown name is told beside the field, the result inside the members card.
    */
   app.post('/rooms/:id/members', auth, async (req, reply) => {
     const { id } = parseInput(roomParamsSchema, req.params);
     const actor = req.user!;
-    const { room } = await rooms.enter(id, actor);
-    if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
-    // A public room or a DM has no members card to show a message in: the error page says it.
-    if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
+    await rooms.membersRoom(id, actor);
     const render = (membersForm: FormView) => renderPanel(req, reply, id, {}, { membersForm });
     return handleForm(reply, { fields: ['username'], keep: ['username'], render }, async () => {
       const form = parseInput(roomMemberSchema, req.body);
-      const target = await users.findByUsername(form.username);
-      if (!target) throw new AppError('not_found', 'No such user', 'members.err.noUser', 'username');
-      await rooms.setMember(room.id, actor, target, form.action);
+      const target = await rooms.setMember(id, actor, form.username, form.action, { ip: req.ip });
       req.log.info({ event: 'room_member', action: form.action, roomId: id, actorId: actor.id, targetId: target.id }, 'room member changed');
       return renderPanel(req, reply, id, {}, { membersNotice: req.t(form.action === 'add' ? 'members.added' : 'members.removed', { name: target.username }) });
     });
@@ -77,8 +74,22 @@ export default async function moderationRoutes(app: FastifyInstance) {
     const { id } = parseInput(roomParamsSchema, req.params);
     await invites.assertManagesRoom(req.user!, id);
     const render = (inviteForm: FormView) => renderPanel(req, reply, id, {}, { inviteForm });
-    return handleForm(reply, { fields: ['uses', 'expiresHours'], keep: ['uses', 'expiresHours'], render }, async () => {
+    const keep = ['uses', 'expiresHours'];
+    return handleForm(reply, { fields: keep, keep, render }, async () => {
       const form = parseInput(roomInviteFormSchema, req.body);
+      // Per user, every instance together: over it, the panel again with the form's notice.
+      const limited = await roomInviteLimit.take(req.user!.id).then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof RateLimitedError) return err;
+          throw err;
+        },
+      );
+      if (limited) {
+        req.log.info({ event: 'rate_limited', userId: req.user!.id, route: req.routeOptions.url }, limited.message);
+        reply.code(429).header('retry-after', Math.ceil(limited.retryMs / 1000));
+        return render({ values: keptValues(req.body, keep), errors: {}, notice: req.t('limit.roomInvites', { minutes: Math.ceil(limited.retryMs / 60_000) }) });
+      }
       const { token, invite } = await invites.createForRoom(req.user!, id, { uses: form.uses, expiresHours: form.expiresHours }, { ip: req.ip });
       req.log.info({ event: 'room_invite_created', invite: invite.id, roomId: id, by: req.user!.id }, 'room invite created');
       return renderPanel(req, reply, id, {}, { created: inviteLink(req, config.publicUrl, token) });

@@ -197,10 +197,11 @@ export function createRoomService(deps: {
       await events.control({ type: 'leave-room', room: roomId, userId: user.id });
     },
 
-    async removeMember(roomId: number, user: Pick<User, 'id' | 'displayName'>): Promise<void> {
-      if (await live.membership.leave(roomId, user.id)) {
-        await events.toRoom(roomId, { type: 'member', room: roomId, user: { id: user.id, name: user.displayName }, action: 'leave' });
-      }
+    /** Ends the user's membership, announced to the room; true when they were a member. */
+    async removeMember(roomId: number, user: Pick<User, 'id' | 'displayName'>): Promise<boolean> {
+      if (!(await live.membership.leave(roomId, user.id))) return false;
+      await events.toRoom(roomId, { type: 'member', room: roomId, user: { id: user.id, name: user.displayName }, action: 'leave' });
+      return true;
     },
 
     assertCanEnter: (room: Room, user: User) => access.assertCanEnter(room, user),
@@ -250,22 +251,51 @@ export function createRoomService(deps: {
     },
 
     /**
-     * Adds a member to a private room, or removes one (their sockets leave the room on every
-     * instance). The owner, moderators and admins who can see the room may; a removal follows
-     * the moderation ranks, and the owner cannot be removed.
+     * The one check for managing a private room's members: who cannot see the room gets
+     * not_found, who cannot moderate it `members.err.forbidden` (rooms.moderated), and a public
+     * room or a DM has no members to manage.
      */
-    async setMember(roomId: number, actor: User, target: User, action: 'add' | 'remove'): Promise<void> {
-      const { room } = await getEnterable(roomId, actor, 'fresh');
-      if (!canModerate(actor, room)) throw new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden');
+    async membersRoom(roomId: number, actor: User): Promise<Room> {
+      const room = await this.moderated(roomId, actor, () => new AppError('forbidden', 'Only the room owner, moderators and admins may manage its members', 'members.err.forbidden'));
       if (room.visibility !== 'private' || room.kind === 'dm') throw new AppError('bad_request', 'Members are managed only in private rooms', 'members.err.public');
-      if (action === 'add') {
-        if (target.disabled || target.deleted) throw new AppError('not_found', 'No such user', 'members.err.noUser');
-        await addMember(roomId, target);
-        return;
+      return room;
+    },
+
+    /**
+     * A private room's members by username, for the moderation panel of a room `membersRoom`
+     * let the actor manage: `removable` where the actor's rank allows it (never the owner).
+     */
+    async members(room: Room, actor: User): Promise<Array<{ id: number; username: string; name: string; removable: boolean }>> {
+      const users = await deps.users.findMany(await live.membership.members(room.id));
+      return users
+        .filter((u) => !u.deleted)
+        .sort((a, b) => a.username.localeCompare(b.username))
+        .map((u) => ({ id: u.id, username: u.username, name: u.displayName, removable: u.id !== room.ownerId && canActOn(actor, u, room) }));
+    },
+
+    /**
+     * Adds someone to a private room by username, or removes them (their sockets leave the room
+     * on every instance); checked by `membersRoom`, a removal also by the moderation ranks (the
+     * owner stays). A change is written to the room's and the site's audit logs. Returns the target.
+     */
+    async setMember(roomId: number, actor: User, username: string, action: 'add' | 'remove', origin = NO_ORIGIN): Promise<User> {
+      const room = await this.membersRoom(roomId, actor);
+      const target = await deps.users.findByUsername(username);
+      if (!target || (action === 'add' && (target.disabled || target.deleted))) throw new AppError('not_found', 'No such user', 'members.err.noUser', 'username');
+      let changed: boolean;
+      if (action === 'add') changed = await addMember(roomId, target);
+      else {
+        if (target.id === room.ownerId || !canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot remove this member', 'members.err.rank');
+        changed = await this.removeMember(roomId, target);
+        await events.control({ type: 'leave-room', room: roomId, userId: target.id });
       }
-      if (target.id === room.ownerId || !canActOn(actor, target, room)) throw new AppError('forbidden', 'You cannot remove this member', 'members.err.rank');
-      await this.removeMember(roomId, target);
-      await events.control({ type: 'leave-room', room: roomId, userId: target.id });
+      if (changed) {
+        const at = deps.now();
+        const entry = action === 'add' ? 'member_add' : 'member_remove';
+        await deps.audit.record({ room: roomId, actorId: actor.id, targetId: target.id, action: entry, reason: '', until: null, messageId: null, at });
+        await deps.siteAudit.record({ actorId: actor.id, targetId: target.id, action: entry, ip: origin.ip, at, details: { room: room.id, name: room.name } });
+      }
+      return target;
     },
 
     /**

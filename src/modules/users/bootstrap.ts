@@ -6,7 +6,7 @@ import type { UserRepository } from './repository.js';
 
 /**
  * Creates the first admin when no user exists. The password is ADMIN_PASSWORD, or generated
- * and printed once. Two instances starting together: the loser hits the unique key and skips.
+ * and printed once (then the admin is asked to change it). Two instances starting together: the loser hits the unique key and skips.
  */
 export async function ensureFirstAdmin(deps: {
   users: UserRepository;
@@ -24,6 +24,8 @@ export async function ensureFirstAdmin(deps: {
       passwordHash: await deps.hasher.hash(password),
       permissions: ['admin'],
       createdAt: deps.now(),
+      // A printed password is in the logs: the room list asks for a new one until it is changed.
+      mustChangePassword: deps.admin.password === undefined,
     });
   } catch (err) {
     if (isUniqueViolation(err)) return;

@@ -31,6 +31,8 @@ export interface User {
   theme: Theme;
   /** Desktop notifications (users/notify.ts). */
   notify?: NotifyLevel;
+  /** The first admin's generated password is still the one set: the room list asks for a new one. */
+  mustChangePassword?: boolean;
 }
 
 /** What the user sets on the account page. */
@@ -53,6 +55,8 @@ export interface NewUser {
   passwordHash: string;
   permissions: Permission[];
   createdAt: number;
+  /** A generated password someone else saw (the printed first admin's): ask for a new one. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -65,7 +69,7 @@ export type AlsoInTransaction = (trx: Kysely<Database>, userId: number) => Promi
 export const DELETED_NAME = 'deleted user';
 
 /** The columns a `User` is read from. */
-const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme', 'notify'] as const;
+const USER_COLUMNS = ['id', 'username', 'display_name', 'disabled', 'deleted_at', 'locale', 'theme', 'notify', 'must_change_password'] as const;
 
 const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
@@ -110,6 +114,7 @@ export function createUserRepository(db: Db) {
       locale: storedLocale(row.locale),
       theme: storedTheme(row.theme),
       notify: storedNotify(row.notify),
+      mustChangePassword: Boolean(row.must_change_password),
     };
   }
 
@@ -165,6 +170,27 @@ export function createUserRepository(db: Db) {
       names.clear();
     },
 
+    /** These users (those that exist), with their permissions; read in chunks of 500 ids. */
+    async findMany(ids: number[]): Promise<User[]> {
+      const out: User[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom('users')
+          .leftJoin('permissions', 'permissions.user_id', 'users.id')
+          .select([...USER_COLUMNS.map((c) => `users.${c}` as const), 'permissions.permission'])
+          .where('users.id', 'in', ids.slice(i, i + 500))
+          .execute();
+        const byId = new Map<number, { row: (typeof rows)[number]; permissions: Permission[] }>();
+        for (const r of rows) {
+          const u = byId.get(Number(r.id)) ?? { row: r, permissions: [] };
+          if (r.permission !== null && isPermission(r.permission)) u.permissions.push(r.permission);
+          byId.set(Number(r.id), u);
+        }
+        for (const { row, permissions } of byId.values()) out.push(toUser(row, permissions));
+      }
+      return out;
+    },
+
     async findByUsername(username: string): Promise<User | undefined> {
       const row = await db.selectFrom('users').select('id').where('username_key', '=', nameKey(username)).executeTakeFirst();
       return row ? findById(Number(row.id)) : undefined;
@@ -190,6 +216,7 @@ export function createUserRepository(db: Db) {
             username_key: nameKey(u.username),
             display_name: u.displayName,
             password_hash: u.passwordHash,
+            must_change_password: u.mustChangePassword ? 1 : 0,
             disabled: 0,
             created_at: u.createdAt,
           })
@@ -353,12 +380,14 @@ export function createUserRepository(db: Db) {
      * conditional update), so a permission granted while the new hash was computed is not
      * taken over by a user manager's reset. False when nothing changed.
      */
-    async setPasswordHash(id: number, passwordHash: string, opts: { onlyWithoutPermissions?: boolean } = {}): Promise<boolean> {
-      let update = db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id);
+    async setPasswordHash(id: number, passwordHash: string, opts: { onlyWithoutPermissions?: boolean; rehash?: boolean } = {}): Promise<boolean> {
+      // A new password (not the same one hashed again) ends the request to change the generated one.
+      let update = db.updateTable('users').set(opts.rehash ? { password_hash: passwordHash } : { password_hash: passwordHash, must_change_password: 0 }).where('id', '=', id);
       if (opts.onlyWithoutPermissions) {
         update = update.where(({ not, exists, selectFrom }) => not(exists(selectFrom('permissions').select('permissions.user_id').where('permissions.user_id', '=', id))));
       }
       const r = await update.executeTakeFirst();
+      forget(id);
       return Number(r.numUpdatedRows) > 0;
     },
 

@@ -17,7 +17,8 @@ const CODE_FIELDS = ['code'] as const;
 export default async function twoFactorRoutes(app: FastifyInstance) {
   const { twoFactor, secondFactor, users, config, now } = app.deps;
 
-  const wrongCode = () => new AppError('bad_request', 'wrong two-factor code', 'twofa.wrong', 'code');
+  /** Where a recovery code is taken too (signing in), the message says so. */
+  const wrongCode = (recovery = false) => new AppError('bad_request', 'wrong two-factor code', recovery ? 'twofa.wrongOrRecovery' : 'twofa.wrong', 'code');
 
   /**
    * The pending state, or a redirect to where this session belongs. A pending step whose
@@ -68,7 +69,7 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
       const used = await twoFactor.verify(user.id, form.code);
       if (!used) {
         req.log.info({ event: 'twofa_failed', userId: user.id, ip: req.ip }, 'second factor refused');
-        throw wrongCode();
+        throw wrongCode(true);
       }
       await secondFactor.succeeded(user.id);
       await startSignedInSession(req, user.id, { now: now(), remember: !!pending.remember, ttlMs: config.session.ttlMs });
