@@ -11,7 +11,7 @@ import { $, cfg, room, tr } from './env.js';
 import { send } from './connection.js';
 import { markMine, onShown, removeMessage } from './messages.js';
 import { mentionSource, quoteCut, quoteLine, renderMarkdown } from '../shared/markdown.js';
-import { localTime } from './time.js';
+import { fmtFull } from './time.js';
 
 const list = $('messages');
 const input = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('body'));
@@ -109,14 +109,27 @@ function addQuote(li, replyTo) {
   );
 }
 
-/** Shows "(edited)" and the edit's time. @param {HTMLElement} li @param {number} at */
+/**
+ * Shows "(edited)" as a <time> of the edit, the same parts as the server's (chat-macros.njk
+ * `editedMark`): the word, and "edited <full date>" for screen readers, the mouse's title and a
+ * focus or tap, in the reader's zone.
+ * @param {HTMLElement} li @param {number} at
+ */
 function markEdited(li, at) {
   const mark = /** @type {HTMLElement | null} */ (li.querySelector(':scope > .msg-head > .edited'));
   if (!mark) return;
-  const time = mark.querySelector('time') ?? document.createElement('time');
+  const time = document.createElement('time');
   time.dateTime = new Date(at).toISOString();
-  localTime(time);
-  mark.replaceChildren(tr('msg.edited'), ' ', time);
+  time.title = tr('msg.editedAt', { time: fmtFull(at) });
+  const word = document.createElement('span');
+  word.className = 'clock';
+  word.setAttribute('aria-hidden', 'true');
+  word.textContent = tr('msg.edited');
+  const full = document.createElement('span');
+  full.className = 'full';
+  full.textContent = time.title;
+  time.append(word, full);
+  mark.replaceChildren(time);
   mark.hidden = false;
 }
 
@@ -282,6 +295,9 @@ export function initEdits() {
   onShown((li, m) => {
     if (m?.replyTo) addQuote(li, m.replyTo);
     if (m?.editedAt) markEdited(li, m.editedAt);
+    // Rendered by the server in UTC: the same mark in the reader's zone.
+    const edited = m ? null : /** @type {HTMLTimeElement | null} */ (li.querySelector(':scope > .msg-head > .edited > time'));
+    if (edited) markEdited(li, Date.parse(edited.dateTime));
     addActions(li);
   });
   if (!composer || !input) return;
