@@ -195,7 +195,7 @@ export function takeReply() {
 
 // ---- Editing one's own message in place.
 
-/** @type {{ li: HTMLElement, id: number, area: HTMLTextAreaElement, source: string } | undefined} */
+/** @type {{ li: HTMLElement, id: number, area: HTMLTextAreaElement, source: string, unfollow: () => void } | undefined} */
 let editing;
 
 /** @param {HTMLElement} li */
@@ -233,9 +233,27 @@ async function startEdit(li) {
   body.hidden = true;
   body.after(form);
   li.classList.add('editing');
-  editing = { li, id: Number(li.dataset.id), area, source };
-  area.focus();
+  area.focus({ preventScroll: true });
   area.setSelectionRange(area.value.length, area.value.length);
+  editing = { li, id: Number(li.dataset.id), area, source, unfollow: reveal(form) };
+}
+
+/**
+ * The whole editor in view, its buttons included (focus alone scrolls only the text field into
+ * view); again when the viewport shrinks, as a phone's keyboard opening makes it.
+ * @param {HTMLElement} form
+ * @returns {() => void} stops following the viewport (the editor closed)
+ */
+function reveal(form) {
+  const scroller = $('scroller');
+  // Taller than the list (a long text, a small viewport): its end, where the caret and the buttons are.
+  const show = () => {
+    if (form.isConnected) form.scrollIntoView({ block: form.offsetHeight > scroller.clientHeight ? 'end' : 'nearest' });
+  };
+  show();
+  const viewport = window.visualViewport ?? window;
+  viewport.addEventListener('resize', show);
+  return () => viewport.removeEventListener('resize', show);
 }
 
 function save() {
@@ -249,7 +267,8 @@ function save() {
 /** @param {boolean} [refocus] back to the composer */
 function stopEdit(refocus = false) {
   if (!editing) return;
-  const { li } = editing;
+  const { li, unfollow } = editing;
+  unfollow();
   li.querySelector(':scope > .edit-form')?.remove();
   /** @type {HTMLElement} */ (li.querySelector(':scope > .body')).hidden = false;
   li.classList.remove('editing');
