@@ -474,6 +474,7 @@ export const en = {
   'dm.openLabel': 'Send a direct message to {name}',
   'dm.with': 'Direct message with {name}',
   'dm.err.self': 'You cannot send a direct message to yourself.',
+  'dm.err.leave': 'A direct message cannot be left. To stop someone’s messages, block them.',
   'block.err.mine': 'You blocked this person: unblock them to send them messages.',
   'block.err.theirs': 'This person does not accept your messages.',
   'block.err.self': 'You cannot block yourself.',

@@ -476,6 +476,7 @@ export const zhCN: Record<MessageKey, string> = {
   'dm.openLabel': '给 {name} 发私信',
   'dm.with': '与 {name} 的私信',
   'dm.err.self': '你不能给自己发私信。',
+  'dm.err.leave': '私信不能退出。如果不想再收到对方的消息，请屏蔽对方。',
   'block.err.mine': '你已屏蔽此人：取消屏蔽后才能给其发消息。',
   'block.err.theirs': '此人不接收你的消息。',
   'block.err.self': '你不能屏蔽自己。',
