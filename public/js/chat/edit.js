@@ -161,6 +161,26 @@ function addActions(li) {
     );
   }
   li.append(bar);
+  keepRoom(li, bar);
+}
+
+/** Widths of the action bars by their buttons: a page has a few kinds, each measured once. @type {Map<string, number>} */
+const barWidths = new Map();
+/**
+ * Tells the message's first row how much room its actions take (`--act-w`, app.css), so its
+ * text stays clear of them.
+ * @param {HTMLElement} li @param {HTMLElement} bar
+ */
+function keepRoom(li, bar) {
+  const kind = [...bar.children].map((b) => b.className).join();
+  let width = barWidths.get(kind);
+  if (width === undefined) {
+    width = bar.offsetWidth;
+    // Not laid out (a collapsed message): the stylesheet's default until it is.
+    if (!width) return;
+    barWidths.set(kind, width);
+  }
+  li.style.setProperty('--act-w', `${width}px`);
 }
 
 // ---- Replying: the composer carries the message answered until it is sent or cancelled.
@@ -292,6 +312,8 @@ export function applyChange(c) {
       if (editing?.id === c.id) stopEdit(editing.area === document.activeElement);
       li.querySelector(':scope > .msg-actions .act-edit')?.remove();
       if (editable(li)) li.querySelector(':scope > .msg-actions .act-reply')?.after(button('act-edit', 'msg.edit', () => startEdit(li)));
+      const bar = /** @type {HTMLElement | null} */ (li.querySelector(':scope > .msg-actions'));
+      if (bar) keepRoom(li, bar);
     }
     for (const a of list.querySelectorAll(`a.quote[data-reply="${c.id}"]`)) fillQuote(/** @type {HTMLAnchorElement} */ (a), li ? quoteOf(li) : { name: a.querySelector('.q-author')?.textContent ?? '', text: quoteLine(c.body.replace(/<@\d{1,15}>/g, '@…')) });
   } else {
