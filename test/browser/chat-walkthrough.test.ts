@@ -29,9 +29,15 @@ const rect = (page: Page, selector: string) =>
 async function boxes(page: Page, li: string) {
   // No named functions in here: the page gets the function's source as it is.
   return page.locator(li).evaluate((el) => {
-    const range = document.createRange();
-    range.selectNodeContents(el.querySelector(':scope > .body')!);
-    const [text, head, bar, del] = [[...range.getClientRects()], [...el.querySelectorAll(':scope > .msg-head > *')].filter((e) => e.getClientRects().length).map((e) => e.getBoundingClientRect()), [el.querySelector(':scope > .msg-actions')!.getBoundingClientRect()], [el.querySelector(':scope > .msg-delete')?.getBoundingClientRect()]].map((list) =>
+    // Each text node's line boxes (a range over elements would add their whole block boxes).
+    const walker = document.createTreeWalker(el.querySelector(':scope > .body')!, NodeFilter.SHOW_TEXT);
+    const lines: DOMRect[] = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      lines.push(...range.getClientRects());
+    }
+    const [text, head, bar, del] = [lines, [...el.querySelectorAll(':scope > .msg-head > *')].filter((e) => e.getClientRects().length).map((e) => e.getBoundingClientRect()), [el.querySelector(':scope > .msg-actions')!.getBoundingClientRect()], [el.querySelector(':scope > .msg-delete')?.getBoundingClientRect()]].map((list) =>
       list.map((b) => (b ? { left: b.left, right: b.right, top: b.top, bottom: b.bottom } : null)),
     );
     return { text: text as Rect[], head: head as Rect[], bar: bar![0]!, del: del![0] ?? null, opacity: getComputedStyle(el.querySelector(':scope > .msg-actions')!).opacity };
@@ -85,12 +91,14 @@ describe(`the chat page after the newcomer walkthrough, in headless Chromium (${
     await close();
   });
 
-  test('on a desktop the actions show on hover in a column of their own, over none of the message’s text', async () => {
+  test('on a desktop the actions show on hover at the end of the message’s first row, over none of its text', async () => {
     const { page, close } = await open(ctx.browser, DESKTOP, `/rooms/${ids.room}`);
-    for (const li of [longMsg, 'li.msg[data-id]:has(.body > p:text-is("Short answer"))', 'li.msg.cont[data-id]']) {
-      await page.locator(li).last().scrollIntoViewIfNeeded();
-      await page.locator(li).last().hover();
-      const b = await boxes(page, `${li} >> nth=-1`);
+    // A follow-on (its first line keeps the room), one's own first of a group (its head) and someone else's.
+    assert.ok(await page.locator(longMsg).evaluate((el) => el.classList.contains('cont')));
+    for (const li of [longMsg, 'li.msg[data-id]:has(.body > p:text-is("Line 24 of the history"))', 'li.msg[data-id]:has(.body > p:text-is("Short answer"))']) {
+      await page.locator(li).scrollIntoViewIfNeeded();
+      await page.locator(li).hover();
+      const b = await boxes(page, li);
       assert.equal(b.opacity, '1', `shown on hover: ${li}`);
       for (const t of [...b.text, ...b.head]) assert.ok(!overlaps(b.bar, t), `${li}: the actions cover no text: ${JSON.stringify([b.bar, t])}`);
     }
@@ -225,8 +233,8 @@ describe(`the chat page after the newcomer walkthrough, in headless Chromium (${
     await room.close();
   });
 
-  test('between 48rem and 64rem the people column shows whole names, with no horizontal scroll', async () => {
-    for (const width of [800, 900, 1000]) {
+  test('the people column shows whole names (narrowest between 48rem and 64rem), with no horizontal scroll', async () => {
+    for (const width of [800, 900, 1000, 1280]) {
       const { page, close } = await open(ctx.browser, { viewport: { width, height: 700 } }, `/rooms/${ids.room}`);
       const names = await page.locator('#members li > bdi').evaluateAll((els) => els.map((el) => ({ name: el.textContent, title: el.getAttribute('title'), cut: el.scrollWidth > el.clientWidth + 1 })));
       assert.ok(names.some((n) => n.name === LONG_NAME));
