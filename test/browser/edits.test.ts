@@ -88,7 +88,9 @@ describe(`editing, deleting and replying in headless Chromium (${backend})`, () 
       await p.waitForSelector('#conn[data-state="online"]');
       const bodies = await p.locator('#messages li.msg .body').allTextContents();
       assert.deepEqual(bodies, ['Meeting at 10, in the small room', 'Sounds good', 'Which room exactly?', 'Ignored!']);
-      assert.match((await msg(p, 'Meeting at 10, in the small room').locator('.edited').textContent()) ?? '', /^\(edited\) \S/);
+      const edited = msg(p, 'Meeting at 10, in the small room').locator('.edited');
+      assert.equal(await edited.locator('.clock').textContent(), '(edited)');
+      assert.match((await edited.locator('.full').textContent()) ?? '', /^edited \S/);
       assert.equal(await p.locator('li.msg:has(.body > p:text-is("Which room exactly?")) .quote .q-text').textContent(), 'Meeting at 10, in the small room');
       assert.equal(await p.locator('li.msg:has(.body > p:text-is("Ignored!")) .quote.gone').textContent(), 'Original message deleted');
     }

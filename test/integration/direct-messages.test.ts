@@ -85,6 +85,24 @@ describe(`direct messages (${backend})`, () => {
     assert.equal((await openDm(ann, { username: 'ben', userId: '2' })).status, 400);
   });
 
+  test('it is not left: the page offers no Leave, the form is refused and a socket\'s `leave` keeps the membership', async () => {
+    const { one } = ctx;
+    const annId = (await one.app.deps.users.findByUsername('ann'))!.id;
+    const page = await (await ann.get(`/rooms/${dm}`)).text();
+    assert.doesNotMatch(page, new RegExp(`action="/rooms/${dm}/leave"`));
+    const res = await ann.submit(`/rooms/${dm}`, `/rooms/${dm}/leave`, {});
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /A direct message cannot be left/);
+    assert.equal(await one.app.deps.live.membership.isMember(dm, annId), true);
+    // Over the socket, `leave` only stops this socket receiving the room (docs/protocol.md).
+    const a = await WsClient.connect(one.url, { cookie: ann.cookieHeader, origin: one.url });
+    await a.join(dm);
+    a.send({ type: 'leave', room: dm });
+    await a.next('left');
+    a.close();
+    assert.equal(await one.app.deps.live.membership.isMember(dm, annId), true);
+  });
+
   test('an admin reads it and moderates it', async () => {
     assert.equal((await admin.get(`/rooms/${dm}`)).status, 200);
     assert.equal((await admin.get(`/rooms/${dm}/messages`, { accept: 'application/json' })).status, 200);

@@ -68,7 +68,7 @@ describe(`edits, deletions and replies (${backend})`, () => {
     const page = await (await web.bob!.get(`/rooms/${room}`)).text();
     assert.match(page, /hello world/);
     assert.doesNotMatch(page, /helo wrld/);
-    assert.match(page, /<small class="edited">\(edited\) <time/);
+    assert.match(page, /<small class="edited"><time datetime="[^"]+" title="edited [^"]+ UTC"><span class="clock" aria-hidden="true">\(edited\)<\/span><span class="full">edited [^<]+ UTC<\/span><\/time><\/small>/);
   });
 
   test("editing someone else's message, after the window, or with a bad body is refused; nothing changes", async () => {

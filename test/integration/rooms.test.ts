@@ -76,7 +76,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.doesNotMatch(page, /<script>alert/);
     // The member list itself, so a change of its markup cannot make this pass unseen.
     const members = (html: string) => /<ul id="members"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? assert.fail('no member list');
-    assert.doesNotMatch(members(page), /<bdi>carol<\/bdi>/, 'carol is not listed as a member');
+    assert.doesNotMatch(members(page), /<bdi[^>]*>carol<\/bdi>/, 'carol is not listed as a member');
     assert.match(page, new RegExp(`<form id="join"[^>]* method="post" action="/rooms/${id}/join">\\s*<input type="hidden" name="_csrf"`));
     assert.doesNotMatch(page, /id="composer"/, 'no composer for a reader');
     assert.doesNotMatch(page, new RegExp(`action="/rooms/${id}/leave"`), 'nothing to leave');
@@ -97,7 +97,7 @@ describe(`rooms and history (${backend})`, () => {
     assert.equal(joined.headers.get('location'), `/rooms/${id}`);
     assert.equal(await isMember(), true);
     const after = await (await carol.get(`/rooms/${id}`)).text();
-    assert.match(members(after), /<bdi>carol<\/bdi>/, 'carol is now listed as a member');
+    assert.match(members(after), /<bdi[^>]*>carol<\/bdi>/, 'carol is now listed as a member');
     assert.match(after, /id="composer"/);
     assert.doesNotMatch(after, /id="join"/);
   });

@@ -207,6 +207,7 @@ export const ALL_PAGES: ShowPage[] = [
   { name: 'twofa-step', path: () => '/login', as: null, prepare: passwordStepOf2fa },
   { name: 'twofa-codes', path: () => '/login', as: null, prepare: enrolFresh },
   { name: 'chat-dm', path: (s) => `/rooms/${s.dm}` },
+  { name: 'chat-private', path: (s) => `/rooms/${s.privateRoom}` },
   { name: 'chat-blocked', path: (s) => `/rooms/${s.room}`, as: 'kai' },
   { name: 'blocks', path: () => '/blocks', as: 'kai' },
   { name: 'moderation-private', path: (s) => `/rooms/${s.privateRoom}/moderation` },

@@ -11,7 +11,7 @@ import { $, cfg, room, tr } from './env.js';
 import { send } from './connection.js';
 import { markMine, onShown, removeMessage } from './messages.js';
 import { mentionSource, quoteCut, quoteLine, renderMarkdown } from '../shared/markdown.js';
-import { localTime } from './time.js';
+import { fmtFull } from './time.js';
 
 const list = $('messages');
 const input = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('body'));
@@ -109,14 +109,27 @@ function addQuote(li, replyTo) {
   );
 }
 
-/** Shows "(edited)" and the edit's time. @param {HTMLElement} li @param {number} at */
+/**
+ * Shows "(edited)" as a <time> of the edit, the same parts as the server's (chat-macros.njk
+ * `editedMark`): the word, and "edited <full date>" for screen readers, the mouse's title and a
+ * focus or tap, in the reader's zone.
+ * @param {HTMLElement} li @param {number} at
+ */
 function markEdited(li, at) {
   const mark = /** @type {HTMLElement | null} */ (li.querySelector(':scope > .msg-head > .edited'));
   if (!mark) return;
-  const time = mark.querySelector('time') ?? document.createElement('time');
+  const time = document.createElement('time');
   time.dateTime = new Date(at).toISOString();
-  localTime(time);
-  mark.replaceChildren(tr('msg.edited'), ' ', time);
+  time.title = tr('msg.editedAt', { time: fmtFull(at) });
+  const word = document.createElement('span');
+  word.className = 'clock';
+  word.setAttribute('aria-hidden', 'true');
+  word.textContent = tr('msg.edited');
+  const full = document.createElement('span');
+  full.className = 'full';
+  full.textContent = time.title;
+  time.append(word, full);
+  mark.replaceChildren(time);
   mark.hidden = false;
 }
 
@@ -148,6 +161,26 @@ function addActions(li) {
     );
   }
   li.append(bar);
+  keepRoom(li, bar);
+}
+
+/** Widths of the action bars by their buttons: a page has a few kinds, each measured once. @type {Map<string, number>} */
+const barWidths = new Map();
+/**
+ * Tells the message's first row how much room its actions take (`--act-w`, app.css), so its
+ * text stays clear of them.
+ * @param {HTMLElement} li @param {HTMLElement} bar
+ */
+function keepRoom(li, bar) {
+  const kind = [...bar.children].map((b) => b.className).join();
+  let width = barWidths.get(kind);
+  if (width === undefined) {
+    width = bar.offsetWidth;
+    // Not laid out (a collapsed message): the stylesheet's default until it is.
+    if (!width) return;
+    barWidths.set(kind, width);
+  }
+  li.style.setProperty('--act-w', `${width}px`);
 }
 
 // ---- Replying: the composer carries the message answered until it is sent or cancelled.
@@ -182,7 +215,7 @@ export function takeReply() {
 
 // ---- Editing one's own message in place.
 
-/** @type {{ li: HTMLElement, id: number, area: HTMLTextAreaElement, source: string } | undefined} */
+/** @type {{ li: HTMLElement, id: number, area: HTMLTextAreaElement, source: string, unfollow: () => void } | undefined} */
 let editing;
 
 /** @param {HTMLElement} li */
@@ -220,9 +253,27 @@ async function startEdit(li) {
   body.hidden = true;
   body.after(form);
   li.classList.add('editing');
-  editing = { li, id: Number(li.dataset.id), area, source };
-  area.focus();
+  area.focus({ preventScroll: true });
   area.setSelectionRange(area.value.length, area.value.length);
+  editing = { li, id: Number(li.dataset.id), area, source, unfollow: reveal(form) };
+}
+
+/**
+ * The whole editor in view, its buttons included (focus alone scrolls only the text field into
+ * view); again when the viewport shrinks, as a phone's keyboard opening makes it.
+ * @param {HTMLElement} form
+ * @returns {() => void} stops following the viewport (the editor closed)
+ */
+function reveal(form) {
+  const scroller = $('scroller');
+  // Taller than the list (a long text, a small viewport): its end, where the caret and the buttons are.
+  const show = () => {
+    if (form.isConnected) form.scrollIntoView({ block: form.offsetHeight > scroller.clientHeight ? 'end' : 'nearest' });
+  };
+  show();
+  const viewport = window.visualViewport ?? window;
+  viewport.addEventListener('resize', show);
+  return () => viewport.removeEventListener('resize', show);
 }
 
 function save() {
@@ -236,7 +287,8 @@ function save() {
 /** @param {boolean} [refocus] back to the composer */
 function stopEdit(refocus = false) {
   if (!editing) return;
-  const { li } = editing;
+  const { li, unfollow } = editing;
+  unfollow();
   li.querySelector(':scope > .edit-form')?.remove();
   /** @type {HTMLElement} */ (li.querySelector(':scope > .body')).hidden = false;
   li.classList.remove('editing');
@@ -260,6 +312,8 @@ export function applyChange(c) {
       if (editing?.id === c.id) stopEdit(editing.area === document.activeElement);
       li.querySelector(':scope > .msg-actions .act-edit')?.remove();
       if (editable(li)) li.querySelector(':scope > .msg-actions .act-reply')?.after(button('act-edit', 'msg.edit', () => startEdit(li)));
+      const bar = /** @type {HTMLElement | null} */ (li.querySelector(':scope > .msg-actions'));
+      if (bar) keepRoom(li, bar);
     }
     for (const a of list.querySelectorAll(`a.quote[data-reply="${c.id}"]`)) fillQuote(/** @type {HTMLAnchorElement} */ (a), li ? quoteOf(li) : { name: a.querySelector('.q-author')?.textContent ?? '', text: quoteLine(c.body.replace(/<@\d{1,15}>/g, '@…')) });
   } else {
@@ -282,6 +336,9 @@ export function initEdits() {
   onShown((li, m) => {
     if (m?.replyTo) addQuote(li, m.replyTo);
     if (m?.editedAt) markEdited(li, m.editedAt);
+    // Rendered by the server in UTC: the same mark in the reader's zone.
+    const edited = m ? null : /** @type {HTMLTimeElement | null} */ (li.querySelector(':scope > .msg-head > .edited > time'));
+    if (edited) markEdited(li, Date.parse(edited.dateTime));
     addActions(li);
   });
   if (!composer || !input) return;

@@ -322,8 +322,6 @@ export function initMessages() {
   for (const li of list.querySelectorAll('li.msg')) {
     localTime(/** @type {HTMLTimeElement} */ (timeOf(li)));
     decorate(li);
-    const edited = li.querySelector(':scope > .msg-head > .edited > time');
-    if (edited) localTime(/** @type {HTMLTimeElement} */ (edited));
     if (li instanceof HTMLElement && li.dataset.id) shown(li, null);
   }
   markMine(list);

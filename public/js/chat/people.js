@@ -22,12 +22,15 @@ export function setPerson(listId, user, present) {
   li.dataset.user = String(user.id);
   if (listId === 'members' && document.querySelector(`#restricted li[data-user="${user.id}"][data-kind="mute"]`)) li.dataset.state = 'muted';
   fillAvatar(li.querySelector('.av'), user);
-  /** @type {HTMLElement} */ (li.querySelector('bdi')).textContent = user.name;
+  const name = /** @type {HTMLElement} */ (li.querySelector('bdi'));
+  name.textContent = user.name;
+  // The full name, where the row cuts it.
+  name.title = user.name;
   if (listId === 'members' && user.id !== cfg.me.id) {
     // The member's "Message" button (a direct message); none on the reader's own entry.
     const dm = fromTemplate('tpl-dm', 'userId', user.id);
-    const name = dm?.querySelector('.dm-name');
-    if (name) name.textContent = user.name;
+    const dmName = dm?.querySelector('.dm-name');
+    if (dmName) dmName.textContent = user.name;
     if (dm) li.append(dm);
   }
   if (listId === 'members' && cfg.canModerate && user.id !== cfg.me.id) li.append(fromTemplate('tpl-member-menu', 'userId', user.id) ?? '');

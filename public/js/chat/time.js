@@ -8,6 +8,9 @@ const FULL = new Intl.DateTimeFormat(LANG, { dateStyle: 'full', timeStyle: 'shor
 const CLOCK = new Intl.DateTimeFormat(LANG, { timeStyle: 'short' });
 const DAY = new Intl.DateTimeFormat(LANG, { dateStyle: 'full' });
 
+/** A moment as date and time, in full (e.g. "Thursday, 3 December 2026 at 16:59"). @param {number} ms */
+export const fmtFull = (ms) => FULL.format(ms);
+
 /** A moment as date and time, short. @param {number} ms */
 export const fmtTime = (ms) => SHORT.format(ms);
 

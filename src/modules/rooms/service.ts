@@ -191,7 +191,10 @@ export function createRoomService(deps: {
 
     async leave(roomId: number, user: User): Promise<void> {
       await deps.enterLimit.take(user.id);
-      await visible(get(roomId), user);
+      const room = await visible(get(roomId), user);
+      // A direct message has no way back in but opening it again, and its other person would
+      // write to no one: it is not left (blocking the person stops their messages).
+      if (room.kind === 'dm') throw new AppError('bad_request', 'A direct message cannot be left', 'dm.err.leave');
       await this.removeMember(roomId, user);
       // Every socket of the user, on every instance, stops listening to the room.
       await events.control({ type: 'leave-room', room: roomId, userId: user.id });
