@@ -59,7 +59,7 @@ describe(`the chat page after the newcomer walkthrough, in headless Chromium (${
     await deps.messages.post(room, admin, 'w-long', LONG);
     await deps.messages.post(room, ivy, 'w-last', 'Short answer');
     const privateRoom = await deps.rooms.create(admin, { name: 'Back office', description: 'Members only', visibility: 'private' });
-    await deps.rooms.setMember(privateRoom.id, admin, ivy, 'add');
+    await deps.rooms.setMember(privateRoom.id, admin, ivy.username, 'add');
     const dm = await deps.rooms.openDm(admin, ivy);
     await deps.messages.post(dm, ivy, 'dm-1', 'Hello in private');
     Object.assign(ids, { room: room.id, privateRoom: privateRoom.id, dm: dm.id });
