@@ -101,12 +101,14 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     let last: RoomPreview | undefined | null = null;
     for (const uid of entry.users) {
       const u = users.get(uid);
-      if (!u || author === uid) continue;
-      for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentioned.includes(uid) });
+      if (!u) continue;
+      // The author's own message is not unread, but their other tabs' room lists show it.
+      const own = author === uid;
+      if (!own) for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentioned.includes(uid) });
       const c = u.counts.get(room);
       if (!c) continue;
-      c.count++;
-      if (mentioned.includes(uid)) c.mentions++;
+      if (!own) c.count++;
+      if (!own && mentioned.includes(uid)) c.mentions++;
       if (last === null) last = previewOf(bytes);
       tell(u, room, frameFor(room, c, last));
     }

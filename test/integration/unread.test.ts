@@ -133,8 +133,10 @@ describe(`read markers and unread counts (${backend})`, () => {
     viewer.send({ type: 'read', room, id: m3! });
     assert.deepEqual(await list.next('unread', (f) => f.room === room && f.count === 0), { type: 'unread', room, count: 0, mentions: 0 });
     assert.equal(viewer.frames.filter((f) => f.type === 'unread' && f.room === room).length, 0, 'the socket viewing the room is not told');
-    // Own messages are not unread; a fresh socket is told of rooms with unread messages.
+    // Own messages are not unread, but the room list shows them; a fresh socket is told of rooms with unread messages.
     await sendMany(viewer, room, 1, 'own');
+    const own = await list.next('unread', (f) => f.room === room && f.last?.text === 'own 0');
+    assert.deepEqual([own.count, own.mentions, own.last?.user.id], [0, 0, erin.id], 'her own message: the preview, no count');
     void m2;
     const fresh = await connect(hihi, erinWeb);
     await sendMany(a, room, 1, 'e');
