@@ -247,4 +247,20 @@ describe(`the chat page after the newcomer walkthrough, in headless Chromium (${
       await close();
     }
   });
+
+  test('the people drawer on a phone shows whole names too (a tap shows no title)', async () => {
+    for (const lang of ['en-US', 'zh-CN']) {
+      const { page, close } = await open(ctx.browser, PHONE, `/rooms/${ids.room}`, lang);
+      await page.locator('.people-btn').tap();
+      await page.locator('#members li > bdi').first().waitFor();
+      // The drawer slides in: looked at once it is still.
+      await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+      const cut = await page.locator('#members li > bdi').evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent));
+      assert.deepEqual(cut, [], `names whole in the drawer (${lang})`);
+      assert.ok(await noHorizontalScroll(page));
+      await saveScreenshot(page, `walkthrough-people-drawer-${lang}-${backend}.png`);
+      assert.deepEqual(await axeViolations(page), []);
+      await close();
+    }
+  });
 });
