@@ -186,7 +186,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<F
     passwordCheck: createPasswordCheckThrottle(live.counters),
     twoFactor: createTwoFactor({ db, box: createSecretBox(resolveEncryptionKey(config)), audit: siteAudit, now, issuer: config.publicUrl?.host ?? 'hihi' }),
     secondFactor: createSecondFactorThrottle({ counters: live.counters, perIpPerMinute: config.limits.loginPerMinute }),
-    admin: createAdminService({ users, hasher, live, events, audit: siteAudit, now }),
+    admin: createAdminService({ users, hasher, live, events, audit: siteAudit, memberships: rooms, now }),
     siteAudit,
     settings,
     invites,

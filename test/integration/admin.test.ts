@@ -126,12 +126,17 @@ describe(`administration (${backend})`, () => {
     ws.send({ type: 'send', room, clientId: 'bye', body: 'goodbye all' });
     await ws.next('ack');
     const id = await userId('leaver');
+    const adminUser = (await hihi.app.deps.users.findById(1))!;
+    const dm = await hihi.app.deps.rooms.openDm(adminUser, (await hihi.app.deps.users.findById(id))!);
     assert.equal((await userAction(admin, id, { action: 'delete' })).status, 400, 'needs the confirmation');
     assert.equal((await userAction(admin, id, { action: 'delete', confirm: 'yes' })).status, 200);
     assert.equal((await ws.waitClosed()).code, 4003);
     const { body } = await admin.json<{ messages: Array<{ body: string; user: { name: string } }> }>(`/rooms/${room}/messages`);
     assert.deepEqual(body.messages.map((m) => [m.body, m.user.name]), [['goodbye all', 'deleted user']]);
-    assert.match(await (await admin.get(`/rooms/${room}`)).text(), /<bdi[^>]*>deleted user<\/bdi>/);
+    const page = await (await admin.get(`/rooms/${room}`)).text();
+    assert.match(page, /<bdi class="author">deleted user<\/bdi>/, 'their message stays');
+    assert.doesNotMatch(/<ul id="members"[\s\S]*?<\/ul>/.exec(page)?.[0] ?? assert.fail('no member list'), /deleted user|leaver/, 'no longer a member');
+    assert.equal(await hihi.app.deps.live.membership.isMember(dm.id, id), true, 'the direct message keeps them, for the other person');
     assert.equal((await signIn('leaver', 'leaver-password')).ok, false);
     assert.equal((await admin.submit('/admin/users', '/admin/users', { username: 'leaver', password: 'new-leaver-pass' })).status, 200, 'the name is free');
   });

@@ -33,6 +33,8 @@ export function createAdminService(deps: {
   live: LiveState;
   events: EventPublisher;
   audit: SiteAudit;
+  /** The rooms service's part that takes a deleted account out of its rooms. */
+  memberships: { leaveAllOf(user: User): Promise<void> };
   now: () => number;
 }) {
   const { users, live, events } = deps;
@@ -146,6 +148,7 @@ export function createAdminService(deps: {
       lastAdmin(await managerSafe(() => users.markDeleted(user.id, deps.now(), unusable, { onlyWithoutPermissions: !isAdmin(actor), also: entry(actor, 'user_delete', origin, { username: user.username }) })), 'delete');
       await changed(user);
       await endSessions(user, CloseCodes.accountDisabled);
+      await deps.memberships.leaveAllOf(user);
       return user;
     },
 

@@ -207,6 +207,18 @@ export function createRoomService(deps: {
       return true;
     },
 
+    /**
+     * A deleted account leaves its rooms, so no member list or mention list offers it; its
+     * direct messages keep it, as the other person's record of the conversation.
+     */
+    async leaveAllOf(user: Pick<User, 'id' | 'displayName'>): Promise<void> {
+      for (const roomId of await live.membership.roomsOf(user.id)) {
+        const room = await getRecent(roomId).catch(() => undefined);
+        if (room?.kind === 'dm') continue;
+        if (await this.removeMember(roomId, user)) await events.control({ type: 'leave-room', room: roomId, userId: user.id });
+      }
+    },
+
     assertCanEnter: (room: Room, user: User) => access.assertCanEnter(room, user),
 
     /** For history: anyone who may enter the room (not barred) and see it (a private room: its members). */
