@@ -56,6 +56,17 @@ describe(`read markers (${backend === 'embedded' ? 'SQLite' : 'MySQL'})`, () => 
     assert.equal(await m.get(2, 10), 0, 'per user');
   });
 
+  test('a marker being written while it is read is read, whichever finishes first', async () => {
+    const m = createReadMarkers({ db, now: () => 1, log });
+    for (let i = 1; i <= 20; i++) {
+      m.advance(7, 70 + i, i);
+      // The read's SELECT is under way when the flush takes the marker out of memory.
+      const [got] = await Promise.all([m.get(7, 70 + i), m.flush()]);
+      assert.equal(got, i, `marker ${i}`);
+      assert.equal(await m.get(7, 70 + i), i, 'and once written');
+    }
+  });
+
   test('many moves of many markers are a few statements', async () => {
     const m = createReadMarkers({ db, now: () => 3, log });
     for (let i = 1; i <= 200; i++) for (let u = 100; u < 110; u++) m.advance(u, 20, i);

@@ -21,6 +21,8 @@ export function createReadMarkers(deps: { db: Db; now: () => number; log: { warn
   const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
   /** Moved since the last flush. */
   let pending = new Map<string, { user_id: number; room_id: number; last_read: number }>();
+  /** Taken from `pending` by the flush under way: not in SQL for sure until it ends. */
+  let inflight: typeof pending = new Map();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   /** SQL statements written: tests check the writes stay bounded. */
@@ -49,6 +51,7 @@ export function createReadMarkers(deps: { db: Db; now: () => number; log: { warn
     flushing = flushing.then(async () => {
       if (pending.size === 0) return;
       const rows = [...pending.values()];
+      inflight = pending;
       pending = new Map();
       try {
         await write(rows);
@@ -59,9 +62,17 @@ export function createReadMarkers(deps: { db: Db; now: () => number; log: { warn
           const now = pending.get(k);
           if (!now || now.last_read < r.last_read) pending.set(k, r);
         }
+      } finally {
+        inflight = new Map();
       }
     });
     return flushing;
+  }
+
+  /** The marker as moved here, waiting for a flush or being flushed (0: none). */
+  function inMemory(userId: number, room: RoomId): number {
+    const k = key(userId, room);
+    return Math.max(pending.get(k)?.last_read ?? 0, inflight.get(k)?.last_read ?? 0);
   }
 
   async function stored(userId: number, rooms: RoomId[]): Promise<Map<RoomId, number>> {
@@ -75,11 +86,11 @@ export function createReadMarkers(deps: { db: Db; now: () => number; log: { warn
   return {
     /** The user's markers in these rooms (0: nothing read), counting moves not yet written. */
     async getMany(userId: number, rooms: RoomId[]): Promise<Map<RoomId, number>> {
+      // A flush can take a marker out of memory while the SELECT runs, and commit it after the
+      // SELECT's snapshot: what memory held before the read counts as well as what it holds after.
+      const before = rooms.map((room) => inMemory(userId, room));
       const out = await stored(userId, rooms);
-      for (const room of rooms) {
-        const moved = pending.get(key(userId, room))?.last_read ?? 0;
-        out.set(room, Math.max(out.get(room) ?? 0, moved));
-      }
+      rooms.forEach((room, i) => out.set(room, Math.max(out.get(room) ?? 0, before[i]!, inMemory(userId, room))));
       return out;
     },
     async get(userId: number, room: RoomId): Promise<number> {
@@ -91,10 +102,8 @@ export function createReadMarkers(deps: { db: Db; now: () => number; log: { warn
       const now = pending.get(k);
       if (!now || now.last_read < id) pending.set(k, { user_id: userId, room_id: room, last_read: id });
     },
-    /** The marker as moved here since the last flush (0: not moved). */
-    moved(userId: number, room: RoomId): number {
-      return pending.get(key(userId, room))?.last_read ?? 0;
-    },
+    /** The marker as moved here and not yet surely written (0: not moved). */
+    moved: (userId: number, room: RoomId): number => inMemory(userId, room),
     flush,
     get writes(): number {
       return writes;
