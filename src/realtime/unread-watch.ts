@@ -33,7 +33,7 @@ interface Counts {
 }
 
 /** What reached a room's channel while the user's counts there were read from storage. */
-type Arrivals = Map<RoomId, { id: number; mentioned: boolean }[]>;
+type Arrivals = Map<RoomId, { id: number; mentioned: boolean; bytes: Buffer }[]>;
 
 interface WatchedUser {
   sockets: Set<Connection>;
@@ -104,7 +104,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       if (!u) continue;
       // The author's own message is not unread, but their other tabs' room lists show it.
       const own = author === uid;
-      if (!own) for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentioned.includes(uid) });
+      if (!own) for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentioned.includes(uid), bytes });
       const c = u.counts.get(room);
       if (!c) continue;
       if (!own) c.count++;
@@ -140,10 +140,10 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
    * arrive on the channel before the read but be stored after it: each room is counted up to the
    * newest id it had given out when the read began, and what arrives above that is added by
    * `settle`, called right where the counts are put in place (nothing is missed or counted twice
-   * in between). A mention is recorded just after its message is stored, so one in a message
+   * in between); it returns the newest such message per room, for the room list's preview. A mention is recorded just after its message is stored, so one in a message
    * stored right as the read ran may be missed until the next read (RESYNC_MS).
    */
-  async function count(uid: number, u: WatchedUser, roomIds: RoomId[]): Promise<{ counts: Map<RoomId, Counts>; settle: () => void }> {
+  async function count(uid: number, u: WatchedUser, roomIds: RoomId[]): Promise<{ counts: Map<RoomId, Counts>; settle: () => Map<RoomId, Buffer> }> {
     const arrivals: Arrivals = new Map(roomIds.map((r) => [r, []]));
     u.reading.add(arrivals);
     try {
@@ -162,13 +162,16 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       );
       const settle = () => {
         u.reading.delete(arrivals);
+        const newest = new Map<RoomId, { id: number; bytes: Buffer }>();
         for (const [room, c] of counts) {
           for (const a of arrivals.get(room)!) {
             if (a.id <= upTo.get(room)!) continue;
             c.count++;
             if (a.mentioned) c.mentions++;
+            if (a.id > (newest.get(room)?.id ?? 0)) newest.set(room, a);
           }
         }
+        return new Map([...newest].map(([room, a]) => [room, a.bytes]));
       };
       return { counts, settle };
     } catch (err) {
@@ -184,7 +187,7 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
     // Removed from a room while its counts were read: the removal's event found nothing to drop
     // yet, so the rooms are read again (the removal is stored before its event is published).
     const still = new Set(await live.membership.roomsOf(uid));
-    settle();
+    const arrived = settle();
     for (const room of [...counts.keys()]) {
       if (still.has(room)) continue;
       counts.delete(room);
@@ -202,8 +205,16 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       const kept = u.counts.get(room);
       if (kept && (kept.count !== c.count || kept.mentions !== c.mentions)) tell(u, room, frameFor(room, c));
     }
+    const first = [...counts.keys()].filter((room) => !u.counts.has(room));
     u.counts = counts;
     u.loadedAt = now();
+    // A message that came while a room was first counted was told to nobody: its preview goes out now.
+    for (const room of first) previewArrival(u, room, counts.get(room)!, arrived.get(room));
+  }
+
+  function previewArrival(u: WatchedUser, room: RoomId, c: Counts, bytes: Buffer | undefined) {
+    const last = bytes && previewOf(bytes);
+    if (last) tell(u, room, frameFor(room, c, last));
   }
 
   function resync(): void {
@@ -301,9 +312,10 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       const { counts, settle } = await count(conn.user.id, u, [room]);
       // As in `load`: a removal that came meanwhile found nothing to drop.
       const member = await live.membership.isMember(room, conn.user.id);
-      settle();
-      if (member && users.get(conn.user.id) === u) u.counts.set(room, counts.get(room)!);
-      else unlistenRoom(room, conn.user.id);
+      const arrived = settle();
+      if (!member || users.get(conn.user.id) !== u) return unlistenRoom(room, conn.user.id);
+      u.counts.set(room, counts.get(room)!);
+      previewArrival(u, room, counts.get(room)!, arrived.get(room));
     },
 
     async stop(): Promise<void> {
@@ -317,6 +329,11 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
 
     get watchedUsers(): number {
       return users.size;
+    },
+
+    /** Whether the user's counts in the room are kept here (read and in place): from then on every message is told. */
+    counting(userId: number, room: RoomId): boolean {
+      return users.get(userId)?.counts.has(room) ?? false;
     },
   };
 }
