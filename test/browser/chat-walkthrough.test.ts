@@ -189,12 +189,18 @@ describe(`the chat page after the newcomer walkthrough, in headless Chromium (${
       const { page, close } = await open(ctx.browser, DESKTOP, `/rooms/${ids.room}`, locale);
       const li = page.locator('li.msg[data-id]', { has: page.locator('.body > p', { hasText: /^Line 24 of the history/ }) });
       await li.scrollIntoViewIfNeeded();
+      // The second round edits a message the first edited: the mark to read is this edit's.
+      const before = await li.evaluate((el) => el.querySelector('.edited time')?.getAttribute('datetime') ?? null);
       await li.hover();
       await li.locator('.act-edit').click();
       await page.locator('.edit-area').fill(`Line 24 of the history, edited in ${locale}`);
       await page.press('.edit-area', 'Enter');
       const mark = li.locator('.edited');
-      await mark.waitFor();
+      await li.locator('.body > p', { hasText: `edited in ${locale}` }).waitFor();
+      await page.waitForFunction(
+        ([el, was]) => { const d = el?.querySelector('.edited time')?.getAttribute('datetime'); return !!d && d !== was; },
+        [await li.elementHandle(), before] as const,
+      );
       const read = () =>
         li.locator('.edited').evaluate((el) => ({
           html: el.outerHTML,
