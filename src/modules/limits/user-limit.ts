@@ -19,9 +19,14 @@ export function createUserLimit(deps: { counters: Counters; name: string; max: n
 
 export type UserLimit = ReturnType<typeof createUserLimit>;
 
+/** Logs a refusal over a limit and sets the reply's 429 and Retry-After; the caller renders. */
+export function markLimited(req: FastifyRequest, reply: FastifyReply, err: RateLimitedError): void {
+  req.log.info({ event: 'rate_limited', userId: req.user?.id, route: req.routeOptions.url }, err.message);
+  reply.code(429).header('retry-after', Math.ceil(err.retryMs / 1000));
+}
+
 /** The 429 page (or JSON) for a refused form, with Retry-After; `message` is already translated. */
 export function tooMany(req: FastifyRequest, reply: FastifyReply, err: RateLimitedError, message: string) {
-  req.log.info({ event: 'rate_limited', userId: req.user?.id, route: req.routeOptions.url }, err.message);
-  reply.header('retry-after', Math.ceil(err.retryMs / 1000));
+  markLimited(req, reply, err);
   return sendError(req, reply, 429, message);
 }

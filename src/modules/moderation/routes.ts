@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { blankForm, handleForm, keptValues, type FormView } from '../../plugins/form-errors.js';
 import { RateLimitedError } from '../../errors.js';
+import { markLimited } from '../limits/user-limit.js';
 import { parseInput } from '../../plugins/validate.js';
 import { inviteLink } from '../registration/invite-link.js';
 import { inviteState } from '../registration/invites.js';
@@ -78,17 +79,12 @@ export default async function moderationRoutes(app: FastifyInstance) {
     return handleForm(reply, { fields: keep, keep, render }, async () => {
       const form = parseInput(roomInviteFormSchema, req.body);
       // Per user, every instance together: over it, the panel again with the form's notice.
-      const limited = await roomInviteLimit.take(req.user!.id).then(
-        () => undefined,
-        (err: unknown) => {
-          if (err instanceof RateLimitedError) return err;
-          throw err;
-        },
-      );
-      if (limited) {
-        req.log.info({ event: 'rate_limited', userId: req.user!.id, route: req.routeOptions.url }, limited.message);
-        reply.code(429).header('retry-after', Math.ceil(limited.retryMs / 1000));
-        return render({ values: keptValues(req.body, keep), errors: {}, notice: req.t('limit.roomInvites', { minutes: Math.ceil(limited.retryMs / 60_000) }) });
+      try {
+        await roomInviteLimit.take(req.user!.id);
+      } catch (err) {
+        if (!(err instanceof RateLimitedError)) throw err;
+        markLimited(req, reply, err);
+        return render({ values: keptValues(req.body, keep), errors: {}, notice: req.t('limit.roomInvites', { minutes: Math.ceil(err.retryMs / 60_000) }) });
       }
       const { token, invite } = await invites.createForRoom(req.user!, id, { uses: form.uses, expiresHours: form.expiresHours }, { ip: req.ip });
       req.log.info({ event: 'room_invite_created', invite: invite.id, roomId: id, by: req.user!.id }, 'room invite created');
