@@ -110,25 +110,18 @@ function addQuote(li, replyTo) {
 }
 
 /**
- * Shows "(edited)" as a <time> of the edit, the same parts as the server's (chat-macros.njk
- * `editedMark`): the word, and "edited <full date>" for screen readers, the mouse's title and a
- * focus or tap, in the reader's zone.
+ * Shows "(edited)" as a <time> of the edit, cloned from the server's mark (chat-macros.njk
+ * `editedMark`, template `tpl-edited`): the word, and "edited <full date>" for screen readers,
+ * the mouse's title and a focus or tap, in the reader's zone.
  * @param {HTMLElement} li @param {number} at
  */
 function markEdited(li, at) {
   const mark = /** @type {HTMLElement | null} */ (li.querySelector(':scope > .msg-head > .edited'));
-  if (!mark) return;
-  const time = document.createElement('time');
+  const time = /** @type {HTMLTimeElement | null | undefined} */ (/** @type {HTMLTemplateElement | null} */ (document.getElementById('tpl-edited'))?.content.querySelector('time')?.cloneNode(true));
+  if (!mark || !time) return;
   time.dateTime = new Date(at).toISOString();
   time.title = tr('msg.editedAt', { time: fmtFull(at) });
-  const word = document.createElement('span');
-  word.className = 'clock';
-  word.setAttribute('aria-hidden', 'true');
-  word.textContent = tr('msg.edited');
-  const full = document.createElement('span');
-  full.className = 'full';
-  full.textContent = time.title;
-  time.append(word, full);
+  /** @type {HTMLElement} */ (time.querySelector('.full')).textContent = time.title;
   mark.replaceChildren(time);
   mark.hidden = false;
 }
