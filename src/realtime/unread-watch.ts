@@ -104,11 +104,12 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       if (!u) continue;
       // The author's own message is not unread, but their other tabs' room lists show it.
       const own = author === uid;
-      if (!own) for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentioned.includes(uid), bytes });
+      const mentionsThem = !own && mentioned.includes(uid);
+      if (!own) for (const arrivals of u.reading) arrivals.get(room)?.push({ id, mentioned: mentionsThem, bytes });
       const c = u.counts.get(room);
       if (!c) continue;
       if (!own) c.count++;
-      if (!own && mentioned.includes(uid)) c.mentions++;
+      if (mentionsThem) c.mentions++;
       if (last === null) last = previewOf(bytes);
       tell(u, room, frameFor(room, c, last));
     }
@@ -140,8 +141,9 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
    * arrive on the channel before the read but be stored after it: each room is counted up to the
    * newest id it had given out when the read began, and what arrives above that is added by
    * `settle`, called right where the counts are put in place (nothing is missed or counted twice
-   * in between); it returns the newest such message per room, for the room list's preview. A mention is recorded just after its message is stored, so one in a message
-   * stored right as the read ran may be missed until the next read (RESYNC_MS).
+   * in between); it returns the newest such message per room, for the room list's preview.
+   * A mention is recorded just after its message is stored, so one in a message stored right as
+   * the read ran may be missed until the next read (RESYNC_MS).
    */
   async function count(uid: number, u: WatchedUser, roomIds: RoomId[]): Promise<{ counts: Map<RoomId, Counts>; settle: () => Map<RoomId, Buffer> }> {
     const arrivals: Arrivals = new Map(roomIds.map((r) => [r, []]));
@@ -162,16 +164,19 @@ export function createUnreadWatch(deps: { live: LiveState; markers: ReadMarkers;
       );
       const settle = () => {
         u.reading.delete(arrivals);
-        const newest = new Map<RoomId, { id: number; bytes: Buffer }>();
+        const newest = new Map<RoomId, Buffer>();
         for (const [room, c] of counts) {
+          let top = upTo.get(room)!;
           for (const a of arrivals.get(room)!) {
             if (a.id <= upTo.get(room)!) continue;
             c.count++;
             if (a.mentioned) c.mentions++;
-            if (a.id > (newest.get(room)?.id ?? 0)) newest.set(room, a);
+            if (a.id <= top) continue;
+            top = a.id;
+            newest.set(room, a.bytes);
           }
         }
-        return new Map([...newest].map(([room, a]) => [room, a.bytes]));
+        return newest;
       };
       return { counts, settle };
     } catch (err) {
